@@ -1,0 +1,57 @@
+#pragma once
+// CI results of a commit (RULEBOOK "CI"). A Provider answers for one commit;
+// combine() turns the checks it reports into one CiStatus, the same way for
+// every provider.
+
+#include "repo/repository.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relgate::ci {
+
+enum class CheckState { success, failure, pending, skipped, cancelled };
+std::optional<CheckState> parse_check_state(std::string_view word);
+const char* to_string(CheckState state);
+
+struct Check {
+  std::string name;
+  CheckState state = CheckState::pending;
+  std::string url;
+};
+
+// What the policy asks of CI.
+struct Requirements {
+  std::vector<std::string> required; // empty: every reported check, and at least one
+  bool skipped_is_green = false;
+};
+
+enum class Status { green, red, pending, unknown };
+const char* to_string(Status status);
+
+struct CiResult {
+  Status status = Status::unknown;
+  std::string provider;          // "notes", ...
+  std::vector<Check> checks;     // as reported, latest per name
+  std::vector<std::string> missing; // required checks that reported nothing
+  std::string reason;            // one line: why it is not green (empty when green)
+};
+
+// Combines reported checks under the requirements. Worst state wins:
+// failure/cancelled -> red; pending or a required check missing -> pending;
+// no checks at all -> unknown.
+CiResult combine(std::string provider, std::vector<Check> checks, const Requirements& req);
+
+// Looks up the value a ref will have after the push (nullopt: absent).
+using RefLookup = std::function<std::optional<repo::ObjectId>(const std::string& ref)>;
+
+class Provider {
+public:
+  virtual ~Provider() = default;
+  // Never throws for a provider fault: a fault is a CiResult with Status::unknown.
+  virtual CiResult status(const repo::ObjectId& commit, const RefLookup& refs_after) const = 0;
+};
+
+} // namespace relgate::ci

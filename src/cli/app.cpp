@@ -1,0 +1,96 @@
+#include "cli/app.hpp"
+
+#include "cli/install.hpp"
+#include "cli/judge.hpp"
+#include "util/embedded.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace relgate::cli {
+
+namespace {
+
+// CLI11's wording of an unknown subcommand, turned into a suggestion.
+std::string did_you_mean(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.empty() || arg[0] == '-') continue;
+    bool known = false;
+    for (const auto& n : names) known = known || n == arg;
+    if (known) return {};
+    auto best = closest_match(arg, names);
+    return "unknown command \"" + arg + "\"" + (best.empty() ? "" : ", did you mean \"" + best + "\"?") +
+           " (relgate --help lists the commands)";
+  }
+  return {};
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"relgate: git hooks that enforce a project's release process (RELEASES.md) at push time."};
+  app.set_version_flag("--version", std::string("relgate ") + k_version);
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  GlobalOptions global;
+  app.add_option("--config", global.config, "Policy file (default: relgate.toml in the git directory, else built in)");
+  app.add_option("--repo", global.repo_dir, "Repository (default: found as git finds it, from GIT_DIR or the current directory)");
+
+  int exit_code = 0;
+
+  auto* pre_receive = app.add_subcommand("pre-receive", "Server hook: judge a whole push (git's pre-receive input on stdin)");
+  pre_receive->callback([&] { exit_code = run_pre_receive(global); });
+
+  std::string ref, old_id, new_id;
+  auto* update = app.add_subcommand("update", "Server hook: judge one ref update (REF OLD NEW)");
+  update->add_option("ref", ref, "Full ref name")->required();
+  update->add_option("old", old_id, "Old object id")->required();
+  update->add_option("new", new_id, "New object id")->required();
+  update->callback([&] { exit_code = run_update(global, ref, old_id, new_id); });
+
+  std::string remote, url;
+  auto* pre_push = app.add_subcommand("pre-push", "Client hook: judge a push before it leaves (REMOTE URL, git's input on stdin)");
+  pre_push->add_option("remote", remote, "Remote name")->required();
+  pre_push->add_option("url", url, "Remote URL");
+  pre_push->callback([&] { exit_code = run_pre_push(global, remote, url); });
+
+  std::vector<std::string> check_args;
+  auto* check = app.add_subcommand("check", "Judge given updates against this repository: REF OLD NEW [REF OLD NEW ...]");
+  check->add_option("updates", check_args, "REF OLD NEW triples; 0 for a missing old or new")->required();
+  check->callback([&] { exit_code = run_check(global, check_args); });
+
+  InstallOptions install_opts;
+  auto* install = app.add_subcommand("install", "Install relgate's hook: pre-push in a clone, pre-receive in a bare repository");
+  install->add_option("--hook", install_opts.hook, "pre-push, pre-receive or update (default: by repository kind)");
+  install->add_flag("--dry-run", install_opts.dry_run, "Say what would be done, change nothing");
+  install->callback([&] {
+    install_opts.repo_dir = global.repo_dir;
+    exit_code = run_install(install_opts);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "relgate " << k_version << '\n';
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    auto suggestion = did_you_mean(app, argc, argv);
+    throw Error(suggestion.empty() ? std::string(e.what()) + " (relgate --help shows the usage)" : suggestion);
+  }
+  return exit_code;
+}
+
+} // namespace relgate::cli

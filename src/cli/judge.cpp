@@ -1,0 +1,163 @@
+#include "cli/judge.hpp"
+
+#include "ci/notes_provider.hpp"
+#include "cli/hook_input.hpp"
+#include "git/libgit2_repository.hpp"
+#include "policy/policy_loader.hpp"
+#include "policy/report.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/text.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace relgate::cli {
+
+namespace {
+
+using policy::RefMap;
+
+std::unique_ptr<git::Libgit2Repository> open_repo(const GlobalOptions& opts) {
+  return git::Libgit2Repository::open(opts.repo_dir);
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// RULEBOOK lookup order: --config, relgate.toml in the git directory, the
+// built-in default. (The policy ref refs/meta/relgate is not read yet.)
+policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo) {
+  if (!opts.config.empty()) return policy::load_policy_file(opts.config);
+  std::string in_git_dir = repo.git_dir() + "relgate.toml";
+  if (file_exists(in_git_dir)) return policy::load_policy_file(in_git_dir);
+  return policy::builtin_policy();
+}
+
+// The refs the rules look at, as the repository has them now.
+RefMap current_refs(const repo::Repository& repo, const policy::Policy& pol) {
+  RefMap refs;
+  for (const auto& prefix : {std::string("refs/heads/"), std::string("refs/tags/"), pol.ci.notes_ref}) {
+    for (auto& r : repo.refs(prefix)) {
+      if (prefix == pol.ci.notes_ref && r.name != pol.ci.notes_ref) continue;
+      refs[r.name] = r.target;
+    }
+  }
+  return refs;
+}
+
+// Prints the verdict; returns the exit code. `outcome` is what a rejection
+// means for this entry point ("nothing was pushed", ...).
+int report(const policy::Verdict& verdict, const std::string& outcome) {
+  const char* gl = std::getenv("GL_ID");
+  const std::string prefix = (gl && *gl && verdict.rejected()) ? "GL-HOOK-ERR: " : "";
+  auto& out = log::get();
+  for (const auto& line : policy::format_verdict(verdict)) {
+    if (line.severity == policy::Severity::error) out.error("{}{}", prefix, line.text);
+    else out.warn("{}{}", prefix, line.text);
+  }
+  if (verdict.rejected()) {
+    out.error("{}relgate: rejected by the release policy ({}); {}", prefix, verdict.error_codes(), outcome);
+    return k_exit_rejected;
+  }
+  return k_exit_accepted;
+}
+
+int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& pol, const policy::Request& request,
+                     const std::string& outcome) {
+  ci::NotesProvider provider(repo, pol.ci.notes_ref, pol.ci.requirements);
+  auto verdict = policy::judge(repo, pol, provider, request);
+  return report(verdict, outcome);
+}
+
+// Every object a server-side update names must be present (in the quarantine
+// or the repository): a missing one is an error, never "accepted".
+void require_objects(const repo::Repository& repo, const std::vector<policy::RefUpdate>& updates) {
+  for (const auto& u : updates) {
+    if (!is_zero_id(u.new_id) && repo.type(u.new_id) == repo::ObjectType::missing) {
+      throw Error("object " + u.new_id + " for " + u.ref + " is not in the repository");
+    }
+  }
+}
+
+} // namespace
+
+int run_pre_receive(const GlobalOptions& opts) {
+  auto input = read_all(std::cin, "pre-receive input");
+  auto updates = parse_pre_receive(input);
+  auto repo = open_repo(opts);
+  auto pol = load_policy(opts, *repo);
+  require_objects(*repo, updates);
+  policy::Request request;
+  request.before = current_refs(*repo, pol);
+  request.updates = std::move(updates);
+  return judge_and_report(*repo, pol, request, "nothing was changed");
+}
+
+int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id) {
+  policy::RefUpdate u{parse_ref_name(ref, "update"), parse_object_id(old_id, "update"), parse_object_id(new_id, "update")};
+  auto repo = open_repo(opts);
+  auto pol = load_policy(opts, *repo);
+  require_objects(*repo, {u});
+  policy::Request request;
+  request.before = current_refs(*repo, pol);
+  request.updates = {u};
+  return judge_and_report(*repo, pol, request, u.ref + " was not updated");
+}
+
+int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std::string& url) {
+  auto input = read_all(std::cin, "pre-push input");
+  auto lines = parse_pre_push(input);
+  auto repo = open_repo(opts);
+  auto pol = load_policy(opts, *repo);
+  policy::Request request;
+  request.advisory = true;
+  request.remote = remote.empty() ? url : remote;
+  // The remote as best known here: its branches from remote-tracking refs,
+  // tags and CI notes from the local ones.
+  const std::string tracking = "refs/remotes/" + remote + "/";
+  if (!remote.empty() && remote.find('/') == std::string::npos && remote.find(':') == std::string::npos) {
+    for (const auto& r : repo->refs(tracking)) {
+      std::string branch = r.name.substr(tracking.size());
+      if (branch == "HEAD") continue;
+      request.before["refs/heads/" + branch] = r.target;
+    }
+  }
+  for (const auto& r : repo->refs("refs/tags/")) request.before[r.name] = r.target;
+  for (const auto& r : repo->refs(pol.ci.notes_ref)) {
+    if (r.name == pol.ci.notes_ref) request.before[r.name] = r.target;
+  }
+  // What git told us the remote has for the refs being pushed is exact.
+  for (const auto& l : lines) {
+    if (is_zero_id(l.remote_id)) request.before.erase(l.remote_ref);
+    else request.before[l.remote_ref] = l.remote_id;
+    request.updates.push_back({l.remote_ref, l.remote_id, l.local_id});
+  }
+  return judge_and_report(*repo, pol, request, "nothing was pushed");
+}
+
+int run_check(const GlobalOptions& opts, const std::vector<std::string>& args) {
+  if (args.empty() || args.size() % 3 != 0) {
+    throw Error("check takes REF OLD NEW triples (old or new 0 for a ref that is created or deleted)");
+  }
+  std::vector<policy::RefUpdate> updates;
+  for (std::size_t i = 0; i < args.size(); i += 3) {
+    updates.push_back({parse_ref_name(args[i], "check"), parse_object_id(args[i + 1], "check"),
+                       parse_object_id(args[i + 2], "check")});
+  }
+  auto repo = open_repo(opts);
+  auto pol = load_policy(opts, *repo);
+  require_objects(*repo, updates);
+  policy::Request request;
+  request.before = current_refs(*repo, pol);
+  request.updates = std::move(updates);
+  int rc = judge_and_report(*repo, pol, request, "the push would be refused");
+  std::cout << (rc == k_exit_accepted ? "accepted" : "rejected") << '\n';
+  return rc;
+}
+
+} // namespace relgate::cli

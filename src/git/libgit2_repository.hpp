@@ -1,0 +1,40 @@
+#pragma once
+// The Repository interface over libgit2.
+
+#include "repo/repository.hpp"
+
+#include <memory>
+
+struct git_repository;
+
+namespace relgate::git {
+
+class Libgit2Repository final : public repo::Repository {
+public:
+  // Opens the repository the way git's own commands find it: GIT_DIR,
+  // GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES are honoured,
+  // which is how a pre-receive hook sees the objects of the push while they
+  // are still in git's quarantine. With an empty `path`, the search starts at
+  // the current directory. Throws Error when there is no repository.
+  static std::unique_ptr<Libgit2Repository> open(const std::string& path = {});
+  ~Libgit2Repository() override;
+
+  // The git directory (`.git` or the bare repository), with a trailing slash.
+  std::string git_dir() const;
+  // The directory hooks run from (core.hooksPath honoured), with a trailing slash.
+  std::string hooks_dir() const;
+  bool is_bare() const;
+
+  std::vector<repo::Ref> refs(std::string_view prefix) const override;
+  repo::ObjectType type(const repo::ObjectId& id) const override;
+  std::optional<repo::ObjectId> peel_to_commit(const repo::ObjectId& id) const override;
+  repo::Commit commit(const repo::ObjectId& id) const override;
+  bool is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const override;
+  std::optional<std::string> note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const override;
+
+private:
+  explicit Libgit2Repository(git_repository* repo);
+  git_repository* m_repo;
+};
+
+} // namespace relgate::git

@@ -1,0 +1,111 @@
+// Branch rules B1-B3 of the rule book.
+
+#include "policy/engine_internal.hpp"
+
+#include "util/text.hpp"
+
+#include <re2/re2.h>
+
+#include <charconv>
+
+namespace relgate::policy::detail {
+
+namespace {
+
+const std::string k_heads = "refs/heads/";
+
+// release/0.5, releases/v0.5.1, Release/v0.5 -> release/v0.5
+std::optional<std::string> suggest_branch(const Policy& policy, const std::string& name) {
+  static const RE2 numbers(R"(([0-9]+)\.([0-9]+))");
+  std::string major, minor;
+  if (!RE2::PartialMatch(name, numbers, &major, &minor)) return std::nullopt;
+  std::uint64_t ma = 0, mi = 0;
+  auto r1 = std::from_chars(major.data(), major.data() + major.size(), ma);
+  auto r2 = std::from_chars(minor.data(), minor.data() + minor.size(), mi);
+  if (r1.ec != std::errc() || r2.ec != std::errc() || ma > 999999999 || mi > 999999999) return std::nullopt;
+  auto s = policy.release_branch.render({ma, mi, 0, {}});
+  return s == name ? std::nullopt : std::optional<std::string>(s);
+}
+
+// B1: release branches are spelled exactly; near misses are refused.
+void branch_name(Judgement& j, const RefUpdate& u, const std::string& name) {
+  if (u.is_delete()) return;
+  if (j.policy.release_branch.match(name)) return;
+  const std::string prefix = j.policy.release_branch.literal_prefix();
+  const std::string dir = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
+  bool under_release_dir = !dir.empty() && starts_with(name, dir);
+  bool near_miss = j.policy.release_branch_like && RE2::PartialMatch(name, *j.policy.release_branch_like);
+  if (!under_release_dir && !near_miss) return;
+  std::vector<std::string> hints;
+  if (auto s = suggest_branch(j.policy, name)) {
+    hints = {"did you mean " + *s + "? Push the same commit under that name:",
+             j.push_cmd(repo::short_id(u.new_id) + ":refs/heads/" + *s)};
+  } else {
+    hints = {"release branches are named " + j.policy.release_branch.display() + ", one per release line"};
+  }
+  j.add(RuleId::B1, u, printable(name) + " is not a release branch name: release branches are " +
+                           j.policy.release_branch.display(),
+        std::move(hints), j.peel(u.new_id));
+}
+
+// B2: release/vX.Y is created exactly at vX.Y.0.
+void branch_from_tag(Judgement& j, const RefUpdate& u, const std::string& name, Line l) {
+  if (!u.is_create()) return;
+  std::string final_name = j.final_name(l);
+  const LineState* after = j.after_state.line(l);
+  const TagEntry* fin = after ? after->final_tag() : nullptr;
+  auto commit = j.peel(u.new_id);
+  if (!fin) {
+    j.add(RuleId::B2, u,
+          name + " can only be created at " + final_name + ", which does not exist yet",
+          {"release " + l.str() + " first (its last rc becomes " + final_name + "), then branch from the tag:",
+           "  git branch " + name + " " + final_name, j.push_cmd(name)},
+          commit);
+    return;
+  }
+  auto tag_commit = j.peel(fin->target);
+  if (commit != tag_commit) {
+    j.add(RuleId::B2, u,
+          name + " must start exactly at " + final_name + " (" + repo::short_id(tag_commit.value_or(fin->target)) +
+              "), not at " + repo::short_id(commit.value_or(u.new_id)),
+          {"create it from the tag; backports come afterwards as cherry-picks:",
+           "  git branch -f " + name + " " + final_name, j.push_cmd(name)},
+          commit);
+  }
+}
+
+// B3: main and release branches are never deleted or rewritten.
+void no_rewrite(Judgement& j, const RefUpdate& u, const std::string& name) {
+  if (u.is_create()) return;
+  if (u.is_delete()) {
+    j.add(RuleId::B3, u, name + " is never deleted", {}, std::nullopt);
+    return;
+  }
+  if (j.request.advisory && j.repo.type(u.old_id) == repo::ObjectType::missing) {
+    j.verdict.notes.push_back("cannot check that " + name + " is not rewritten: the remote's " +
+                              repo::short_id(u.old_id) + " is not in this clone (git fetch " + j.request.remote +
+                              " first); the server decides");
+    return;
+  }
+  auto old_commit = j.peel(u.old_id);
+  auto new_commit = j.peel(u.new_id);
+  if (old_commit && new_commit && j.is_ancestor(*old_commit, *new_commit)) return;
+  j.add(RuleId::B3, u,
+        "this push rewrites " + name + ": its current tip " + repo::short_id(u.old_id) + " is not contained in " +
+            repo::short_id(u.new_id) + " (a force push)",
+        {"bring in what the remote has, then push without --force:",
+         "  git pull --rebase " + j.request.remote + " " + name, j.push_cmd(name)},
+        new_commit);
+}
+
+} // namespace
+
+void judge_branch(Judgement& j, const RefUpdate& u) {
+  const std::string name = u.ref.substr(k_heads.size());
+  auto release = j.policy.release_branch.match(name);
+  if (!release) branch_name(j, u, name);
+  if (u.ref == j.main_ref() || release) no_rewrite(j, u, name);
+  if (release) branch_from_tag(j, u, name, release->line());
+}
+
+} // namespace relgate::policy::detail

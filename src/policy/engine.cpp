@@ -1,0 +1,97 @@
+#include "policy/engine_internal.hpp"
+
+#include "util/text.hpp"
+
+#include <algorithm>
+
+namespace relgate::policy {
+
+bool RefUpdate::is_create() const { return is_zero_id(old_id); }
+bool RefUpdate::is_delete() const { return is_zero_id(new_id); }
+
+bool Verdict::rejected() const {
+  return std::any_of(violations.begin(), violations.end(),
+                     [](const Violation& v) { return v.severity == Severity::error; });
+}
+
+std::string Verdict::error_codes() const {
+  std::vector<std::string_view> codes;
+  for (const auto& v : violations) {
+    if (v.severity != Severity::error) continue;
+    auto code = rule_info(v.rule).code;
+    if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+  }
+  std::string out;
+  for (auto c : codes) out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}
+
+namespace detail {
+
+namespace {
+RefMap apply(RefMap refs, const std::vector<RefUpdate>& updates) {
+  for (const auto& u : updates) {
+    if (u.is_delete()) refs.erase(u.ref);
+    else refs[u.ref] = u.new_id;
+  }
+  return refs;
+}
+} // namespace
+
+Judgement::Judgement(const repo::Repository& r, const Policy& p, const ci::Provider& c, const Request& req)
+    : repo(r), policy(p), ci(c), request(req), after(apply(req.before, req.updates)),
+      before_state(req.before, p), after_state(after, p) {}
+
+void Judgement::add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints,
+                    std::optional<repo::ObjectId> commit) {
+  Severity s = policy.severity_of(rule);
+  if (s == Severity::off) return;
+  Violation v;
+  v.rule = rule;
+  v.severity = s;
+  v.ref = update.ref;
+  v.why = std::move(why);
+  v.hints = std::move(hints);
+  if (commit && repo.type(*commit) == repo::ObjectType::commit) {
+    v.commit = CommitRef{*commit, repo.commit(*commit).subject()};
+  }
+  verdict.violations.push_back(std::move(v));
+}
+
+std::optional<repo::ObjectId> Judgement::peel(const repo::ObjectId& id) {
+  auto it = m_peeled.find(id);
+  if (it != m_peeled.end()) return it->second;
+  auto peeled = repo.peel_to_commit(id);
+  m_peeled.emplace(id, peeled);
+  return peeled;
+}
+
+bool Judgement::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) {
+  auto key = std::make_pair(ancestor, descendant);
+  auto it = m_ancestry.find(key);
+  if (it != m_ancestry.end()) return it->second;
+  bool result = repo.is_ancestor(ancestor, descendant);
+  m_ancestry.emplace(key, result);
+  return result;
+}
+
+std::optional<repo::ObjectId> Judgement::after_ref(const std::string& ref) const {
+  auto it = after.find(ref);
+  if (it == after.end()) return std::nullopt;
+  return it->second;
+}
+
+} // namespace detail
+
+Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Provider& ci, const Request& request) {
+  detail::Judgement j(repo, policy, ci, request);
+  for (const auto& u : request.updates) {
+    if (u.is_create() && u.is_delete()) continue; // nothing happens
+    if (!u.is_create() && u.old_id == u.new_id) continue;
+    if (starts_with(u.ref, "refs/tags/")) detail::judge_tag(j, u);
+    else if (starts_with(u.ref, "refs/heads/")) detail::judge_branch(j, u);
+  }
+  return std::move(j.verdict);
+}
+
+} // namespace relgate::policy

@@ -1,0 +1,37 @@
+#include "policy/policy.hpp"
+
+namespace relgate::policy {
+
+namespace {
+using S = Severity;
+// The rule book's ids, names and default severities.
+constexpr std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)> k_rules = {{
+    {RuleId::T1, "T1", "tag-name", S::error},
+    {RuleId::T2, "T2", "tag-immutable", S::error},
+    {RuleId::T3, "T3", "rc-only-for-minor", S::error},
+    {RuleId::T4, "T4", "rc-sequence", S::error},
+    {RuleId::T5, "T5", "next-line", S::error},
+    {RuleId::T6, "T6", "final-is-last-rc", S::error},
+    {RuleId::T7, "T7", "patch-sequence", S::error},
+    {RuleId::T8, "T8", "ci-green", S::error},
+    {RuleId::T9, "T9", "tag-annotated", S::off},
+    {RuleId::B1, "B1", "branch-name", S::error},
+    {RuleId::B2, "B2", "branch-from-tag", S::error},
+    {RuleId::B3, "B3", "no-rewrite", S::error},
+}};
+} // namespace
+
+const char* to_string(Severity s) {
+  switch (s) {
+  case Severity::off: return "off";
+  case Severity::warn: return "warn";
+  case Severity::error: return "error";
+  }
+  return "?";
+}
+
+const RuleInfo& rule_info(RuleId id) { return k_rules[static_cast<std::size_t>(id)]; }
+
+const std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)>& all_rules() { return k_rules; }
+
+} // namespace relgate::policy

@@ -1,0 +1,248 @@
+#include "policy/policy_loader.hpp"
+
+#include "util/embedded.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <re2/re2.h>
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+namespace relgate::policy {
+
+namespace {
+
+class Loader {
+public:
+  Loader(std::string source, Policy& policy) : m_source(std::move(source)), m_policy(policy) {}
+
+  void load(const toml::table& root) {
+    using Handlers = std::vector<std::pair<std::string, std::function<void(const toml::node&)>>>;
+    std::vector<std::pair<std::string, Handlers>> schema = {
+        {"branches",
+         {
+             {"main", [&](const toml::node& n) { m_policy.main_branch = branch_name(n, "branches.main"); }},
+             {"release", [&](const toml::node& n) {
+                m_policy.release_branch = name_template(n, "branches.release", {"major", "minor"});
+              }},
+             {"release_like", [&](const toml::node& n) {
+                m_policy.release_branch_like = regex(n, "branches.release_like");
+              }},
+         }},
+        {"tags",
+         {
+             {"final", [&](const toml::node& n) {
+                m_policy.final_tag = name_template(n, "tags.final", {"major", "minor", "patch"});
+              }},
+             {"rc", [&](const toml::node& n) {
+                m_policy.rc_tag = name_template(n, "tags.rc", {"major", "minor", "patch", "rc"});
+              }},
+             {"version_like", [&](const toml::node& n) { m_policy.version_like = regex(n, "tags.version_like"); }},
+             {"other", [&](const toml::node& n) {
+                auto v = one_of(n, "tags.other", {"allow", "reject"});
+                m_policy.other_tags_allowed = v == "allow";
+              }},
+         }},
+        {"rules", rule_handlers()},
+        {"ci",
+         {
+             {"provider", [&](const toml::node& n) { m_policy.ci.provider = one_of(n, "ci.provider", {"notes"}); }},
+             {"notes_ref", [&](const toml::node& n) {
+                auto ref = string(n, "ci.notes_ref");
+                if (!starts_with(ref, "refs/notes/")) fail(n, "ci.notes_ref must be a ref under refs/notes/");
+                m_policy.ci.notes_ref = ref;
+              }},
+             {"required", [&](const toml::node& n) {
+                m_policy.ci.requirements.required = string_array(n, "ci.required");
+              }},
+             {"required_for", [&](const toml::node& n) {
+                std::set<TagKind> kinds;
+                for (const auto& s : string_array(n, "ci.required_for")) {
+                  if (s == "rc") kinds.insert(TagKind::rc);
+                  else if (s == "final") kinds.insert(TagKind::final);
+                  else if (s == "patch") kinds.insert(TagKind::patch);
+                  else fail(n, "ci.required_for: unknown tag kind \"" + s + "\" (use \"rc\", \"final\", \"patch\")");
+                }
+                m_policy.ci.required_for = kinds;
+              }},
+             {"skipped_is_green", [&](const toml::node& n) {
+                m_policy.ci.requirements.skipped_is_green = boolean(n, "ci.skipped_is_green");
+              }},
+             {"timeout_ms", [&](const toml::node& n) {
+                auto v = n.value<std::int64_t>();
+                if (!n.is_integer() || !v || *v < 1 || *v > 600000)
+                  fail(n, "ci.timeout_ms must be a whole number of milliseconds from 1 to 600000");
+                m_policy.ci.timeout_ms = static_cast<int>(*v);
+              }},
+         }},
+    };
+
+    std::vector<std::string> table_names;
+    for (const auto& [name, handlers] : schema) table_names.push_back(name);
+
+    for (auto&& [key, node] : root) {
+      std::string k(key.str());
+      auto it = std::find_if(schema.begin(), schema.end(), [&](const auto& t) { return t.first == k; });
+      if (it == schema.end()) {
+        fail_at(key.source(), "unknown table \"" + printable_key(k) + "\"" + suggestion(k, table_names));
+      }
+      const toml::table* table = node.as_table();
+      if (!table) fail(node, "\"" + k + "\" must be a table: [" + k + "]");
+      std::vector<std::string> keys;
+      for (const auto& h : it->second) keys.push_back(h.first);
+      for (auto&& [sub_key, value] : *table) {
+        std::string sk(sub_key.str());
+        auto h = std::find_if(it->second.begin(), it->second.end(), [&](const auto& x) { return x.first == sk; });
+        if (h == it->second.end()) {
+          fail_at(sub_key.source(), "unknown key \"" + printable_key(sk) + "\" in [" + k + "]" + suggestion(sk, keys));
+        }
+        h->second(value);
+      }
+    }
+    check_consistency(root);
+  }
+
+private:
+  std::vector<std::pair<std::string, std::function<void(const toml::node&)>>> rule_handlers() {
+    std::vector<std::pair<std::string, std::function<void(const toml::node&)>>> out;
+    for (const auto& info : all_rules()) {
+      auto id = info.id;
+      std::string key(info.name);
+      out.emplace_back(key, [this, id, key](const toml::node& n) {
+        auto v = one_of(n, "rules." + key, {"error", "warn", "off"});
+        m_policy.severity[static_cast<std::size_t>(id)] =
+            v == "error" ? Severity::error : v == "warn" ? Severity::warn : Severity::off;
+      });
+    }
+    return out;
+  }
+
+  // The final and rc templates must not be able to spell the same tag, or a
+  // tag would be two kinds at once.
+  void check_consistency(const toml::table& root) {
+    Version probe{1, 2, 0, 3};
+    if (m_policy.final_tag.match(m_policy.rc_tag.render(probe)) ||
+        m_policy.rc_tag.match(m_policy.final_tag.render(probe))) {
+      fail_at(root.source(), "tags.final and tags.rc spell the same names; an rc tag needs text of its own");
+    }
+  }
+
+  static std::string printable_key(const std::string& k) {
+    auto p = printable(k);
+    return p.substr(1, p.size() - 2);
+  }
+
+  static std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+    auto best = closest_match(word, candidates);
+    return best.empty() ? std::string() : ", did you mean \"" + best + "\"?";
+  }
+
+  [[noreturn]] void fail_at(const toml::source_region& where, const std::string& message) const {
+    std::ostringstream os;
+    os << m_source;
+    if (where.begin.line > 0) os << ':' << where.begin.line << ':' << where.begin.column;
+    os << ": " << message;
+    throw Error(os.str());
+  }
+
+  [[noreturn]] void fail(const toml::node& n, const std::string& message) const { fail_at(n.source(), message); }
+
+  std::string string(const toml::node& n, const std::string& key) const {
+    auto v = n.value<std::string>();
+    if (!n.is_string() || !v) fail(n, key + " must be a string");
+    return *v;
+  }
+
+  bool boolean(const toml::node& n, const std::string& key) const {
+    auto v = n.value<bool>();
+    if (!n.is_boolean() || !v) fail(n, key + " must be true or false");
+    return *v;
+  }
+
+  std::vector<std::string> string_array(const toml::node& n, const std::string& key) const {
+    const toml::array* a = n.as_array();
+    if (!a) fail(n, key + " must be an array of strings");
+    std::vector<std::string> out;
+    for (const auto& item : *a) out.push_back(string(item, key + "[]"));
+    return out;
+  }
+
+  std::string one_of(const toml::node& n, const std::string& key, const std::vector<std::string>& allowed) const {
+    auto v = string(n, key);
+    for (const auto& a : allowed) {
+      if (a == v) return v;
+    }
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
+    auto near = closest_match(v, allowed);
+    fail(n, key + ": unknown value \"" + printable_key(v) + "\"" +
+                (near.empty() ? " (use one of " + list + ")" : ", did you mean \"" + near + "\"?"));
+  }
+
+  std::string branch_name(const toml::node& n, const std::string& key) const {
+    auto v = string(n, key);
+    if (v.empty() || starts_with(v, "refs/") || v.find_first_of(" ~^:?*[\\") != std::string::npos)
+      fail(n, key + " must be a branch name such as \"main\" (without refs/heads/)");
+    return v;
+  }
+
+  NameTemplate name_template(const toml::node& n, const std::string& key, const std::vector<std::string>& req) const {
+    auto v = string(n, key);
+    std::string error;
+    auto t = NameTemplate::compile(v, req, &error);
+    if (!t) fail(n, key + ": " + error);
+    return *t;
+  }
+
+  std::shared_ptr<re2::RE2> regex(const toml::node& n, const std::string& key) const {
+    auto v = string(n, key);
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    auto re = std::make_shared<re2::RE2>(v, opts);
+    if (!re->ok()) fail(n, key + ": invalid regular expression: " + re->error());
+    return re;
+  }
+
+  std::string m_source;
+  Policy& m_policy;
+};
+
+} // namespace
+
+Policy parse_policy(std::string_view text, const std::string& source, const Policy& base) {
+  Policy policy = base;
+  policy.source = source;
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << source << ':' << e.source().begin.line << ':' << e.source().begin.column << ": " << e.description();
+    throw Error(os.str());
+  }
+  Loader(source, policy).load(root);
+  return policy;
+}
+
+const Policy& builtin_policy() {
+  static const Policy policy = [] {
+    Policy empty;
+    for (const auto& info : all_rules()) empty.severity[static_cast<std::size_t>(info.id)] = info.default_severity;
+    return parse_policy(embedded::default_policy, "built-in policy", empty);
+  }();
+  return policy;
+}
+
+Policy load_policy_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot read the policy file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(path + ": cannot read the policy file");
+  return parse_policy(text.str(), path, builtin_policy());
+}
+
+} // namespace relgate::policy

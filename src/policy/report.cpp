@@ -1,0 +1,43 @@
+#include "policy/report.hpp"
+
+#include "util/text.hpp"
+
+namespace relgate::policy {
+
+namespace {
+// Subjects and names come from pushers: never let them carry terminal
+// control sequences into someone's terminal.
+std::string clean(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) out += '?';
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+void format_one(const Violation& v, std::vector<ReportLine>& out) {
+  const auto& info = rule_info(v.rule);
+  std::string head = v.severity == Severity::warn ? "relgate: warning: " : "relgate: ";
+  head += std::string(info.code) + " " + std::string(info.name) + ": " + clean(v.ref) + ": " + clean(v.why);
+  out.push_back({v.severity, head});
+  if (v.commit) {
+    out.push_back({v.severity, "  commit " + repo::short_id(v.commit->id) + " " + clean(v.commit->subject)});
+  }
+  for (const auto& h : v.hints) out.push_back({v.severity, "  hint: " + clean(h)});
+}
+} // namespace
+
+std::vector<ReportLine> format_verdict(const Verdict& verdict) {
+  std::vector<ReportLine> out;
+  for (const auto& v : verdict.violations) {
+    if (v.severity == Severity::error) format_one(v, out);
+  }
+  for (const auto& v : verdict.violations) {
+    if (v.severity == Severity::warn) format_one(v, out);
+  }
+  for (const auto& n : verdict.notes) out.push_back({Severity::warn, "relgate: note: " + clean(n)});
+  return out;
+}
+
+} // namespace relgate::policy

@@ -1,0 +1,102 @@
+#include "repo/memory_repository.hpp"
+
+#include "util/error.hpp"
+
+#include <cstdio>
+#include <set>
+
+namespace relgate::repo {
+
+ObjectId MemoryRepository::next_id() {
+  char buf[41];
+  std::snprintf(buf, sizeof buf, "%040llx", static_cast<unsigned long long>(++m_counter) * 0x9e3779b1ULL);
+  return buf;
+}
+
+ObjectId MemoryRepository::add_commit(std::vector<ObjectId> parents, std::string message, std::int64_t time) {
+  auto id = next_id();
+  for (const auto& p : parents) {
+    if (!m_commits.count(p)) throw Error("memory repository: unknown parent " + p);
+  }
+  m_commits[id] = Commit{id, std::move(parents), std::move(message), time};
+  return id;
+}
+
+ObjectId MemoryRepository::add_tag_object(const ObjectId& target, std::string /*name*/) {
+  auto id = next_id();
+  m_tags[id] = target;
+  return id;
+}
+
+ObjectId MemoryRepository::add_blob() {
+  auto id = next_id();
+  m_other[id] = ObjectType::blob;
+  return id;
+}
+
+ObjectId MemoryRepository::add_notes(std::map<ObjectId, std::string> notes) {
+  auto id = next_id();
+  m_commits[id] = Commit{id, {}, "Notes", 0};
+  m_notes[id] = std::move(notes);
+  return id;
+}
+
+void MemoryRepository::set_ref(const std::string& name, const ObjectId& target) { m_refs[name] = target; }
+void MemoryRepository::delete_ref(const std::string& name) { m_refs.erase(name); }
+
+std::vector<Ref> MemoryRepository::refs(std::string_view prefix) const {
+  std::vector<Ref> out;
+  for (const auto& [name, target] : m_refs) {
+    if (name.compare(0, prefix.size(), prefix) == 0) out.push_back({name, target});
+  }
+  return out;
+}
+
+ObjectType MemoryRepository::type(const ObjectId& id) const {
+  if (m_commits.count(id)) return ObjectType::commit;
+  if (m_tags.count(id)) return ObjectType::tag;
+  if (auto it = m_other.find(id); it != m_other.end()) return it->second;
+  return ObjectType::missing;
+}
+
+std::optional<ObjectId> MemoryRepository::peel_to_commit(const ObjectId& id) const {
+  ObjectId current = id;
+  for (int depth = 0; depth < 64; ++depth) {
+    switch (type(current)) {
+    case ObjectType::commit: return current;
+    case ObjectType::tag: current = m_tags.at(current); break;
+    case ObjectType::missing: throw Error("object " + current + " is missing from the repository");
+    default: return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+Commit MemoryRepository::commit(const ObjectId& id) const {
+  auto it = m_commits.find(id);
+  if (it == m_commits.end()) throw Error("commit " + id + " is missing from the repository");
+  return it->second;
+}
+
+bool MemoryRepository::is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const {
+  std::set<ObjectId> seen;
+  std::vector<ObjectId> todo{descendant};
+  while (!todo.empty()) {
+    auto id = todo.back();
+    todo.pop_back();
+    if (id == ancestor) return true;
+    if (!seen.insert(id).second) continue;
+    for (const auto& p : commit(id).parents) todo.push_back(p);
+  }
+  return false;
+}
+
+std::optional<std::string> MemoryRepository::note(const ObjectId& notes_commit, const ObjectId& object) const {
+  auto it = m_notes.find(notes_commit);
+  if (it == m_notes.end()) return std::nullopt;
+  auto n = it->second.find(object);
+  if (n == it->second.end()) return std::nullopt;
+  return n->second;
+}
+
+} // namespace relgate::repo

@@ -1,0 +1,42 @@
+#pragma once
+// An in-memory Repository: commits, annotated tags, refs and notes built by
+// hand. The policy engine's unit tests and the fuzz targets run on it.
+
+#include "repo/repository.hpp"
+
+#include <map>
+
+namespace relgate::repo {
+
+class MemoryRepository final : public Repository {
+public:
+  // Adds a commit and returns its (made-up, unique) id.
+  ObjectId add_commit(std::vector<ObjectId> parents, std::string message, std::int64_t time = 0);
+  // Adds an annotated tag object pointing at `target`.
+  ObjectId add_tag_object(const ObjectId& target, std::string name);
+  // Adds a blob (something that is not a commit).
+  ObjectId add_blob();
+  // Adds a notes commit holding `notes` (object -> text); returns its id.
+  ObjectId add_notes(std::map<ObjectId, std::string> notes);
+  void set_ref(const std::string& name, const ObjectId& target);
+  void delete_ref(const std::string& name);
+
+  std::vector<Ref> refs(std::string_view prefix) const override;
+  ObjectType type(const ObjectId& id) const override;
+  std::optional<ObjectId> peel_to_commit(const ObjectId& id) const override;
+  Commit commit(const ObjectId& id) const override;
+  bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const override;
+  std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const override;
+
+private:
+  ObjectId next_id();
+
+  std::uint64_t m_counter = 0;
+  std::map<ObjectId, Commit> m_commits;
+  std::map<ObjectId, ObjectId> m_tags; // tag object -> target
+  std::map<ObjectId, ObjectType> m_other;
+  std::map<ObjectId, std::map<ObjectId, std::string>> m_notes;
+  std::map<std::string, ObjectId> m_refs;
+};
+
+} // namespace relgate::repo

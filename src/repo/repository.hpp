@@ -1,0 +1,58 @@
+#pragma once
+// The small repository interface that the policy engine and the CI providers
+// ask everything they know about git through. libgit2 implements it in
+// src/git/; MemoryRepository (below, in memory_repository.hpp) implements it
+// for unit tests and fuzzing. Nothing here changes a repository.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relgate::repo {
+
+// Lower-case hex object id: 40 digits (SHA-1) or 64 (SHA-256).
+using ObjectId = std::string;
+
+enum class ObjectType { missing, commit, tree, blob, tag };
+
+struct Commit {
+  ObjectId id;
+  std::vector<ObjectId> parents;
+  std::string message;
+  std::int64_t time = 0; // committer time, seconds since the epoch
+
+  std::string subject() const;
+};
+
+struct Ref {
+  std::string name;  // full name, e.g. refs/tags/v0.1.0
+  ObjectId target;   // direct target (a tag object for annotated tags)
+};
+
+class Repository {
+public:
+  virtual ~Repository() = default;
+
+  // Every ref whose full name starts with `prefix`, sorted by name; symbolic
+  // refs are resolved.
+  virtual std::vector<Ref> refs(std::string_view prefix) const = 0;
+  // The type of an object; ObjectType::missing when the repository lacks it.
+  virtual ObjectType type(const ObjectId& id) const = 0;
+  // Follows tag objects to the commit they name. nullopt when the chain ends
+  // at something that is not a commit. Throws Error when an object is missing.
+  virtual std::optional<ObjectId> peel_to_commit(const ObjectId& id) const = 0;
+  // Throws Error when `id` is missing or not a commit.
+  virtual Commit commit(const ObjectId& id) const = 0;
+  // True when `ancestor` is reachable from `descendant` (or equal to it).
+  virtual bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const = 0;
+  // The text of the note on `object` in the notes history whose tip is the
+  // commit `notes_commit`; nullopt when there is none.
+  virtual std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const = 0;
+};
+
+// "abc1234" for display.
+std::string short_id(const ObjectId& id);
+
+} // namespace relgate::repo

@@ -1,0 +1,16 @@
+#pragma once
+// Files compiled into the binary (cmake/embed.cmake): the built-in policy and
+// the hook scripts.
+
+#include <string_view>
+
+namespace relgate::embedded {
+extern const std::string_view default_policy;
+extern const std::string_view hook_pre_push;
+extern const std::string_view hook_pre_receive;
+extern const std::string_view hook_update;
+} // namespace relgate::embedded
+
+namespace relgate {
+extern const char* const k_version;
+}

@@ -1,0 +1,27 @@
+#pragma once
+// Small string helpers shared by every layer.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relgate {
+
+std::string_view trim(std::string_view s);
+std::vector<std::string_view> split(std::string_view s, char sep);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool is_hex(std::string_view s);
+// True for 40 or 64 zeros: git's "no object" id in SHA-1 and SHA-256 repositories.
+bool is_zero_id(std::string_view id);
+// First line of a commit message.
+std::string_view first_line(std::string_view message);
+// Damerau-Levenshtein (optimal string alignment) distance.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word` when it is close enough to be a typo, else "".
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+// `s` with control and non-ASCII bytes shown as \xNN, and quoted: safe to print.
+std::string printable(std::string_view s);
+// Quote for a POSIX shell when needed (for hint commands a person copies).
+std::string shell_quote(std::string_view s);
+
+} // namespace relgate

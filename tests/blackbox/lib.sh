@@ -1,0 +1,421 @@
+# shellcheck shell=bash
+# tests/blackbox/lib.sh: shared helpers for the relgate black-box suites.
+#
+# A suite starts with
+#     . "$(dirname "$0")/lib.sh" "$@"
+# defines one function per scenario, lists them with `run_scenario`, and ends
+# with `finish`.
+#
+# The binary under test is $1, else $RELGATE, else /work/main/build/relgate.
+#
+# Every scenario runs in a (background) subshell inside its own directory under the suite's
+# temp dir, with HOME pointing into that temp dir, so no user or system git
+# configuration leaks in. A scenario passes when none of its `expect_*` /
+# `assert_*` calls failed; a failing `must` step (setup) aborts it. The temp
+# dir of a passing scenario is removed; a failing one is kept and its path is
+# printed.
+#
+# Output: `ok - NAME` or `not ok - NAME` followed by the scenario's log, and
+# at the end exactly one line `N passed, N failed`. Exit status 1 if anything
+# failed.
+
+set -u
+
+# --- the binary under test ---------------------------------------------------
+RELGATE_BIN=${1:-${RELGATE:-/work/main/build/relgate}}
+case $RELGATE_BIN in /*) ;; *) RELGATE_BIN=$PWD/$RELGATE_BIN ;; esac
+
+# The hooks must find the binary through the path `relgate install` baked
+# into them; a stray RELGATE in the environment would bypass that.
+unset RELGATE
+# Nothing from a surrounding git process, GitLab or an override may leak in.
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY \
+      GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT \
+      GIT_NAMESPACE GIT_QUARANTINE_PATH GIT_PUSH_OPTION_COUNT \
+      GL_ID GL_USERNAME GL_USER GL_PROTOCOL GL_REPOSITORY \
+      GITHUB_USER_LOGIN GITEA_PUSHER_NAME REMOTE_USER RELGATE_OVERRIDE NO_COLOR
+
+SUITE_NAME=$(basename "$0" .sh)
+CMD_TIMEOUT=${CMD_TIMEOUT:-30}     # seconds for any single command we run
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+
+if [ ! -x "$RELGATE_BIN" ]; then
+    echo "not ok - relgate binary not found or not executable: $RELGATE_BIN"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# --- temp dir and git isolation -----------------------------------------------
+SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/relgate-$SUITE_NAME.XXXXXX") || exit 2
+export HOME=$SUITE_TMP/home
+export XDG_CONFIG_HOME=$HOME/.config
+export GIT_CONFIG_NOSYSTEM=1
+export GIT_TERMINAL_PROMPT=0
+export LC_ALL=C
+mkdir -p "$HOME"
+git config --global user.name  "Relgate Test"
+git config --global user.email "relgate-test@example.invalid"
+git config --global init.defaultBranch main
+git config --global protocol.file.allow always
+git config --global advice.detachedHead false
+git config --global commit.gpgSign false
+git config --global tag.gpgSign false
+git config --global core.pager cat
+
+# --- scenario runner ----------------------------------------------------------
+
+# Scenarios run in the background, up to $JOBS at a time (each has its own
+# directories, so they are independent); results are printed in order by
+# `finish`. RELGATE_TEST_JOBS=1 runs them one after the other.
+JOBS=${RELGATE_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 2) * 2 ))}
+[ "$JOBS" -gt 8 ] && JOBS=8
+SCEN_TITLES=()
+SCEN_DIRS=()
+SCEN_PIDS=()
+
+# run_scenario TITLE FUNCTION [ARGS...]
+#   Runs FUNCTION ARGS in a subshell, in a fresh directory, log captured.
+run_scenario() {
+    local title=$1 func=$2
+    shift 2
+    local slug dir
+    slug=$(printf '%s' "$title" | tr -c 'A-Za-z0-9_.-' '_')
+    dir=$SUITE_TMP/$slug
+    mkdir -p "$dir"
+    wait_for_slot
+    (
+        (
+            cd "$dir" || exit 1
+            SCENARIO_DIR=$dir
+            SCEN_FAILED=0
+            COMMIT_SEQ=0
+            SERVER=
+            "$func" "$@"
+            exit "$SCEN_FAILED"
+        ) >"$dir/log" 2>&1 </dev/null
+        echo $? >"$dir/.rc"
+    ) &
+    SCEN_TITLES+=("$title")
+    SCEN_DIRS+=("$dir")
+    SCEN_PIDS+=($!)
+}
+
+# wait_for_slot: block while $JOBS scenarios are running.
+wait_for_slot() {
+    local pid running
+    while :; do
+        running=0
+        for pid in "${SCEN_PIDS[@]}"; do
+            kill -0 "$pid" 2>/dev/null && running=$((running + 1))
+        done
+        [ "$running" -lt "$JOBS" ] && return
+        wait -n 2>/dev/null || sleep 0.05
+    done
+}
+
+# finish: wait for the scenarios, report each in order, print the summary
+# line, clean up, exit status.
+finish() {
+    local i pid dir rc
+    for i in "${!SCEN_PIDS[@]}"; do
+        pid=${SCEN_PIDS[$i]}
+        dir=${SCEN_DIRS[$i]}
+        wait "$pid" 2>/dev/null
+        rc=$(cat "$dir/.rc" 2>/dev/null || echo 1)
+        if [ "$rc" = 0 ]; then
+            PASSED=$((PASSED + 1))
+            echo "ok - ${SCEN_TITLES[$i]}"
+            rm -rf "$dir"
+        else
+            FAILED=$((FAILED + 1))
+            FAILED_NAMES+=("${SCEN_TITLES[$i]}")
+            echo "not ok - ${SCEN_TITLES[$i]}"
+            sed 's/^/#   /' "$dir/log"
+            echo "#   (kept in $dir)"
+        fi
+    done
+    echo "$PASSED passed, $FAILED failed"
+    if [ "$FAILED" -eq 0 ]; then
+        rm -rf "$SUITE_TMP"
+        exit 0
+    fi
+    local IFS=,
+    echo "# failed: ${FAILED_NAMES[*]}" >&2
+    echo "# temp dir kept: $SUITE_TMP" >&2
+    exit 1
+}
+
+# fail MESSAGE: mark the current scenario failed (it goes on).
+fail() {
+    echo "FAIL: $*"
+    SCEN_FAILED=1
+}
+
+# must CMD...: a setup step; if it fails the scenario is aborted as failed.
+must() {
+    local out rc
+    out=$(timeout -k 5 "$CMD_TIMEOUT" "$@" 2>&1 </dev/null)
+    rc=$?
+    if [ "$rc" -ne 0 ]; then
+        echo "FAIL: setup step failed (exit $rc): $*"
+        printf '%s\n' "$out" | sed 's/^/    | /'
+        exit 1
+    fi
+}
+
+# --- running the command under test -------------------------------------------
+# run_cmd CMD...: runs CMD with a timeout; stdin from $STDIN_FILE (default
+# /dev/null). Leaves LAST_RC and the files $LAST_STDOUT, $LAST_STDERR,
+# $LAST_OUTPUT (both) and logs the command and its output.
+run_cmd() {
+    LAST_STDOUT=$SCENARIO_DIR/.last.stdout
+    LAST_STDERR=$SCENARIO_DIR/.last.stderr
+    LAST_OUTPUT=$SCENARIO_DIR/.last.output
+    echo "+ $*"
+    timeout -k 5 "$CMD_TIMEOUT" "$@" <"${STDIN_FILE:-/dev/null}" \
+        >"$LAST_STDOUT" 2>"$LAST_STDERR"
+    LAST_RC=$?
+    cat "$LAST_STDOUT" "$LAST_STDERR" >"$LAST_OUTPUT"
+    sed 's/^/    | /' "$LAST_OUTPUT" | head -n 60
+    echo "    (exit $LAST_RC)"
+    return "$LAST_RC"
+}
+
+# server_snapshot: every ref of $SERVER with its object id (empty if no server).
+server_snapshot() {
+    if [ -n "${SERVER:-}" ] && [ -d "$SERVER" ]; then
+        git -C "$SERVER" for-each-ref --format='%(objectname) %(refname)' | sort
+    fi
+}
+
+# expect_accept CMD...: CMD exits 0.
+expect_accept() {
+    run_cmd "$@"
+    if [ "$LAST_RC" -ne 0 ]; then
+        fail "expected accept (exit 0), got exit $LAST_RC: $*"
+        return 1
+    fi
+    return 0
+}
+
+# expect_fail TEXT CMD...: CMD exits non-zero (not by timeout or signal), its
+# output contains TEXT, and no ref of $SERVER changed.
+expect_fail() {
+    local text=$1
+    shift
+    local before after ok=0
+    before=$(server_snapshot)
+    run_cmd "$@"
+    after=$(server_snapshot)
+    if [ "$LAST_RC" -eq 0 ]; then
+        fail "expected rejection, got exit 0: $*"; ok=1
+    elif [ "$LAST_RC" -eq 124 ] || [ "$LAST_RC" -eq 137 ]; then
+        fail "timed out after ${CMD_TIMEOUT}s: $*"; ok=1
+    elif [ "$LAST_RC" -ge 128 ]; then
+        fail "killed by a signal (exit $LAST_RC): $*"; ok=1
+    fi
+    if ! grep -qF -- "$text" "$LAST_OUTPUT"; then
+        fail "output does not contain '$text'"; ok=1
+    fi
+    if [ "$before" != "$after" ]; then
+        fail "rejected command changed the server's refs:"
+        diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | sed 's/^/    /'
+        ok=1
+    fi
+    return $ok
+}
+
+# expect_reject RULE CMD...: rejected by policy rule RULE ("T4 rc-sequence"):
+# non-zero exit (exactly 1 when CMD is relgate itself), a line
+# `relgate: RULE...` in the output (a warning would not match) and the
+# server's refs unchanged.
+expect_reject() {
+    local rule=$1
+    shift
+    local ok=0
+    expect_fail "relgate: $rule" "$@" || ok=1
+    if [ "$1" = "$RELGATE_BIN" ] && [ "$LAST_RC" -ne 1 ]; then
+        fail "relgate should exit 1 on a policy rejection, got $LAST_RC"; ok=1
+    fi
+    return $ok
+}
+
+# assert_output_contains TEXT / assert_output_lacks TEXT (fixed strings)
+# assert_output_matches ERE: about the output of the last run_cmd.
+assert_output_contains() {
+    grep -qF -- "$1" "$LAST_OUTPUT" || fail "output does not contain '$1'"
+}
+assert_output_lacks() {
+    if grep -qF -- "$1" "$LAST_OUTPUT"; then fail "output should not contain '$1'"; fi
+}
+assert_output_matches() {
+    grep -qE -- "$1" "$LAST_OUTPUT" || fail "output does not match /$1/"
+}
+
+# assert_remote_ref REF REV: $SERVER's REF peels to the same commit as the
+# local REV.
+assert_remote_ref() {
+    local want got
+    want=$(git rev-parse --verify -q "$2^{commit}")
+    got=$(git -C "$SERVER" rev-parse --verify -q "$1^{commit}")
+    if [ -z "$got" ]; then
+        fail "server has no $1 (expected it at $2 = $want)"
+    elif [ "$got" != "$want" ]; then
+        fail "server's $1 is $got, expected $2 = $want"
+    fi
+}
+
+# assert_remote_ref_absent REF
+assert_remote_ref_absent() {
+    if git -C "$SERVER" rev-parse --verify -q "$1" >/dev/null; then
+        fail "server should not have $1"
+    fi
+}
+
+# --- repositories ---------------------------------------------------------------
+
+# make_server [KIND] [DIR]: bare repository DIR (default server.git) with the
+# relgate hook KIND installed: pre-receive (default), update, or none.
+# Sets SERVER to its absolute path.
+make_server() {
+    local kind=${1:-pre-receive} dir=${2:-server.git}
+    must git init -q --bare "$dir"
+    SERVER=$(cd "$dir" && pwd)
+    # Let relgate, not git's own safety net, be what refuses deleting main
+    # (git checks receive.denyDeleteCurrent before it runs the update hook).
+    must git -C "$SERVER" config receive.denyDeleteCurrent warn
+    must git -C "$SERVER" config receive.denyNonFastForwards false
+    case $kind in
+        pre-receive)
+            must "$RELGATE_BIN" install --repo "$SERVER"
+            [ -x "$SERVER/hooks/pre-receive" ] || { fail "install did not create an executable hooks/pre-receive"; exit 1; } ;;
+        update)
+            must "$RELGATE_BIN" install --repo "$SERVER" --hook update
+            [ -x "$SERVER/hooks/update" ] || { fail "install --hook update did not create an executable hooks/update"; exit 1; } ;;
+        none) ;;
+        *) fail "make_server: unknown hook kind $kind"; exit 1 ;;
+    esac
+}
+
+# make_clone DIR: clone $SERVER into DIR (not entered).
+make_clone() {
+    must git clone -q "$SERVER" "$1"
+}
+
+# commit_file MSG: a new commit on the current branch adding a fresh file
+# (one file per commit, so cherry-picks never conflict).
+commit_file() {
+    COMMIT_SEQ=$((COMMIT_SEQ + 1))
+    echo "$1 ($COMMIT_SEQ)" >"file-$COMMIT_SEQ.txt"
+    must git add "file-$COMMIT_SEQ.txt"
+    must git commit -q -m "$1"
+}
+
+# setup_repo [KIND]: server and clone `work` (entered), an initial commit on
+# main pushed. KIND (default $HOOK_KIND, which a suite may set) says where
+# relgate guards: pre-receive or update (server hook), pre-push (client hook
+# in `work`, server without hooks), none.
+HOOK_KIND=${HOOK_KIND:-pre-receive}
+setup_repo() {
+    local kind=${1:-$HOOK_KIND}
+    if [ "$kind" = pre-push ]; then
+        make_server none
+    else
+        make_server "$kind"
+    fi
+    make_clone work
+    if [ "$kind" = pre-push ]; then
+        must "$RELGATE_BIN" install --repo work
+        [ -x work/.git/hooks/pre-push ] || { fail "install did not create an executable .git/hooks/pre-push"; exit 1; }
+    fi
+    cd work || exit 1
+    commit_file "feat: initial commit"
+    must git push -q origin main
+}
+
+# cut_release X.Y: the whole release of a line, the way RELEASES.md does it:
+# a feature commit on main, rc1 at main, the final tag at rc1, release/vX.Y
+# at the final tag; each pushed on its own. Leaves main checked out.
+cut_release() {
+    local line=$1
+    must git checkout -q main
+    commit_file "feat: work for $line"
+    must git push -q origin main
+    must git tag "v$line.0-rc1" main
+    must git push -q origin "v$line.0-rc1"
+    must git tag "v$line.0" "v$line.0-rc1"
+    must git push -q origin "v$line.0"
+    must git branch "release/v$line" "v$line.0"
+    must git push -q origin "release/v$line"
+}
+
+# backport X.Y SUBJECT: a fix commit on main (pushed), cherry-picked with -x
+# onto release/vX.Y (pushed). Leaves main checked out.
+backport() {
+    local line=$1 subject=$2
+    must git checkout -q main
+    commit_file "fix: $subject"
+    must git push -q origin main
+    must git checkout -q "release/v$line"
+    must git cherry-pick -x main
+    must git push -q origin "release/v$line"
+    must git checkout -q main
+}
+
+# ci_note TEXT REV: record CI results for REV's commit (one check per line).
+ci_note() {
+    must git notes --ref=ci add -f -m "$1" "$(git rev-parse "$2^{commit}")"
+}
+
+# --- fixtures ---------------------------------------------------------------------
+# A fixture is a server + clone `work` in a known state, built once per suite
+# (through the real hooks of $HOOK_KIND) and copied into each scenario that
+# uses it; this keeps the suites fast. The states, each including the ones
+# before it:
+#   fresh     one commit on main                      (setup_repo)
+#   rc1       v0.1.0-rc1 at main
+#   released  a new commit on main, v0.1.0-rc1, v0.1.0 and release/v0.1 at it
+#             (cut_release 0.1; v0.1 is the only line)
+#   patch     released + one backport (fix on main, cherry-picked -x onto
+#             release/v0.1)
+fixture_fresh()    { setup_repo; }
+fixture_rc1()      { setup_repo; must git tag v0.1.0-rc1 main; must git push -q origin v0.1.0-rc1; }
+fixture_released() { setup_repo; cut_release 0.1; }
+fixture_patch()    { fixture_released; backport 0.1 "crash on start"; }
+
+# use_fixture NAME: copy fixture NAME into the scenario dir, enter `work`,
+# set SERVER. Builds the fixture on first use (log kept with it).
+use_fixture() {
+    local name=$1 fdir=$SUITE_TMP/fixtures/$1
+    mkdir -p "$SUITE_TMP/fixtures"
+    (
+        # scenarios run in parallel: one builds, the others wait for it
+        flock 9
+        if [ ! -e "$fdir/.ok" ] && [ ! -e "$fdir/.failed" ]; then
+            mkdir -p "$fdir"
+            (
+                cd "$fdir" || exit 1
+                SCENARIO_DIR=$fdir
+                SCEN_FAILED=0
+                COMMIT_SEQ=0
+                SERVER=
+                "fixture_$name"
+                echo "$COMMIT_SEQ" >"$fdir/.seq"
+                exit "$SCEN_FAILED"
+            ) >"$fdir/.log" 2>&1 </dev/null
+            if [ $? -eq 0 ]; then touch "$fdir/.ok"; else touch "$fdir/.failed"; fi
+        fi
+    ) 9>"$fdir.lock"
+    if [ ! -e "$fdir/.ok" ]; then
+        echo "FAIL: building fixture '$name' failed:"
+        sed 's/^/    fixture| /' "$fdir/.log"
+        exit 1
+    fi
+    cp -a "$fdir/server.git" "$fdir/work" "$SCENARIO_DIR/" || exit 1
+    SERVER=$SCENARIO_DIR/server.git
+    COMMIT_SEQ=$(cat "$fdir/.seq")
+    cd "$SCENARIO_DIR/work" || exit 1
+    must git remote set-url origin "$SERVER"
+}

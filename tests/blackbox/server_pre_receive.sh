@@ -1,0 +1,467 @@
+#!/usr/bin/env bash
+# Black-box suite: real `git push` (local transport) into a bare repository
+# guarded by the relgate pre-receive hook. Each scenario starts from a copy
+# of a fixture (server + clone `work` in a known state, see "fixtures" in
+# lib.sh) and works in the clone.
+#
+#   bash tests/blackbox/server_pre_receive.sh [path/to/relgate]
+
+. "$(dirname "$0")/lib.sh" "$@"
+
+# --- the happy path of RELEASES.md ----------------------------------------------
+
+# rc1 -> fix on main -> rc2 -> final at rc2 -> release/v0.1 at the final tag,
+# each pushed on its own, each really lands on the server.
+rc_rc_final_branch_accepted() {
+    use_fixture fresh
+    must git tag v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+    assert_remote_ref refs/tags/v0.1.0-rc1 main
+    commit_file "fix: bug found in rc1"
+    expect_accept git push origin main
+    must git tag v0.1.0-rc2 main
+    expect_accept git push origin v0.1.0-rc2
+    assert_remote_ref refs/tags/v0.1.0-rc2 main
+    must git tag v0.1.0 v0.1.0-rc2
+    expect_accept git push origin v0.1.0
+    assert_remote_ref refs/tags/v0.1.0 v0.1.0-rc2
+    must git branch release/v0.1 v0.1.0
+    expect_accept git push origin release/v0.1
+    assert_remote_ref refs/heads/release/v0.1 v0.1.0
+}
+
+# The final tag and its release branch arrive in one push (the rules see the
+# state after the whole push, so B2 finds vX.Y.0).
+final_and_branch_in_one_push_accepted() {
+    use_fixture rc1
+    must git tag v0.1.0 v0.1.0-rc1
+    must git branch release/v0.1 v0.1.0
+    expect_accept git push origin v0.1.0 release/v0.1
+    assert_remote_ref refs/tags/v0.1.0 v0.1.0-rc1
+    assert_remote_ref refs/heads/release/v0.1 v0.1.0
+}
+
+# Annotated tags are peeled to their commit: an annotated rc and final work
+# like lightweight ones (T9 tag-annotated is off by default either way).
+annotated_tags_accepted() {
+    use_fixture fresh
+    must git tag -a -m "rc1" v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+    must git tag -a -m "v0.1.0" v0.1.0 main
+    expect_accept git push origin v0.1.0
+    assert_remote_ref refs/tags/v0.1.0 main
+}
+
+# An accepted push really updates the remote, and a second clone sees it.
+accepted_push_updates_remote() {
+    use_fixture fresh
+    must git tag v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+    assert_remote_ref refs/tags/v0.1.0-rc1 main
+    must git clone -q "$SERVER" ../other
+    if [ "$(git -C ../other rev-parse 'v0.1.0-rc1^{commit}')" != "$(git rev-parse main)" ]; then
+        fail "a fresh clone does not see v0.1.0-rc1 at main"
+    fi
+}
+
+# --- T4 rc-sequence ------------------------------------------------------------------
+
+rc_skipping_rejected() {
+    use_fixture rc1
+    commit_file "fix: bug found in rc1"
+    must git push -q origin main
+    must git tag v0.1.0-rc3 main
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc3
+    assert_output_contains "relgate: T4 rc-sequence: refs/tags/v0.1.0-rc3"
+    assert_remote_ref_absent refs/tags/v0.1.0-rc3
+}
+
+# The first rc of a line is rc1.
+first_rc_not_rc1_rejected() {
+    use_fixture fresh
+    must git tag v0.1.0-rc2 main
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc2
+}
+
+rc_after_final_rejected() {
+    use_fixture rc1
+    must git tag v0.1.0 main
+    must git push -q origin v0.1.0
+    commit_file "feat: after the release"
+    must git push -q origin main
+    must git tag v0.1.0-rc2 main
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc2
+}
+
+# An rc is cut from main: tagging a commit that only a side branch has fails.
+rc_not_on_main_rejected() {
+    use_fixture fresh
+    must git checkout -q -b feature/side
+    commit_file "feat: side work"
+    must git push -q origin feature/side
+    must git tag v0.1.0-rc1 feature/side
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc1
+    assert_output_contains "relgate: T4 rc-sequence: refs/tags/v0.1.0-rc1"
+}
+
+# --- T6 final-is-last-rc -------------------------------------------------------------
+
+# main moved on after rc1 (a fix), and the final tag was cut at main instead
+# of at the last rc.
+final_past_last_rc_rejected() {
+    use_fixture rc1
+    commit_file "fix: late fix"
+    must git push -q origin main
+    must git tag v0.1.0 main
+    expect_reject "T6 final-is-last-rc" git push origin v0.1.0
+    assert_output_contains "relgate: T6 final-is-last-rc: refs/tags/v0.1.0"
+}
+
+final_without_rc_rejected() {
+    use_fixture fresh
+    must git tag v0.1.0 main
+    expect_reject "T6 final-is-last-rc" git push origin v0.1.0
+}
+
+# --- T5 next-line ---------------------------------------------------------------------
+
+# v0.1 is released; the next line is v0.2, not v0.3.
+skipped_line_rejected() {
+    use_fixture released
+    commit_file "feat: more work"
+    must git push -q origin main
+    must git tag v0.3.0-rc1 main
+    expect_reject "T5 next-line" git push origin v0.3.0-rc1
+    must git tag -d v0.3.0-rc1
+    must git tag v0.2.0-rc1 main
+    expect_accept git push origin v0.2.0-rc1
+}
+
+# --- T3 rc-only-for-minor --------------------------------------------------------
+
+rc_for_patch_rejected() {
+    use_fixture released
+    must git tag v0.1.1-rc1 release/v0.1
+    expect_reject "T3 rc-only-for-minor" git push origin v0.1.1-rc1
+}
+
+# --- T1 tag-name -------------------------------------------------------------------------
+
+# bad_tag_name_rejected TAG [SUGGESTION]: TAG looks like a version but is not
+# spelled vX.Y.Z or vX.Y.Z-rcN. If SUGGESTION is given, a hint names it.
+bad_tag_name_rejected() {
+    local tag=$1 suggestion=${2:-}
+    use_fixture fresh
+    must git tag "$tag" main
+    expect_reject "T1 tag-name" git push origin "refs/tags/$tag"
+    assert_output_contains "refs/tags/$tag"
+    if [ -n "$suggestion" ]; then
+        # the suggested name, not followed by more version characters
+        local re
+        re="hint:.*$(printf '%s' "$suggestion" | sed 's/\./\\./g')([^.0-9A-Za-z-]|$)"
+        assert_output_matches "$re"
+    fi
+    assert_remote_ref_absent "refs/tags/$tag"
+}
+
+# A tag that does not look like a version is left alone, also when deleted.
+other_tag_accepted() {
+    use_fixture fresh
+    must git tag nightly-foo main
+    expect_accept git push origin nightly-foo
+    assert_remote_ref refs/tags/nightly-foo main
+    expect_accept git push origin :refs/tags/nightly-foo
+    assert_remote_ref_absent refs/tags/nightly-foo
+}
+
+# --- T2 tag-immutable ----------------------------------------------------------------
+
+delete_release_tag_rejected() {
+    use_fixture rc1
+    expect_reject "T2 tag-immutable" git push origin :refs/tags/v0.1.0-rc1
+    assert_remote_ref refs/tags/v0.1.0-rc1 v0.1.0-rc1
+}
+
+move_release_tag_rejected() {
+    use_fixture rc1
+    local old
+    old=$(git rev-parse main)
+    commit_file "fix: after rc1"
+    must git push -q origin main
+    must git tag -f v0.1.0-rc1 main
+    expect_reject "T2 tag-immutable" git push -f origin v0.1.0-rc1
+    if [ "$(git -C "$SERVER" rev-parse 'v0.1.0-rc1^{commit}')" != "$old" ]; then
+        fail "the server's v0.1.0-rc1 moved"
+    fi
+}
+
+# --- B1 branch-name ------------------------------------------------------------------
+
+# bad_branch_name_rejected BRANCH: after v0.1 is released, a branch named
+# BRANCH at v0.1.0 is rejected and the hint names release/v0.1.
+bad_branch_name_rejected() {
+    local branch=$1
+    use_fixture released
+    must git branch "$branch" v0.1.0
+    expect_reject "B1 branch-name" git push origin "refs/heads/$branch"
+    assert_output_contains "refs/heads/$branch"
+    assert_output_matches 'hint:.*release/v0\.1([^.0-9A-Za-z-]|$)'
+    assert_remote_ref_absent "refs/heads/$branch"
+}
+
+# Feature branches are free: create, force-push, delete.
+feature_branch_accepted() {
+    use_fixture fresh
+    must git checkout -q -b feature/x
+    commit_file "feat: x"
+    expect_accept git push origin feature/x
+    assert_remote_ref refs/heads/feature/x feature/x
+    must git commit -q --amend -m "feat: x, reworded"
+    expect_accept git push -f origin feature/x
+    assert_remote_ref refs/heads/feature/x feature/x
+    expect_accept git push origin :refs/heads/feature/x
+    assert_remote_ref_absent refs/heads/feature/x
+}
+
+# --- B2 branch-from-tag --------------------------------------------------------------
+
+release_branch_before_final_rejected() {
+    use_fixture rc1
+    must git branch release/v0.1 main
+    expect_reject "B2 branch-from-tag" git push origin release/v0.1
+}
+
+release_branch_not_at_final_rejected() {
+    use_fixture rc1
+    must git tag v0.1.0 main
+    must git push -q origin v0.1.0
+    commit_file "feat: after the release"
+    must git push -q origin main
+    must git branch release/v0.1 main
+    expect_reject "B2 branch-from-tag" git push origin release/v0.1
+}
+
+# --- B3 no-rewrite ---------------------------------------------------------------------
+
+delete_main_rejected() {
+    use_fixture fresh
+    expect_reject "B3 no-rewrite" git push origin :refs/heads/main
+    assert_remote_ref refs/heads/main main
+}
+
+force_push_main_rejected() {
+    use_fixture fresh
+    commit_file "feat: second"
+    must git push -q origin main
+    must git reset -q --hard HEAD~1
+    commit_file "feat: rewritten second"
+    expect_reject "B3 no-rewrite" git push -f origin main
+}
+
+# release/v0.1 with one backport; deleting it is rejected.
+delete_release_branch_rejected() {
+    use_fixture patch
+    expect_reject "B3 no-rewrite" git push origin :refs/heads/release/v0.1
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+}
+
+# release/v0.1 with one backport; replacing it by a different history is
+# rejected.
+force_push_release_branch_rejected() {
+    use_fixture patch
+    must git checkout -q main
+    commit_file "fix: another crash"
+    must git push -q origin main
+    must git checkout -q release/v0.1
+    must git reset -q --hard v0.1.0
+    must git cherry-pick -x main
+    expect_reject "B3 no-rewrite" git push -f origin release/v0.1
+}
+
+# --- T7 patch-sequence and T8 ci-green -----------------------------------------------
+
+# patch_setup: v0.1 released and one backport on release/v0.1.
+patch_setup() {
+    use_fixture patch
+    must git tag v0.1.1 release/v0.1
+}
+
+patch_without_ci_rejected() {
+    patch_setup
+    expect_reject "T8 ci-green" git push origin v0.1.1
+}
+
+patch_with_pending_ci_rejected() {
+    patch_setup
+    ci_note "pending build" v0.1.1
+    must git push -q origin refs/notes/ci
+    expect_reject "T8 ci-green" git push origin v0.1.1
+}
+
+patch_with_failed_ci_rejected() {
+    patch_setup
+    ci_note "failure build https://ci.example/1" v0.1.1
+    must git push -q origin refs/notes/ci
+    expect_reject "T8 ci-green" git push origin v0.1.1
+}
+
+# Every reported check must be green: one red check among green ones fails.
+patch_with_one_red_check_rejected() {
+    patch_setup
+    ci_note $'success build\nfailure lint' v0.1.1
+    must git push -q origin refs/notes/ci
+    expect_reject "T8 ci-green" git push origin v0.1.1
+}
+
+patch_with_green_ci_accepted() {
+    patch_setup
+    ci_note "success build https://ci.example/2" v0.1.1
+    must git push -q origin refs/notes/ci
+    expect_accept git push origin v0.1.1
+    assert_remote_ref refs/tags/v0.1.1 release/v0.1
+}
+
+# The note may arrive in the same push as the tag.
+patch_with_green_ci_same_push_accepted() {
+    patch_setup
+    ci_note "success build" v0.1.1
+    expect_accept git push origin refs/notes/ci v0.1.1
+    assert_remote_ref refs/tags/v0.1.1 release/v0.1
+}
+
+patch_skipping_number_rejected() {
+    use_fixture patch
+    must git tag v0.1.2 release/v0.1
+    ci_note "success build" v0.1.2
+    must git push -q origin refs/notes/ci
+    expect_reject "T7 patch-sequence" git push origin v0.1.2
+}
+
+# A patch tag is cut from release/vX.Y, not from main.
+patch_not_on_release_branch_rejected() {
+    use_fixture released
+    commit_file "fix: only on main"
+    must git push -q origin main
+    must git tag v0.1.1 main
+    ci_note "success build" v0.1.1
+    must git push -q origin refs/notes/ci
+    expect_reject "T7 patch-sequence" git push origin v0.1.1
+}
+
+# v0.1 is end of life once v0.3.0 exists: no more patch releases for it.
+patch_on_eol_line_rejected() {
+    use_fixture patch
+    cut_release 0.2
+    cut_release 0.3
+    must git tag v0.1.1 release/v0.1
+    ci_note "success build" v0.1.1
+    must git push -q origin refs/notes/ci
+    expect_reject "T7 patch-sequence" git push origin v0.1.1
+}
+
+# --- configuration, output conventions, hook plumbing ------------------------------
+
+# relgate.toml in the bare repo's git dir is picked up: with rc-sequence at
+# "warn" the skip goes through with a warning.
+server_config_warn_accepts() {
+    use_fixture fresh
+    printf '[rules]\nrc-sequence = "warn"\n' >"$SERVER/relgate.toml"
+    must git tag v0.1.0-rc1 main
+    must git push -q origin v0.1.0-rc1
+    must git tag v0.1.0-rc3 main
+    expect_accept git push origin v0.1.0-rc3
+    assert_output_contains "relgate: warning: T4 rc-sequence"
+    assert_remote_ref refs/tags/v0.1.0-rc3 main
+}
+
+# T9 tag-annotated is off by default but can be switched on.
+tag_annotated_when_enabled_rejected() {
+    use_fixture fresh
+    printf '[rules]\ntag-annotated = "error"\n' >"$SERVER/relgate.toml"
+    must git tag v0.1.0-rc1 main
+    expect_reject "T9 tag-annotated" git push origin v0.1.0-rc1
+    must git tag -d v0.1.0-rc1
+    must git tag -a -m rc1 v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+}
+
+# On GitLab (GL_ID set) rejection lines start with GL-HOOK-ERR:.
+gitlab_prefix_on_rejection() {
+    use_fixture fresh
+    must git tag v0.1.0-RC1 main
+    expect_reject "T1 tag-name" env GL_ID=user-1 git push origin v0.1.0-RC1
+    assert_output_matches '^remote: GL-HOOK-ERR: relgate: T1 tag-name: refs/tags/v0\.1\.0-RC1'
+}
+
+# Several violations in one push: each is reported, nothing lands.
+two_violations_one_push_rejected() {
+    use_fixture fresh
+    must git tag v0.1.0-RC1 main
+    must git tag v0.1.0 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC1 v0.1.0
+    assert_output_contains "relgate: T6 final-is-last-rc"
+}
+
+# The installed hook is a script with the installing binary's absolute path
+# baked in, and it honours RELGATE from the environment.
+hook_has_binary_path_and_honours_env() {
+    use_fixture fresh
+    local real
+    real=$(readlink -f "$RELGATE_BIN")
+    if ! grep -qF -e "$RELGATE_BIN" -e "$real" "$SERVER/hooks/pre-receive"; then
+        fail "hooks/pre-receive does not name $RELGATE_BIN"
+    fi
+    printf '#!/bin/sh\necho "stub-relgate-called $*" >&2\nexit 1\n' >../stub
+    chmod +x ../stub
+    must git tag v0.1.0-rc1 main
+    expect_fail "stub-relgate-called" env RELGATE="$(cd .. && pwd)/stub" git push origin v0.1.0-rc1
+}
+
+run_scenario rc_rc_final_branch_accepted rc_rc_final_branch_accepted
+run_scenario final_and_branch_in_one_push_accepted final_and_branch_in_one_push_accepted
+run_scenario annotated_tags_accepted annotated_tags_accepted
+run_scenario accepted_push_updates_remote accepted_push_updates_remote
+run_scenario rc_skipping_rejected rc_skipping_rejected
+run_scenario first_rc_not_rc1_rejected first_rc_not_rc1_rejected
+run_scenario rc_after_final_rejected rc_after_final_rejected
+run_scenario rc_not_on_main_rejected rc_not_on_main_rejected
+run_scenario final_past_last_rc_rejected final_past_last_rc_rejected
+run_scenario final_without_rc_rejected final_without_rc_rejected
+run_scenario skipped_line_rejected skipped_line_rejected
+run_scenario rc_for_patch_rejected rc_for_patch_rejected
+run_scenario "bad_tag_name_rejected v0.1.0-RC1"   bad_tag_name_rejected v0.1.0-RC1 v0.1.0-rc1
+run_scenario "bad_tag_name_rejected v0.1.0-rc.1"  bad_tag_name_rejected v0.1.0-rc.1 v0.1.0-rc1
+run_scenario "bad_tag_name_rejected v0.1"         bad_tag_name_rejected v0.1
+run_scenario "bad_tag_name_rejected 0.1.0"        bad_tag_name_rejected 0.1.0 v0.1.0
+run_scenario "bad_tag_name_rejected v01.1.0"      bad_tag_name_rejected v01.1.0 v1.1.0
+run_scenario "bad_tag_name_rejected v0.1.0-rc0"   bad_tag_name_rejected v0.1.0-rc0
+run_scenario "bad_tag_name_rejected v0.1.0-beta.1" bad_tag_name_rejected v0.1.0-beta.1
+run_scenario other_tag_accepted other_tag_accepted
+run_scenario delete_release_tag_rejected delete_release_tag_rejected
+run_scenario move_release_tag_rejected move_release_tag_rejected
+run_scenario "bad_branch_name_rejected release/v0.1.0" bad_branch_name_rejected release/v0.1.0
+run_scenario "bad_branch_name_rejected release/0.1"    bad_branch_name_rejected release/0.1
+run_scenario "bad_branch_name_rejected releases/v0.1"  bad_branch_name_rejected releases/v0.1
+run_scenario "bad_branch_name_rejected release/v0.1-fix" bad_branch_name_rejected release/v0.1-fix
+run_scenario feature_branch_accepted feature_branch_accepted
+run_scenario release_branch_before_final_rejected release_branch_before_final_rejected
+run_scenario release_branch_not_at_final_rejected release_branch_not_at_final_rejected
+run_scenario delete_main_rejected delete_main_rejected
+run_scenario force_push_main_rejected force_push_main_rejected
+run_scenario delete_release_branch_rejected delete_release_branch_rejected
+run_scenario force_push_release_branch_rejected force_push_release_branch_rejected
+run_scenario patch_without_ci_rejected patch_without_ci_rejected
+run_scenario patch_with_pending_ci_rejected patch_with_pending_ci_rejected
+run_scenario patch_with_failed_ci_rejected patch_with_failed_ci_rejected
+run_scenario patch_with_one_red_check_rejected patch_with_one_red_check_rejected
+run_scenario patch_with_green_ci_accepted patch_with_green_ci_accepted
+run_scenario patch_with_green_ci_same_push_accepted patch_with_green_ci_same_push_accepted
+run_scenario patch_skipping_number_rejected patch_skipping_number_rejected
+run_scenario patch_not_on_release_branch_rejected patch_not_on_release_branch_rejected
+run_scenario patch_on_eol_line_rejected patch_on_eol_line_rejected
+run_scenario server_config_warn_accepts server_config_warn_accepts
+run_scenario tag_annotated_when_enabled_rejected tag_annotated_when_enabled_rejected
+run_scenario gitlab_prefix_on_rejection gitlab_prefix_on_rejection
+run_scenario two_violations_one_push_rejected two_violations_one_push_rejected
+run_scenario hook_has_binary_path_and_honours_env hook_has_binary_path_and_honours_env
+finish

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Black-box suite: the core scenarios through the server `update` hook
+# (`relgate install --repo DIR --hook update`), which git runs once per ref.
+#
+#   bash tests/blackbox/server_update.sh [path/to/relgate]
+
+. "$(dirname "$0")/lib.sh" "$@"
+
+# The hook installed is `update`, and no pre-receive hook.
+install_update_hook_only() {
+    make_server update
+    [ -e "$SERVER/hooks/pre-receive" ] && fail "install --hook update also installed pre-receive"
+    local real
+    real=$(readlink -f "$RELGATE_BIN")
+    grep -qF -e "$RELGATE_BIN" -e "$real" "$SERVER/hooks/update" \
+        || fail "hooks/update does not name $RELGATE_BIN"
+}
+
+# rc1 -> fix -> rc2 -> final at rc2 -> release/v0.1 at the final tag.
+rc_rc_final_branch_accepted() {
+    setup_repo update
+    must git tag v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+    assert_remote_ref refs/tags/v0.1.0-rc1 main
+    commit_file "fix: bug found in rc1"
+    expect_accept git push origin main
+    must git tag v0.1.0-rc2 main
+    expect_accept git push origin v0.1.0-rc2
+    must git tag v0.1.0 v0.1.0-rc2
+    expect_accept git push origin v0.1.0
+    must git branch release/v0.1 v0.1.0
+    expect_accept git push origin release/v0.1
+    assert_remote_ref refs/tags/v0.1.0 v0.1.0-rc2
+    assert_remote_ref refs/heads/release/v0.1 v0.1.0
+}
+
+rc_skipping_rejected() {
+    setup_repo update
+    must git tag v0.1.0-rc1 main
+    must git push -q origin v0.1.0-rc1
+    must git tag v0.1.0-rc3 main
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc3
+    assert_output_contains "relgate: T4 rc-sequence: refs/tags/v0.1.0-rc3"
+    assert_remote_ref_absent refs/tags/v0.1.0-rc3
+}
+
+bad_tag_name_rejected() {
+    setup_repo update
+    must git tag v0.1.0-RC1 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC1
+    assert_output_matches 'hint:.*v0\.1\.0-rc1([^0-9]|$)'
+}
+
+delete_release_tag_rejected() {
+    setup_repo update
+    must git tag v0.1.0-rc1 main
+    must git push -q origin v0.1.0-rc1
+    expect_reject "T2 tag-immutable" git push origin :refs/tags/v0.1.0-rc1
+    assert_remote_ref refs/tags/v0.1.0-rc1 v0.1.0-rc1
+}
+
+force_push_main_rejected() {
+    setup_repo update
+    commit_file "feat: second"
+    must git push -q origin main
+    must git reset -q --hard HEAD~1
+    commit_file "feat: rewritten second"
+    expect_reject "B3 no-rewrite" git push -f origin main
+}
+
+delete_main_rejected() {
+    setup_repo update
+    expect_reject "B3 no-rewrite" git push origin :refs/heads/main
+}
+
+# The update hook judges one ref at a time: in a push of a good and a bad
+# tag, the bad one is refused and the good one lands.
+one_bad_ref_among_good_ones() {
+    setup_repo update
+    must git tag v0.1.0-rc1 main
+    must git tag nightly-1 main
+    must git tag v0.1.0-RC2 main
+    run_cmd git push origin v0.1.0-rc1 nightly-1 v0.1.0-RC2
+    [ "$LAST_RC" -ne 0 ] || fail "push with a badly named tag should fail"
+    assert_output_contains "relgate: T1 tag-name"
+    assert_remote_ref_absent refs/tags/v0.1.0-RC2
+    assert_remote_ref refs/tags/v0.1.0-rc1 main
+    assert_remote_ref refs/tags/nightly-1 main
+}
+
+run_scenario install_update_hook_only install_update_hook_only
+run_scenario rc_rc_final_branch_accepted rc_rc_final_branch_accepted
+run_scenario rc_skipping_rejected rc_skipping_rejected
+run_scenario bad_tag_name_rejected bad_tag_name_rejected
+run_scenario delete_release_tag_rejected delete_release_tag_rejected
+run_scenario force_push_main_rejected force_push_main_rejected
+run_scenario delete_main_rejected delete_main_rejected
+run_scenario one_bad_ref_among_good_ones one_bad_ref_among_good_ones
+finish
