@@ -26,6 +26,8 @@ namespace {
 const std::vector<std::string> k_placeholders = {"major", "minor", "patch", "rc"};
 // At most nine digits: every number fits, and a longer one is not a version.
 constexpr const char* k_number = "(0|[1-9][0-9]{0,8})";
+// Release candidates count from 1.
+constexpr const char* k_rc_number = "([1-9][0-9]{0,8})";
 } // namespace
 
 std::optional<NameTemplate> NameTemplate::compile(std::string_view text, const std::vector<std::string>& required,
@@ -61,7 +63,7 @@ std::optional<NameTemplate> NameTemplate::compile(std::string_view text, const s
       }
       seen.push_back(name);
       t.m_parts.push_back({true, name});
-      pattern += k_number;
+      pattern += name == "rc" ? k_rc_number : k_number;
       i = close + 1;
     } else {
       auto next = text.find('{', i);

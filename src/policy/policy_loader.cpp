@@ -123,10 +123,11 @@ private:
   // The final and rc templates must not be able to spell the same tag, or a
   // tag would be two kinds at once.
   void check_consistency(const toml::table& root) {
-    Version probe{1, 2, 0, 3};
-    if (m_policy.final_tag.match(m_policy.rc_tag.render(probe)) ||
-        m_policy.rc_tag.match(m_policy.final_tag.render(probe))) {
-      fail_at(root.source(), "tags.final and tags.rc spell the same names; an rc tag needs text of its own");
+    for (Version probe : {Version{1, 2, 0, 3}, Version{0, 10, 0, 1}, Version{3, 0, 0, 12}, Version{1, 2, 3, 4}}) {
+      if (m_policy.final_tag.match(m_policy.rc_tag.render(probe)) ||
+          m_policy.rc_tag.match(m_policy.final_tag.render(probe))) {
+        fail_at(root.source(), "tags.final and tags.rc spell the same names; an rc tag needs text of its own");
+      }
     }
   }
 

@@ -272,7 +272,12 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
   };
   auto prev_it = after ? after->releases.find(v.patch - 1) : decltype(after->releases.end()){};
   if (!after || prev_it == after->releases.end()) {
-    const TagEntry* latest = after ? after->latest_release() : nullptr;
+    const TagEntry* latest = nullptr; // the latest release below this one
+    if (after) {
+      for (const auto& [patch, entry] : after->releases) {
+        if (patch < v.patch) latest = &entry;
+      }
+    }
     if (!latest) {
       j.add(RuleId::T7, u, name + " is a patch release, but " + l.str() + " has no final release " + j.final_name(l),
             {"a line's first release is " + j.final_name(l) + ", cut from the last release candidate"}, commit);

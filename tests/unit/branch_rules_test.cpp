@@ -1,1 +1,123 @@
+// Branch rules B1-B3 on an in-memory repository.
+
+#include "fixture.hpp"
+
 #include <catch2/catch.hpp>
+
+using namespace relgate;
+using namespace relgate::test;
+
+TEST_CASE("B1 branch-name: release branches are spelled release/vX.Y", "[B1]") {
+  History h;
+  auto c = h.release_line("0.1");
+  for (std::string bad : {"release/v0.1.0", "release/0.1", "releases/v0.1", "release-v0.1", "Release/v0.1",
+                          "rel/0.1", "release_0.1"}) {
+    INFO(bad);
+    auto v = h.push(History::create_branch(bad, c));
+    REQUIRE(codes(v) == std::vector<std::string>{"B1"});
+    CHECK(text(v).find("did you mean release/v0.1?") != std::string::npos);
+    CHECK(text(v).find("git push origin " + repo::short_id(c) + ":refs/heads/release/v0.1") != std::string::npos);
+  }
+  SECTION("a name under release/ without a version gets no suggestion") {
+    auto v = h.push(History::create_branch("release/v0.5-fix", c));
+    CHECK(codes(v) == std::vector<std::string>{"B1"});
+    auto w = h.push(History::create_branch("release/next", c));
+    CHECK(codes(w) == std::vector<std::string>{"B1"});
+    CHECK(text(w).find("release branches are named release/vX.Y") != std::string::npos);
+  }
+  SECTION("other branches are left alone") {
+    for (std::string ok : {"feature/release-notes", "release-notes-update", "fix/v0.1-bug", "main-backup"}) {
+      INFO(ok);
+      CHECK(h.push(History::create_branch(ok, c)).violations.empty());
+    }
+  }
+  SECTION("deleting a misnamed branch is allowed") {
+    h.branch("release/0.1", c);
+    CHECK(h.push(RefUpdate{"refs/heads/release/0.1", c, k_zero}).violations.empty());
+  }
+  SECTION("the exact text for release/v0.1.0") {
+    auto v = h.push(History::create_branch("release/v0.1.0", c));
+    auto s = repo::short_id(c);
+    CHECK(text(v) == "relgate: B1 branch-name: refs/heads/release/v0.1.0: \"release/v0.1.0\" is not a release branch "
+                     "name: release branches are release/vX.Y\n"
+                     "  commit " + s + " feat: work for 0.1\n"
+                     "  hint: did you mean release/v0.1? Push the same commit under that name:\n"
+                     "  hint:   git push origin " + s + ":refs/heads/release/v0.1\n");
+  }
+}
+
+TEST_CASE("B2 branch-from-tag: release/vX.Y is created exactly at vX.Y.0", "[B2]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  h.tag("v0.1.0-rc1", c1);
+  SECTION("before the final tag: rejected") {
+    auto v = h.push(History::create_branch("release/v0.1", c1));
+    CHECK(codes(v) == std::vector<std::string>{"B2"});
+    CHECK(text(v).find("can only be created at v0.1.0, which does not exist yet") != std::string::npos);
+  }
+  SECTION("at the final tag: accepted") {
+    h.tag("v0.1.0", c1);
+    CHECK(h.push(History::create_branch("release/v0.1", c1)).violations.empty());
+  }
+  SECTION("with the final tag in the same push: accepted") {
+    CHECK(h.push({History::create_tag("v0.1.0", c1), History::create_branch("release/v0.1", c1)}).violations.empty());
+  }
+  SECTION("anywhere else: rejected") {
+    h.tag("v0.1.0", c1);
+    auto c2 = h.main_commit("fix: later");
+    auto v = h.push(History::create_branch("release/v0.1", c2));
+    CHECK(codes(v) == std::vector<std::string>{"B2"});
+    CHECK(text(v).find("git branch -f release/v0.1 v0.1.0") != std::string::npos);
+  }
+  SECTION("an annotated final tag is peeled") {
+    h.tag("v0.1.0", h.repo.add_tag_object(c1, "v0.1.0"));
+    CHECK(h.push(History::create_branch("release/v0.1", c1)).violations.empty());
+  }
+}
+
+TEST_CASE("B3 no-rewrite: main and release branches are never deleted or force-pushed", "[B3]") {
+  History h;
+  auto base = h.release_line("0.1");
+  auto c2 = h.main_commit("feat: two");
+  SECTION("fast-forward of main: accepted") {
+    auto c3 = h.commit("feat: three", {c2});
+    CHECK(h.push(h.move_branch("main", c3)).violations.empty());
+  }
+  SECTION("deleting main: rejected") {
+    auto v = h.push(RefUpdate{"refs/heads/main", c2, k_zero});
+    CHECK(codes(v) == std::vector<std::string>{"B3"});
+    CHECK(text(v).find("main is never deleted") != std::string::npos);
+  }
+  SECTION("force-pushing main: rejected") {
+    auto rewritten = h.commit("feat: two, reworded", {base});
+    auto v = h.push(h.move_branch("main", rewritten));
+    CHECK(codes(v) == std::vector<std::string>{"B3"});
+    CHECK(text(v).find("git pull --rebase origin main") != std::string::npos);
+  }
+  SECTION("deleting and force-pushing a release branch: rejected") {
+    CHECK(codes(h.push(RefUpdate{"refs/heads/release/v0.1", base, k_zero})) == std::vector<std::string>{"B3"});
+    auto fix = h.commit("fix: one", {base});
+    h.branch("release/v0.1", fix);
+    auto other = h.commit("fix: other", {base});
+    CHECK(codes(h.push(h.move_branch("release/v0.1", other))) == std::vector<std::string>{"B3"});
+  }
+  SECTION("feature branches may be rewritten and deleted") {
+    auto f1 = h.commit("wip", {c2});
+    h.branch("feature/x", f1);
+    auto f2 = h.commit("wip 2", {c2});
+    CHECK(h.push(h.move_branch("feature/x", f2)).violations.empty());
+    CHECK(h.push(RefUpdate{"refs/heads/feature/x", f2, k_zero}).violations.empty());
+  }
+  SECTION("client side, an unknown remote tip is a note, not a verdict") {
+    h.advisory = true;
+    auto c3 = h.commit("feat: three", {c2});
+    auto v = h.push(RefUpdate{"refs/heads/main", std::string(40, 'e'), c3});
+    CHECK(v.violations.empty());
+    REQUIRE(v.notes.size() == 1);
+    CHECK(v.notes[0].find("git fetch origin first") != std::string::npos);
+  }
+  SECTION("the main branch name is configurable") {
+    h.policy.main_branch = "trunk";
+    CHECK(h.push(RefUpdate{"refs/heads/main", c2, k_zero}).violations.empty());
+  }
+}

@@ -1,1 +1,47 @@
+#include "ci/notes_provider.hpp"
+
 #include <catch2/catch.hpp>
+
+using namespace relgate::ci;
+
+namespace {
+Status status_of(std::vector<Check> checks, Requirements req = {}) {
+  return combine("notes", std::move(checks), req).status;
+}
+} // namespace
+
+TEST_CASE("combining checks: worst state wins, nothing is not green", "[ci]") {
+  CHECK(status_of({}) == Status::unknown);
+  CHECK(status_of({{"a", CheckState::success, ""}}) == Status::green);
+  CHECK(status_of({{"a", CheckState::success, ""}, {"b", CheckState::pending, ""}}) == Status::pending);
+  CHECK(status_of({{"a", CheckState::failure, ""}, {"b", CheckState::pending, ""}}) == Status::red);
+  CHECK(status_of({{"a", CheckState::cancelled, ""}}) == Status::red);
+  CHECK(status_of({{"a", CheckState::skipped, ""}}) == Status::red);
+  Requirements lenient;
+  lenient.skipped_is_green = true;
+  CHECK(status_of({{"a", CheckState::skipped, ""}, {"b", CheckState::success, ""}}, lenient) == Status::green);
+}
+
+TEST_CASE("required checks: only they count, and each must report", "[ci]") {
+  Requirements req;
+  req.required = {"build"};
+  CHECK(status_of({{"build", CheckState::success, ""}, {"flaky", CheckState::failure, ""}}, req) == Status::green);
+  auto r = combine("notes", {{"lint", CheckState::success, ""}}, req);
+  CHECK(r.status == Status::pending);
+  CHECK(r.missing == std::vector<std::string>{"build"});
+  CHECK(r.reason == "build has not reported");
+}
+
+TEST_CASE("notes are parsed line by line, latest per check", "[ci]") {
+  int bad = 0;
+  auto checks = parse_note("success build https://ci/1\n\n# comment\nfailure  e2e\ngarbage\npending build\nsuccess\n",
+                           &bad);
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0].name == "build");
+  CHECK(checks[0].state == CheckState::pending);
+  CHECK(checks[0].url.empty());
+  CHECK(checks[1].name == "e2e");
+  CHECK(checks[1].state == CheckState::failure);
+  CHECK(bad == 2);
+  CHECK(parse_check_state("SUCCESS") == std::nullopt);
+}

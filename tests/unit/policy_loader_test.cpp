@@ -1,1 +1,111 @@
+#include "policy/policy_loader.hpp"
+#include "util/error.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <re2/re2.h>
+
+using namespace relgate;
+using namespace relgate::policy;
+
+namespace {
+std::string error_of(const std::string& toml) {
+  try {
+    parse_policy(toml, "relgate.toml", builtin_policy());
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+} // namespace
+
+TEST_CASE("the built-in policy is the rule book's default", "[policy]") {
+  const Policy& p = builtin_policy();
+  CHECK(p.source == "built-in policy");
+  CHECK(p.main_branch == "main");
+  CHECK(p.release_branch.text() == "release/v{major}.{minor}");
+  CHECK(p.final_tag.text() == "v{major}.{minor}.{patch}");
+  CHECK(p.rc_tag.text() == "v{major}.{minor}.{patch}-rc{rc}");
+  CHECK(p.other_tags_allowed);
+  for (const auto& info : all_rules()) {
+    INFO(info.code);
+    CHECK(p.severity_of(info.id) == info.default_severity);
+  }
+  CHECK(p.severity_of(RuleId::T9) == Severity::off);
+  CHECK(p.ci.provider == "notes");
+  CHECK(p.ci.notes_ref == "refs/notes/ci");
+  CHECK(p.ci.requirements.required.empty());
+  CHECK(p.ci.required_for == std::set<TagKind>{TagKind::patch});
+  CHECK(p.ci.timeout_ms == 3000);
+  REQUIRE(p.version_like);
+  for (std::string s : {"v1.2", "1.2.3", "v1.2.3-RC1", "v1.2.3-rc.1", "v01.2.3", "v1.2.3-rc0", "v1.2.3-beta.1"}) {
+    INFO(s);
+    CHECK(RE2::PartialMatch(s, *p.version_like));
+  }
+}
+
+TEST_CASE("a policy file overrides only the keys it sets", "[policy]") {
+  auto p = parse_policy(R"(
+[branches]
+main = "trunk"
+[rules]
+tag-annotated = "error"
+no-rewrite = "warn"
+[ci]
+required = ["build", "e2e"]
+required_for = ["rc", "patch"]
+)",
+                        "relgate.toml", builtin_policy());
+  CHECK(p.source == "relgate.toml");
+  CHECK(p.main_branch == "trunk");
+  CHECK(p.main_ref() == "refs/heads/trunk");
+  CHECK(p.severity_of(RuleId::T9) == Severity::error);
+  CHECK(p.severity_of(RuleId::B3) == Severity::warn);
+  CHECK(p.severity_of(RuleId::T4) == Severity::error);
+  CHECK(p.ci.requirements.required == std::vector<std::string>{"build", "e2e"});
+  CHECK(p.ci.required_for == std::set<TagKind>{TagKind::rc, TagKind::patch});
+  CHECK(p.rc_tag.text() == "v{major}.{minor}.{patch}-rc{rc}");
+}
+
+TEST_CASE("policy errors name file, line and column", "[policy]") {
+  CHECK(error_of("[rules]\ntag-nmae = \"error\"\n") ==
+        "relgate.toml:2:1: unknown key \"tag-nmae\" in [rules], did you mean \"tag-name\"?");
+  CHECK(error_of("[ci]\n  alow = 1\n") == "relgate.toml:2:3: unknown key \"alow\" in [ci]");
+  CHECK(error_of("[brnches]\nmain = \"x\"\n") ==
+        "relgate.toml:1:2: unknown table \"brnches\", did you mean \"branches\"?");
+  CHECK(error_of("[tags]\nversion_like = '('\n") ==
+        "relgate.toml:2:16: tags.version_like: invalid regular expression: missing ): (");
+  CHECK(error_of("[rules]\nrc-sequence = \"eror\"\n") ==
+        "relgate.toml:2:15: rules.rc-sequence: unknown value \"eror\", did you mean \"error\"?");
+  CHECK(error_of("[rules]\nrc-sequence = true\n") == "relgate.toml:2:15: rules.rc-sequence must be a string");
+  CHECK(error_of("[tags]\nrc = \"v{major}.{minor}.{patch}\"\n") ==
+        "relgate.toml:2:6: tags.rc: name template \"v{major}.{minor}.{patch}\" lacks the placeholder {rc}");
+  CHECK(error_of("[ci]\ntimeout_ms = 0\n") ==
+        "relgate.toml:2:14: ci.timeout_ms must be a whole number of milliseconds from 1 to 600000");
+  CHECK(error_of("[ci]\nrequired_for = [\"nightly\"]\n") ==
+        "relgate.toml:2:16: ci.required_for: unknown tag kind \"nightly\" (use \"rc\", \"final\", \"patch\")");
+  CHECK(error_of("[ci]\nprovider = \"jenkins\"\n") ==
+        "relgate.toml:2:12: ci.provider: unknown value \"jenkins\" (use one of \"notes\")");
+  CHECK(error_of("rules = 3\n") == "relgate.toml:1:9: \"rules\" must be a table: [rules]");
+  CHECK(error_of("[branches]\nmain = \"refs/heads/main\"\n") ==
+        "relgate.toml:2:8: branches.main must be a branch name such as \"main\" (without refs/heads/)");
+}
+
+TEST_CASE("broken TOML is a located error", "[policy]") {
+  auto e = error_of("[rules\ntag-name = \"error\"\n");
+  CHECK(e.rfind("relgate.toml:1:", 0) == 0);
+  auto e2 = error_of("[rules]\ntag-name = \"error\nx");
+  CHECK(e2.rfind("relgate.toml:2:", 0) == 0);
+}
+
+TEST_CASE("rc and final templates that spell the same names are refused", "[policy]") {
+  auto e = error_of("[tags]\nfinal = \"v{major}.{minor}.{patch}\"\nrc = \"v{major}.{minor}.{patch}{rc}\"\n");
+  CHECK(e.find("tags.final and tags.rc spell the same names") != std::string::npos); // v1.2.34: patch 34 or patch 3, rc 4?
+  auto e2 = error_of("[tags]\nfinal = \"{major}.{minor}.{patch}\"\nrc = \"{major}.{minor}{rc}.{patch}\"\n");
+  CHECK(e2.find("spell the same names") != std::string::npos);
+}
+
+TEST_CASE("a missing policy file is an error", "[policy]") {
+  CHECK_THROWS_WITH(load_policy_file("/nonexistent/relgate.toml"),
+                    "/nonexistent/relgate.toml: cannot read the policy file");
+}
