@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what relgate needs to build and test, from Debian 12 packages only.
+# Idempotent: does nothing when everything is already there. Uses sudo when
+# not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libgit2-dev libtomlplusplus-dev libre2-dev libspdlog-dev libfmt-dev
+  catch2 libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "relgate: error: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
+  sudo=(sudo)
+fi
+echo "relgate: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
