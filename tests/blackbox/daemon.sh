@@ -99,5 +99,6 @@ rc_skip_over_git_protocol_rejected() {
 run_scenario rc1_over_git_protocol_accepted rc1_over_git_protocol_accepted
 run_scenario bad_tag_over_git_protocol_rejected bad_tag_over_git_protocol_rejected
 run_scenario rc_skip_over_git_protocol_rejected rc_skip_over_git_protocol_rejected
+wait_scenarios      # they run in the background: keep the daemon until then
 stop_daemon
 finish

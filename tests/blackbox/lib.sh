@@ -115,14 +115,21 @@ wait_for_slot() {
     done
 }
 
+# wait_scenarios: wait until every scenario started so far has finished.
+wait_scenarios() {
+    local pid
+    for pid in "${SCEN_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+}
+
 # finish: wait for the scenarios, report each in order, print the summary
 # line, clean up, exit status.
 finish() {
-    local i pid dir rc
+    local i dir rc
+    wait_scenarios
     for i in "${!SCEN_PIDS[@]}"; do
-        pid=${SCEN_PIDS[$i]}
         dir=${SCEN_DIRS[$i]}
-        wait "$pid" 2>/dev/null
         rc=$(cat "$dir/.rc" 2>/dev/null || echo 1)
         if [ "$rc" = 0 ]; then
             PASSED=$((PASSED + 1))
