@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include "cli/freeze_command.hpp"
 #include "cli/install.hpp"
 #include "cli/judge.hpp"
 #include "util/embedded.hpp"
@@ -65,6 +66,21 @@ int run(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "Judge given updates against this repository: REF OLD NEW [REF OLD NEW ...]");
   check->add_option("updates", check_args, "REF OLD NEW triples; 0 for a missing old or new")->required();
   check->callback([&] { exit_code = run_check(global, check_args); });
+
+  FreezeOptions freeze_opts;
+  auto* freeze = app.add_subcommand("freeze", "Declare, end or show the freeze of main: start VERSION | end VERSION | status");
+  freeze->add_option("action", freeze_opts.action, "start, end or status")
+      ->required()
+      ->check(CLI::IsMember({"start", "end", "status"}));
+  freeze->add_option("version", freeze_opts.version, "The release the freeze is for, e.g. v0.5.0");
+  freeze->add_option("--remote", freeze_opts.remote, "Remote to push the declaration to (default: origin)");
+  freeze->add_flag("--local", freeze_opts.local, "Write the declaration in this repository (default in a bare repository)");
+  freeze->callback([&] {
+    if (freeze_opts.action != "status" && freeze_opts.version.empty()) {
+      throw Error("freeze " + freeze_opts.action + " needs the release, e.g. relgate freeze " + freeze_opts.action + " v0.5.0");
+    }
+    exit_code = run_freeze(global, freeze_opts);
+  });
 
   InstallOptions install_opts;
   auto* install = app.add_subcommand("install", "Install relgate's hook: pre-push in a clone, pre-receive in a bare repository");

@@ -29,19 +29,11 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// RULEBOOK lookup order: --config, relgate.toml in the git directory, the
-// built-in default. (The policy ref refs/meta/relgate is not read yet.)
-policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo) {
-  if (!opts.config.empty()) return policy::load_policy_file(opts.config);
-  std::string in_git_dir = repo.git_dir() + "relgate.toml";
-  if (file_exists(in_git_dir)) return policy::load_policy_file(in_git_dir);
-  return policy::builtin_policy();
-}
-
 // The refs the rules look at, as the repository has them now.
 RefMap current_refs(const repo::Repository& repo, const policy::Policy& pol) {
   RefMap refs;
-  for (const auto& prefix : {std::string("refs/heads/"), std::string("refs/tags/"), pol.ci.notes_ref}) {
+  for (const auto& prefix :
+       {std::string("refs/heads/"), std::string("refs/tags/"), pol.freeze_ref_dir(), pol.ci.notes_ref}) {
     for (auto& r : repo.refs(prefix)) {
       if (prefix == pol.ci.notes_ref && r.name != pol.ci.notes_ref) continue;
       refs[r.name] = r.target;
@@ -67,8 +59,18 @@ int report(const policy::Verdict& verdict, const std::string& outcome) {
   return k_exit_accepted;
 }
 
-int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& pol, const policy::Request& request,
+// The pusher: the first set variable of access.identity_env.
+std::optional<std::string> pusher(const policy::Policy& pol) {
+  for (const auto& var : pol.access.identity_env) {
+    const char* v = std::getenv(var.c_str());
+    if (v && *v) return std::string(v);
+  }
+  return std::nullopt;
+}
+
+int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& pol, policy::Request request,
                      const std::string& outcome) {
+  request.pusher = pusher(pol);
   ci::NotesProvider provider(repo, pol.ci.notes_ref, pol.ci.requirements);
   auto verdict = policy::judge(repo, pol, provider, request);
   return report(verdict, outcome);
@@ -85,6 +87,14 @@ void require_objects(const repo::Repository& repo, const std::vector<policy::Ref
 }
 
 } // namespace
+
+// The policy ref refs/meta/relgate of the rule book is not read yet.
+policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo) {
+  if (!opts.config.empty()) return policy::load_policy_file(opts.config);
+  std::string in_git_dir = repo.git_dir() + "relgate.toml";
+  if (file_exists(in_git_dir)) return policy::load_policy_file(in_git_dir);
+  return policy::builtin_policy();
+}
 
 int run_pre_receive(const GlobalOptions& opts) {
   auto input = read_all(std::cin, "pre-receive input");
@@ -128,6 +138,7 @@ int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std
     }
   }
   for (const auto& r : repo->refs("refs/tags/")) request.before[r.name] = r.target;
+  for (const auto& r : repo->refs(pol.freeze_ref_dir())) request.before[r.name] = r.target;
   for (const auto& r : repo->refs(pol.ci.notes_ref)) {
     if (r.name == pol.ci.notes_ref) request.before[r.name] = r.target;
   }

@@ -2,8 +2,14 @@
 // The commands that judge pushes: the three hooks and `check`. Each returns
 // the process exit code; errors are thrown as relgate::Error.
 
+#include "policy/policy.hpp"
+
 #include <string>
 #include <vector>
+
+namespace relgate::git {
+class Libgit2Repository;
+}
 
 namespace relgate::cli {
 
@@ -11,6 +17,10 @@ struct GlobalOptions {
   std::string config;    // --config FILE
   std::string repo_dir;  // --repo DIR; empty: found the way git finds it
 };
+
+// The policy in force, in the rule book's lookup order: --config, then
+// relgate.toml in the git directory, then the built-in default.
+policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo);
 
 int run_pre_receive(const GlobalOptions& opts);
 int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id);

@@ -31,6 +31,9 @@ using RefIterPtr = std::unique_ptr<git_reference_iterator, Deleter<git_reference
 using NotePtr = std::unique_ptr<git_note, Deleter<git_note, git_note_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config, git_config_free>>;
+using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
+using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
 
 git_oid to_oid(const repo::ObjectId& id) {
   if (id.size() != GIT_OID_HEXSZ || !is_hex(id)) {
@@ -196,6 +199,75 @@ std::optional<std::string> Libgit2Repository::note(const repo::ObjectId& notes_c
   NotePtr owned(note);
   const char* text = git_note_message(note);
   return std::string(text ? text : "");
+}
+
+std::vector<repo::ObjectId> Libgit2Repository::new_commits(const repo::ObjectId& tip,
+                                                           const std::vector<repo::ObjectId>& hide) const {
+  git_revwalk* raw = nullptr;
+  check(git_revwalk_new(&raw, m_repo), "starting a revision walk");
+  RevwalkPtr walk(raw);
+  check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE), "sorting a revision walk");
+  git_oid t = to_oid(tip);
+  check(git_revwalk_push(walk.get(), &t), "walking from " + repo::short_id(tip));
+  for (const auto& h : hide) {
+    git_oid o = to_oid(h);
+    check(git_revwalk_hide(walk.get(), &o), "hiding " + repo::short_id(h));
+  }
+  std::vector<repo::ObjectId> out;
+  git_oid next;
+  int rc;
+  while ((rc = git_revwalk_next(&next, walk.get())) == 0) out.push_back(to_hex(&next));
+  if (rc != GIT_ITEROVER) check(rc, "walking from " + repo::short_id(tip));
+  return out;
+}
+
+std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& id) const {
+  git_oid oid = to_oid(id);
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + id);
+  CommitPtr c(raw);
+  git_tree* tree_raw = nullptr;
+  check(git_commit_tree(&tree_raw, c.get()), "tree of " + repo::short_id(id));
+  TreePtr tree(tree_raw);
+  TreePtr parent_tree;
+  if (git_commit_parentcount(c.get()) > 0) {
+    git_commit* p = nullptr;
+    check(git_commit_parent(&p, c.get(), 0), "first parent of " + repo::short_id(id));
+    CommitPtr parent(p);
+    git_tree* pt = nullptr;
+    check(git_commit_tree(&pt, parent.get()), "tree of the parent of " + repo::short_id(id));
+    parent_tree.reset(pt);
+  }
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
+  git_diff* diff_raw = nullptr;
+  check(git_diff_tree_to_tree(&diff_raw, m_repo, parent_tree.get(), tree.get(), &opts),
+        "changes of " + repo::short_id(id));
+  DiffPtr diff(diff_raw);
+  std::vector<std::string> paths;
+  std::size_t n = git_diff_num_deltas(diff.get());
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    const char* path = d->new_file.path ? d->new_file.path : d->old_file.path;
+    if (path) paths.emplace_back(path);
+  }
+  return paths;
+}
+
+void Libgit2Repository::write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message) {
+  git_oid oid = to_oid(target);
+  git_reference* ref = nullptr;
+  check(git_reference_create(&ref, m_repo, name.c_str(), &oid, 1, log_message.c_str()), "writing " + name);
+  git_reference_free(ref);
+}
+
+void Libgit2Repository::delete_ref(const std::string& name) {
+  git_reference* ref = nullptr;
+  int rc = git_reference_lookup(&ref, m_repo, name.c_str());
+  if (rc == GIT_ENOTFOUND) return;
+  check(rc, "looking up " + name);
+  ReferencePtr owned(ref);
+  check(git_reference_delete(ref), "deleting " + name);
 }
 
 } // namespace relgate::git

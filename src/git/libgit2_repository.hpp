@@ -24,6 +24,10 @@ public:
   // The directory hooks run from (core.hooksPath honoured), with a trailing slash.
   std::string hooks_dir() const;
   bool is_bare() const;
+  // Writes a ref directly (no hooks run): for commands a maintainer runs on
+  // the repository itself. Throws Error on failure.
+  void write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message);
+  void delete_ref(const std::string& name);
 
   std::vector<repo::Ref> refs(std::string_view prefix) const override;
   repo::ObjectType type(const repo::ObjectId& id) const override;
@@ -31,6 +35,8 @@ public:
   repo::Commit commit(const repo::ObjectId& id) const override;
   bool is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const override;
   std::optional<std::string> note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const override;
+  std::vector<repo::ObjectId> new_commits(const repo::ObjectId& tip, const std::vector<repo::ObjectId>& hide) const override;
+  std::vector<std::string> changed_paths(const repo::ObjectId& commit) const override;
 
 private:
   explicit Libgit2Repository(git_repository* repo);

@@ -53,7 +53,7 @@ void Judgement::add(RuleId rule, const RefUpdate& update, std::string why, std::
   v.why = std::move(why);
   v.hints = std::move(hints);
   if (commit && repo.type(*commit) == repo::ObjectType::commit) {
-    v.commit = CommitRef{*commit, repo.commit(*commit).subject()};
+    v.commits.push_back(CommitRef{*commit, repo.commit(*commit).subject()});
   }
   verdict.violations.push_back(std::move(v));
 }
@@ -90,6 +90,8 @@ Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Prov
     if (!u.is_create() && u.old_id == u.new_id) continue;
     if (starts_with(u.ref, "refs/tags/")) detail::judge_tag(j, u);
     else if (starts_with(u.ref, "refs/heads/")) detail::judge_branch(j, u);
+    if (u.ref == policy.main_ref()) detail::judge_main_freeze(j, u);
+    if (starts_with(u.ref, policy.freeze_ref_dir())) detail::judge_freeze_ref(j, u);
   }
   return std::move(j.verdict);
 }

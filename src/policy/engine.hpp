@@ -26,6 +26,7 @@ struct Request {
   RefMap before;                  // the refs as they are before the push
   std::vector<RefUpdate> updates; // what the push does
   std::string remote = "origin";  // the remote name used in hint commands
+  std::optional<std::string> pusher; // who pushes (access.identity_env), when known
   // Client side (pre-push): the remote's objects may be missing locally;
   // checks that need them are skipped with a note instead of failing.
   bool advisory = false;
@@ -40,7 +41,7 @@ struct Violation {
   RuleId rule = RuleId::T1;
   Severity severity = Severity::error;
   std::string ref;                 // full ref name
-  std::optional<CommitRef> commit; // the commit concerned, where there is one
+  std::vector<CommitRef> commits;  // the commits concerned, where there are any
   std::string why;                 // one line
   std::vector<std::string> hints;  // prose, or "  <command>" for commands
 };

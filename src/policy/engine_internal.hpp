@@ -48,5 +48,7 @@ private:
 
 void judge_tag(Judgement& j, const RefUpdate& u);
 void judge_branch(Judgement& j, const RefUpdate& u);
+void judge_main_freeze(Judgement& j, const RefUpdate& u);
+void judge_freeze_ref(Judgement& j, const RefUpdate& u);
 
 } // namespace relgate::policy::detail

@@ -18,6 +18,8 @@ constexpr std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)> k_rules
     {RuleId::B1, "B1", "branch-name", S::error},
     {RuleId::B2, "B2", "branch-from-tag", S::error},
     {RuleId::B3, "B3", "no-rewrite", S::error},
+    {RuleId::F1, "F1", "freeze-fixes-only", S::error},
+    {RuleId::F2, "F2", "freeze-declare", S::error},
 }};
 } // namespace
 
@@ -28,6 +30,15 @@ const char* to_string(Severity s) {
   case Severity::error: return "error";
   }
   return "?";
+}
+
+bool AccessPolicy::is_maintainer(const std::optional<std::string>& who) const {
+  if (maintainers.empty()) return true;
+  if (!who) return false;
+  for (const auto& m : maintainers) {
+    if (m == *who) return true;
+  }
+  return false;
 }
 
 const RuleInfo& rule_info(RuleId id) { return k_rules[static_cast<std::size_t>(id)]; }

@@ -7,6 +7,8 @@
 
 #include <array>
 #include <map>
+#include <optional>
+#include <vector>
 #include <memory>
 #include <set>
 #include <string>
@@ -19,7 +21,7 @@ const char* to_string(Severity s);
 
 // Every rule of RULEBOOK.md that relgate implements. A new rule gets an
 // entry here, in k_rules (policy.cpp), and a check in the engine.
-enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, count_ };
+enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, F1, F2, count_ };
 
 struct RuleInfo {
   RuleId id;
@@ -39,6 +41,22 @@ struct CiPolicy {
   int timeout_ms = 3000;
 };
 
+struct FreezePolicy {
+  std::vector<std::shared_ptr<re2::RE2>> allow; // subjects allowed on a frozen main
+  std::vector<std::string> allow_keywords;      // words that also allow a subject
+  std::shared_ptr<re2::RE2> keywords_re;        // allow_keywords compiled; null when empty
+  std::vector<std::string> docs_paths;          // globs: a commit touching only these is docs
+  std::string exception_trailer = "Freeze-Exception";
+  NameTemplate ref;                             // refs/freeze/v{major}.{minor}.{patch}
+};
+
+struct AccessPolicy {
+  std::vector<std::string> maintainers; // empty: everyone may do what maintainers may
+  std::vector<std::string> identity_env = {"GL_USERNAME", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME",
+                                           "GL_USER",     "REMOTE_USER",       "USER"};
+  bool is_maintainer(const std::optional<std::string>& who) const;
+};
+
 struct Policy {
   std::string source = "built-in policy"; // where it was read from, for messages
   std::string main_branch = "main";       // short name, under refs/heads/
@@ -50,9 +68,16 @@ struct Policy {
   bool other_tags_allowed = true;         // tags.other
   std::array<Severity, static_cast<std::size_t>(RuleId::count_)> severity{};
   CiPolicy ci;
+  FreezePolicy freeze;
+  AccessPolicy access;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }
   std::string main_ref() const { return "refs/heads/" + main_branch; }
+  // The directory of freeze declarations: "refs/freeze/".
+  std::string freeze_ref_dir() const {
+    auto prefix = freeze.ref.literal_prefix();
+    return prefix.substr(0, prefix.rfind('/') + 1);
+  }
 };
 
 } // namespace relgate::policy

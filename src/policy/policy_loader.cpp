@@ -46,6 +46,59 @@ public:
                 m_policy.other_tags_allowed = v == "allow";
               }},
          }},
+        {"freeze",
+         {
+             {"allow", [&](const toml::node& n) {
+                m_policy.freeze.allow.clear();
+                const toml::array* a = n.as_array();
+                if (!a) fail(n, "freeze.allow must be an array of regular expressions");
+                for (const auto& item : *a) m_policy.freeze.allow.push_back(regex(item, "freeze.allow[]"));
+              }},
+             {"allow_keywords", [&](const toml::node& n) {
+                auto words = string_array(n, "freeze.allow_keywords");
+                std::string alternatives;
+                for (const auto& w : words) {
+                  if (trim(w).empty()) fail(n, "freeze.allow_keywords: a keyword may not be empty");
+                  alternatives += (alternatives.empty() ? "" : "|") + RE2::QuoteMeta(std::string(trim(w)));
+                }
+                m_policy.freeze.allow_keywords = words;
+                m_policy.freeze.keywords_re.reset();
+                if (!words.empty()) {
+                  RE2::Options opts;
+                  opts.set_log_errors(false);
+                  opts.set_case_sensitive(false);
+                  m_policy.freeze.keywords_re = std::make_shared<re2::RE2>("\\b(?:" + alternatives + ")\\b", opts);
+                }
+              }},
+             {"docs_paths", [&](const toml::node& n) {
+                auto globs = string_array(n, "freeze.docs_paths");
+                for (const auto& g : globs) {
+                  if (g.empty() || g.front() == '/') fail(n, "freeze.docs_paths: \"" + g + "\" must be a path glob relative to the top of the repository");
+                }
+                m_policy.freeze.docs_paths = globs;
+              }},
+             {"exception_trailer", [&](const toml::node& n) {
+                auto t = string(n, "freeze.exception_trailer");
+                if (t.empty() || t.find_first_of(" :\t\n") != std::string::npos)
+                  fail(n, "freeze.exception_trailer must be a trailer key such as \"Freeze-Exception\"");
+                m_policy.freeze.exception_trailer = t;
+              }},
+             {"ref", [&](const toml::node& n) {
+                auto t = name_template(n, "freeze.ref", {"major", "minor", "patch"});
+                if (!starts_with(t.text(), "refs/") || t.literal_prefix().rfind('/') == std::string::npos)
+                  fail(n, "freeze.ref must be a ref name under refs/, such as \"refs/freeze/v{major}.{minor}.{patch}\"");
+                m_policy.freeze.ref = t;
+              }},
+         }},
+        {"access",
+         {
+             {"maintainers", [&](const toml::node& n) { m_policy.access.maintainers = string_array(n, "access.maintainers"); }},
+             {"identity_env", [&](const toml::node& n) {
+                auto vars = string_array(n, "access.identity_env");
+                if (vars.empty()) fail(n, "access.identity_env must name at least one environment variable");
+                m_policy.access.identity_env = vars;
+              }},
+         }},
         {"rules", rule_handlers()},
         {"ci",
          {

@@ -21,8 +21,8 @@ void format_one(const Violation& v, std::vector<ReportLine>& out) {
   std::string head = v.severity == Severity::warn ? "relgate: warning: " : "relgate: ";
   head += std::string(info.code) + " " + std::string(info.name) + ": " + clean(v.ref) + ": " + clean(v.why);
   out.push_back({v.severity, head});
-  if (v.commit) {
-    out.push_back({v.severity, "  commit " + repo::short_id(v.commit->id) + " " + clean(v.commit->subject)});
+  for (const auto& c : v.commits) {
+    out.push_back({v.severity, "  commit " + repo::short_id(c.id) + " " + clean(c.subject)});
   }
   for (const auto& h : v.hints) out.push_back({v.severity, "  hint: " + clean(h)});
 }

@@ -13,12 +13,14 @@ ObjectId MemoryRepository::next_id() {
   return buf;
 }
 
-ObjectId MemoryRepository::add_commit(std::vector<ObjectId> parents, std::string message, std::int64_t time) {
+ObjectId MemoryRepository::add_commit(std::vector<ObjectId> parents, std::string message, std::int64_t time,
+                                      std::vector<std::string> paths) {
   auto id = next_id();
   for (const auto& p : parents) {
     if (!m_commits.count(p)) throw Error("memory repository: unknown parent " + p);
   }
   m_commits[id] = Commit{id, std::move(parents), std::move(message), time};
+  m_paths[id] = std::move(paths);
   return id;
 }
 
@@ -97,6 +99,40 @@ std::optional<std::string> MemoryRepository::note(const ObjectId& notes_commit, 
   auto n = it->second.find(object);
   if (n == it->second.end()) return std::nullopt;
   return n->second;
+}
+
+std::vector<ObjectId> MemoryRepository::new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const {
+  std::set<ObjectId> hidden;
+  std::vector<ObjectId> todo(hide.begin(), hide.end());
+  while (!todo.empty()) {
+    auto id = todo.back();
+    todo.pop_back();
+    if (!hidden.insert(id).second) continue;
+    for (const auto& p : commit(id).parents) todo.push_back(p);
+  }
+  // Depth-first post-order: parents before children.
+  std::vector<ObjectId> out;
+  std::set<ObjectId> seen;
+  std::vector<std::pair<ObjectId, bool>> stack{{tip, false}};
+  while (!stack.empty()) {
+    auto [id, expanded] = stack.back();
+    stack.pop_back();
+    if (hidden.count(id)) continue;
+    if (expanded) {
+      out.push_back(id);
+      continue;
+    }
+    if (!seen.insert(id).second) continue;
+    stack.push_back({id, true});
+    for (const auto& p : commit(id).parents) stack.push_back({p, false});
+  }
+  return out;
+}
+
+std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) const {
+  commit(id); // throws when missing
+  auto it = m_paths.find(id);
+  return it == m_paths.end() ? std::vector<std::string>{} : it->second;
 }
 
 } // namespace relgate::repo

@@ -11,7 +11,8 @@ namespace relgate::repo {
 class MemoryRepository final : public Repository {
 public:
   // Adds a commit and returns its (made-up, unique) id.
-  ObjectId add_commit(std::vector<ObjectId> parents, std::string message, std::int64_t time = 0);
+  ObjectId add_commit(std::vector<ObjectId> parents, std::string message, std::int64_t time = 0,
+                      std::vector<std::string> paths = {"src/file.cpp"});
   // Adds an annotated tag object pointing at `target`.
   ObjectId add_tag_object(const ObjectId& target, std::string name);
   // Adds a blob (something that is not a commit).
@@ -27,12 +28,15 @@ public:
   Commit commit(const ObjectId& id) const override;
   bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const override;
   std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const override;
+  std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
+  std::vector<std::string> changed_paths(const ObjectId& commit) const override;
 
 private:
   ObjectId next_id();
 
   std::uint64_t m_counter = 0;
   std::map<ObjectId, Commit> m_commits;
+  std::map<ObjectId, std::vector<std::string>> m_paths;
   std::map<ObjectId, ObjectId> m_tags; // tag object -> target
   std::map<ObjectId, ObjectType> m_other;
   std::map<ObjectId, std::map<ObjectId, std::string>> m_notes;

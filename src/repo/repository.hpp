@@ -50,6 +50,12 @@ public:
   // The text of the note on `object` in the notes history whose tip is the
   // commit `notes_commit`; nullopt when there is none.
   virtual std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const = 0;
+  // The commits reachable from `tip` and from none of `hide`, parents before
+  // children. Work grows with the commits returned, not with history.
+  virtual std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const = 0;
+  // The paths a commit changes against its first parent (every path of its
+  // tree for a root commit), without rename detection.
+  virtual std::vector<std::string> changed_paths(const ObjectId& commit) const = 0;
 };
 
 // "abc1234" for display.

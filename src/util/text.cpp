@@ -112,4 +112,47 @@ std::string shell_quote(std::string_view s) {
   return out;
 }
 
+namespace {
+bool segment_match(std::string_view p, std::string_view s) {
+  // Iterative wildcard match with backtracking to the last '*'.
+  std::size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
+      ++pi;
+      ++si;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = si;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      si = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+bool segments_match(const std::vector<std::string_view>& p, std::size_t pi, const std::vector<std::string_view>& s,
+                    std::size_t si) {
+  while (pi < p.size()) {
+    if (p[pi] == "**") {
+      for (std::size_t k = si; k <= s.size(); ++k) {
+        if (segments_match(p, pi + 1, s, k)) return true;
+      }
+      return false;
+    }
+    if (si >= s.size() || !segment_match(p[pi], s[si])) return false;
+    ++pi;
+    ++si;
+  }
+  return si == s.size();
+}
+} // namespace
+
+bool glob_match(std::string_view pattern, std::string_view path) {
+  return segments_match(split(pattern, '/'), 0, split(path, '/'), 0);
+}
+
 } // namespace relgate

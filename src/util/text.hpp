@@ -21,6 +21,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 // `s` with control and non-ASCII bytes shown as \xNN, and quoted: safe to print.
 std::string printable(std::string_view s);
+// Path glob: `*` and `?` within one path segment, a `**` segment any number
+// of segments (also none). Anchored at both ends.
+bool glob_match(std::string_view pattern, std::string_view path);
 // Quote for a POSIX shell when needed (for hint commands a person copies).
 std::string shell_quote(std::string_view s);
 

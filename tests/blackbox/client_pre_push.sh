@@ -5,12 +5,15 @@
 #
 #   bash tests/blackbox/client_pre_push.sh [path/to/relgate]
 
+HOOK_KIND=pre-push     # fixtures: hookless server, relgate pre-push in `work`
 . "$(dirname "$0")/lib.sh" "$@"
 
-# setup_client [FOREIGN_HOOK_BODY]: hookless server, clone `work` (entered)
-# with the relgate pre-push hook installed; if FOREIGN_HOOK_BODY is given it
-# is written as the clone's pre-push hook *before* relgate is installed.
-# An initial commit on main is pushed.
+# Most scenarios start from a fixture (see lib.sh); with HOOK_KIND=pre-push
+# its server has no hooks and its clone `work` has relgate's pre-push hook.
+
+# setup_client FOREIGN_HOOK_BODY: like the fresh fixture, but the clone had
+# a pre-push hook (a /bin/sh script with FOREIGN_HOOK_BODY) *before* relgate
+# was installed. An initial commit on main is pushed.
 setup_client() {
     make_server none
     make_clone work
@@ -26,7 +29,7 @@ setup_client() {
 }
 
 install_pre_push_into_clone() {
-    setup_client
+    use_fixture fresh
     local real
     real=$(readlink -f "$RELGATE_BIN")
     grep -qF -e "$RELGATE_BIN" -e "$real" .git/hooks/pre-push \
@@ -36,7 +39,7 @@ install_pre_push_into_clone() {
 }
 
 rc_rc_final_branch_accepted() {
-    setup_client
+    use_fixture fresh
     must git tag v0.1.0-rc1 main
     expect_accept git push origin v0.1.0-rc1
     commit_file "fix: bug found in rc1"
@@ -51,16 +54,14 @@ rc_rc_final_branch_accepted() {
 }
 
 rc_skipping_rejected() {
-    setup_client
-    must git tag v0.1.0-rc1 main
-    must git push -q origin v0.1.0-rc1
+    use_fixture rc1
     must git tag v0.1.0-rc3 main
     expect_reject "T4 rc-sequence" git push origin v0.1.0-rc3
     assert_remote_ref_absent refs/tags/v0.1.0-rc3
 }
 
 bad_tag_name_rejected() {
-    setup_client
+    use_fixture fresh
     must git tag v0.1.0-RC1 main
     expect_reject "T1 tag-name" git push origin v0.1.0-RC1
     assert_output_matches 'hint:.*v0\.1\.0-rc1([^0-9]|$)'
@@ -68,32 +69,37 @@ bad_tag_name_rejected() {
 }
 
 final_past_last_rc_rejected() {
-    setup_client
-    must git tag v0.1.0-rc1 main
-    must git push -q origin v0.1.0-rc1
+    use_fixture rc1
     commit_file "fix: late fix"
     must git push -q origin main
     must git tag v0.1.0 main
     expect_reject "T6 final-is-last-rc" git push origin v0.1.0
 }
 
+# The hook judges the *remote* ref name: pushing main to release/v0.1 (a
+# refspec rename) before v0.1.0 exists is B2, and a raw commit id as the
+# source is judged like a named one.
+refspec_rename_judged_by_remote_name() {
+    use_fixture rc1
+    expect_reject "B2 branch-from-tag" git push origin main:refs/heads/release/v0.1
+    expect_reject "T4 rc-sequence" git push origin "$(git rev-parse main):refs/tags/v0.1.0-rc3"
+}
+
 # Deletions reach the hook as `(delete) 0000... <ref> <old>` lines.
 delete_release_tag_rejected() {
-    setup_client
-    must git tag v0.1.0-rc1 main
-    must git push -q origin v0.1.0-rc1
+    use_fixture rc1
     expect_reject "T2 tag-immutable" git push origin :refs/tags/v0.1.0-rc1
     assert_remote_ref refs/tags/v0.1.0-rc1 v0.1.0-rc1
 }
 
 delete_main_rejected() {
-    setup_client
+    use_fixture fresh
     expect_reject "B3 no-rewrite" git push origin :refs/heads/main
     assert_remote_ref refs/heads/main main
 }
 
 delete_feature_branch_accepted() {
-    setup_client
+    use_fixture fresh
     must git checkout -q -b feature/x
     commit_file "feat: x"
     must git push -q origin feature/x
@@ -102,7 +108,7 @@ delete_feature_branch_accepted() {
 }
 
 force_push_main_rejected() {
-    setup_client
+    use_fixture fresh
     commit_file "feat: second"
     must git push -q origin main
     must git reset -q --hard HEAD~1
@@ -114,9 +120,7 @@ force_push_main_rejected() {
 # clone (../other) pushed one more fix on main. work has not fetched, so
 # the remote has a commit work lacks.
 stale_setup() {
-    setup_client
-    must git tag v0.1.0-rc1 main
-    must git push -q origin v0.1.0-rc1
+    use_fixture rc1
     commit_file "fix: first fix"
     must git push -q origin main
     make_clone ../other
@@ -180,7 +184,8 @@ foreign_hook_kept_running() {
 # An existing pre-push hook that refuses still refuses, although relgate
 # would accept the push.
 foreign_hook_refusal_respected() {
-    setup_client 'cat >/dev/null; echo "foreign-hook-refused" >&2; exit 1'
+    # refuses tags only, so that the initial push of main goes through
+    setup_client 'if grep -q "^refs/tags/"; then echo "foreign-hook-refused" >&2; exit 1; fi; exit 0'
     must git tag v0.1.0-rc1 main
     expect_fail "foreign-hook-refused" git push origin v0.1.0-rc1
     assert_remote_ref_absent refs/tags/v0.1.0-rc1
@@ -209,9 +214,18 @@ install_twice_idempotent() {
     expect_reject "T1 tag-name" git push origin v0.1.0-RC2
 }
 
+# relgate.toml in the clone's git dir is picked up by the client hook.
+client_config_in_git_dir() {
+    use_fixture fresh
+    printf '[rules]\ntag-name = "warn"\n' >.git/relgate.toml
+    must git tag v0.1.0-RC1 main
+    expect_accept git push origin v0.1.0-RC1
+    assert_output_contains "relgate: warning: T1 tag-name"
+}
+
 # The client hook is advisory: --no-verify skips it.
 no_verify_skips_hook() {
-    setup_client
+    use_fixture fresh
     must git tag v0.1.0-RC1 main
     expect_accept git push --no-verify origin v0.1.0-RC1
     assert_remote_ref refs/tags/v0.1.0-RC1 main
@@ -222,6 +236,7 @@ run_scenario rc_rc_final_branch_accepted rc_rc_final_branch_accepted
 run_scenario rc_skipping_rejected rc_skipping_rejected
 run_scenario bad_tag_name_rejected bad_tag_name_rejected
 run_scenario final_past_last_rc_rejected final_past_last_rc_rejected
+run_scenario refspec_rename_judged_by_remote_name refspec_rename_judged_by_remote_name
 run_scenario delete_release_tag_rejected delete_release_tag_rejected
 run_scenario delete_main_rejected delete_main_rejected
 run_scenario delete_feature_branch_accepted delete_feature_branch_accepted
@@ -233,5 +248,6 @@ run_scenario foreign_hook_kept_running foreign_hook_kept_running
 run_scenario foreign_hook_refusal_respected foreign_hook_refusal_respected
 run_scenario foreign_hook_accepts_relgate_refuses foreign_hook_accepts_relgate_refuses
 run_scenario install_twice_idempotent install_twice_idempotent
+run_scenario client_config_in_git_dir client_config_in_git_dir
 run_scenario no_verify_skips_hook no_verify_skips_hook
 finish

@@ -64,6 +64,20 @@ accepted_push_updates_remote() {
     fi
 }
 
+# `relgate check REF OLD NEW...` judges updates against the repository it
+# runs in and changes nothing: exit 0 for a good update, 1 for a bad one.
+check_subcommand_judges_updates() {
+    use_fixture rc1
+    local zero=0000000000000000000000000000000000000000 head
+    head=$(git rev-parse main)
+    cd "$SERVER" || exit 1
+    expect_accept "$RELGATE_BIN" check refs/tags/v0.1.0-rc2 "$zero" "$head"
+    expect_reject "T4 rc-sequence" "$RELGATE_BIN" check refs/tags/v0.1.0-rc3 "$zero" "$head"
+    expect_reject "T1 tag-name" "$RELGATE_BIN" check \
+        refs/tags/v0.1.0-rc2 "$zero" "$head" refs/tags/v0.1.0-RC3 "$zero" "$head"
+    assert_remote_ref_absent refs/tags/v0.1.0-rc2
+}
+
 # --- T4 rc-sequence ------------------------------------------------------------------
 
 rc_skipping_rejected() {
@@ -93,6 +107,17 @@ rc_after_final_rejected() {
     expect_reject "T4 rc-sequence" git push origin v0.1.0-rc2
 }
 
+# rc2 must descend from rc1: an rc2 at an older commit of main is refused.
+rc_older_than_previous_rc_rejected() {
+    use_fixture fresh
+    commit_file "feat: more work"
+    must git push -q origin main
+    must git tag v0.1.0-rc1 main
+    must git push -q origin v0.1.0-rc1
+    must git tag v0.1.0-rc2 main~1
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc2
+}
+
 # An rc is cut from main: tagging a commit that only a side branch has fails.
 rc_not_on_main_rejected() {
     use_fixture fresh
@@ -114,7 +139,21 @@ final_past_last_rc_rejected() {
     must git push -q origin main
     must git tag v0.1.0 main
     expect_reject "T6 final-is-last-rc" git push origin v0.1.0
-    assert_output_contains "relgate: T6 final-is-last-rc: refs/tags/v0.1.0"
+    # the block: `relgate: ID name: ref: why`, then the commit, then hints
+    assert_output_matches '^remote: relgate: T6 final-is-last-rc: refs/tags/v0\.1\.0: '
+    assert_output_matches '^remote:   commit [0-9a-f]{7,40} fix: late fix'
+    assert_output_matches '^remote:   hint: '
+}
+
+# The final tag is the *highest* rc: not rc1 when rc2 exists.
+final_at_older_rc_rejected() {
+    use_fixture rc1
+    commit_file "fix: bug found in rc1"
+    must git push -q origin main
+    must git tag v0.1.0-rc2 main
+    must git push -q origin v0.1.0-rc2
+    must git tag v0.1.0 v0.1.0-rc1
+    expect_reject "T6 final-is-last-rc" git push origin v0.1.0
 }
 
 final_without_rc_rejected() {
@@ -135,6 +174,22 @@ skipped_line_rejected() {
     must git tag -d v0.3.0-rc1
     must git tag v0.2.0-rc1 main
     expect_accept git push origin v0.2.0-rc1
+}
+
+# The first line of a repository may be any.
+first_line_may_be_any() {
+    use_fixture fresh
+    must git tag v0.5.0-rc1 main
+    expect_accept git push origin v0.5.0-rc1
+}
+
+# After v0.1, v1.0 is a next line too (major bump).
+next_major_line_accepted() {
+    use_fixture released
+    commit_file "feat: stable API"
+    must git push -q origin main
+    must git tag v1.0.0-rc1 main
+    expect_accept git push origin v1.0.0-rc1
 }
 
 # --- T3 rc-only-for-minor --------------------------------------------------------
@@ -162,6 +217,15 @@ bad_tag_name_rejected() {
         assert_output_matches "$re"
     fi
     assert_remote_ref_absent "refs/tags/$tag"
+}
+
+# A release tag names a commit: one at a tree is refused (by some tag rule),
+# not crashed on.
+release_tag_at_tree_rejected() {
+    use_fixture fresh
+    must git tag v0.1.0-rc1 'main^{tree}'
+    expect_fail "relgate: T" git push origin v0.1.0-rc1
+    assert_output_lacks "relgate: error"
 }
 
 # A tag that does not look like a version is left alone, also when deleted.
@@ -329,6 +393,23 @@ patch_with_green_ci_same_push_accepted() {
     assert_remote_ref refs/tags/v0.1.1 release/v0.1
 }
 
+# A note that is not in the `<state> <check> [<url>]` format is not green.
+patch_with_malformed_ci_note_rejected() {
+    patch_setup
+    ci_note "looks fine to me" v0.1.1
+    must git push -q origin refs/notes/ci
+    expect_reject "T8 ci-green" git push origin v0.1.1
+}
+
+# With ci.required naming the checks, only those must be green.
+patch_with_required_checks_green_accepted() {
+    patch_setup
+    printf '[ci]\nrequired = ["build"]\n' >"$SERVER/relgate.toml"
+    ci_note $'success build\nfailure lint' v0.1.1
+    must git push -q origin refs/notes/ci
+    expect_accept git push origin v0.1.1
+}
+
 patch_skipping_number_rejected() {
     use_fixture patch
     must git tag v0.1.2 release/v0.1
@@ -372,6 +453,15 @@ server_config_warn_accepts() {
     expect_accept git push origin v0.1.0-rc3
     assert_output_contains "relgate: warning: T4 rc-sequence"
     assert_remote_ref refs/tags/v0.1.0-rc3 main
+}
+
+# A rule set to "off" says nothing at all.
+server_config_off_accepts_silently() {
+    use_fixture rc1
+    printf '[rules]\nrc-sequence = "off"\n' >"$SERVER/relgate.toml"
+    must git tag v0.1.0-rc3 main
+    expect_accept git push origin v0.1.0-rc3
+    assert_output_lacks "T4"
 }
 
 # T9 tag-annotated is off by default but can be switched on.
@@ -418,16 +508,21 @@ hook_has_binary_path_and_honours_env() {
 }
 
 run_scenario rc_rc_final_branch_accepted rc_rc_final_branch_accepted
+run_scenario check_subcommand_judges_updates check_subcommand_judges_updates
 run_scenario final_and_branch_in_one_push_accepted final_and_branch_in_one_push_accepted
 run_scenario annotated_tags_accepted annotated_tags_accepted
 run_scenario accepted_push_updates_remote accepted_push_updates_remote
 run_scenario rc_skipping_rejected rc_skipping_rejected
 run_scenario first_rc_not_rc1_rejected first_rc_not_rc1_rejected
 run_scenario rc_after_final_rejected rc_after_final_rejected
+run_scenario rc_older_than_previous_rc_rejected rc_older_than_previous_rc_rejected
 run_scenario rc_not_on_main_rejected rc_not_on_main_rejected
 run_scenario final_past_last_rc_rejected final_past_last_rc_rejected
+run_scenario final_at_older_rc_rejected final_at_older_rc_rejected
 run_scenario final_without_rc_rejected final_without_rc_rejected
 run_scenario skipped_line_rejected skipped_line_rejected
+run_scenario first_line_may_be_any first_line_may_be_any
+run_scenario next_major_line_accepted next_major_line_accepted
 run_scenario rc_for_patch_rejected rc_for_patch_rejected
 run_scenario "bad_tag_name_rejected v0.1.0-RC1"   bad_tag_name_rejected v0.1.0-RC1 v0.1.0-rc1
 run_scenario "bad_tag_name_rejected v0.1.0-rc.1"  bad_tag_name_rejected v0.1.0-rc.1 v0.1.0-rc1
@@ -436,6 +531,7 @@ run_scenario "bad_tag_name_rejected 0.1.0"        bad_tag_name_rejected 0.1.0 v0
 run_scenario "bad_tag_name_rejected v01.1.0"      bad_tag_name_rejected v01.1.0 v1.1.0
 run_scenario "bad_tag_name_rejected v0.1.0-rc0"   bad_tag_name_rejected v0.1.0-rc0
 run_scenario "bad_tag_name_rejected v0.1.0-beta.1" bad_tag_name_rejected v0.1.0-beta.1
+run_scenario release_tag_at_tree_rejected release_tag_at_tree_rejected
 run_scenario other_tag_accepted other_tag_accepted
 run_scenario delete_release_tag_rejected delete_release_tag_rejected
 run_scenario move_release_tag_rejected move_release_tag_rejected
@@ -456,10 +552,13 @@ run_scenario patch_with_failed_ci_rejected patch_with_failed_ci_rejected
 run_scenario patch_with_one_red_check_rejected patch_with_one_red_check_rejected
 run_scenario patch_with_green_ci_accepted patch_with_green_ci_accepted
 run_scenario patch_with_green_ci_same_push_accepted patch_with_green_ci_same_push_accepted
+run_scenario patch_with_malformed_ci_note_rejected patch_with_malformed_ci_note_rejected
+run_scenario patch_with_required_checks_green_accepted patch_with_required_checks_green_accepted
 run_scenario patch_skipping_number_rejected patch_skipping_number_rejected
 run_scenario patch_not_on_release_branch_rejected patch_not_on_release_branch_rejected
 run_scenario patch_on_eol_line_rejected patch_on_eol_line_rejected
 run_scenario server_config_warn_accepts server_config_warn_accepts
+run_scenario server_config_off_accepts_silently server_config_off_accepts_silently
 run_scenario tag_annotated_when_enabled_rejected tag_annotated_when_enabled_rejected
 run_scenario gitlab_prefix_on_rejection gitlab_prefix_on_rejection
 run_scenario two_violations_one_push_rejected two_violations_one_push_rejected

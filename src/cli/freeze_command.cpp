@@ -1,0 +1,164 @@
+#include "cli/freeze_command.hpp"
+
+#include "cli/process.hpp"
+#include "git/libgit2_repository.hpp"
+#include "policy/freeze.hpp"
+#include "policy/policy_loader.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <ctime>
+#include <iostream>
+
+namespace relgate::cli {
+
+namespace {
+
+std::string date_of(std::int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string today() { return date_of(static_cast<std::int64_t>(std::time(nullptr))); }
+
+policy::RefMap local_refs(const repo::Repository& repo, const policy::Policy& pol) {
+  policy::RefMap refs;
+  for (const auto& prefix : {std::string("refs/heads/"), std::string("refs/tags/"), pol.freeze_ref_dir()}) {
+    for (const auto& r : repo.refs(prefix)) refs[r.name] = r.target;
+  }
+  return refs;
+}
+
+std::string allowed_text(const policy::Policy& pol) {
+  std::string s = "bug fixes, security fixes and documentation: commits whose subject starts with fix:, docs:, "
+                  "security: or revert:";
+  if (!pol.freeze.allow_keywords.empty()) {
+    std::string words;
+    for (const auto& w : pol.freeze.allow_keywords) words += (words.empty() ? "" : ", ") + w;
+    s += " or names a fix (" + words + ")";
+  }
+  if (!pol.freeze.docs_paths.empty()) {
+    std::string globs;
+    for (const auto& g : pol.freeze.docs_paths) globs += (globs.empty() ? "" : ", ") + g;
+    s += "; commits that change only " + globs;
+  }
+  s += "; commits with a \"" + pol.freeze.exception_trailer + ": <reason>\" trailer";
+  if (!pol.access.maintainers.empty()) {
+    std::string who;
+    for (const auto& m : pol.access.maintainers) who += (who.empty() ? "" : ", ") + m;
+    s += " pushed by a maintainer (" + who + ")";
+  }
+  return s;
+}
+
+void print_announcement(const std::string& release, const std::string& main, const std::string& since) {
+  std::cout << "\nAnnouncement (paste it to the community):\n\n"
+            << "  The " << main << " branch is frozen for " << release << " since " << since << ".\n"
+            << "  Release candidates are cut from " << main << " until " << release << " is released.\n"
+            << "  Until then " << main << " accepts only bug fixes, security fixes and documentation changes;\n"
+            << "  features wait on their branches. If a change must go in, ask a maintainer for an exception.\n";
+}
+
+policy::Version parse_version(const policy::Policy& pol, const std::string& text) {
+  auto v = pol.final_tag.match(text);
+  if (!v || v->patch != 0) {
+    throw Error("\"" + text + "\" is not a release to freeze for: give its final tag, e.g. " +
+                pol.final_tag.render({0, 5, 0, {}}));
+  }
+  return *v;
+}
+
+int status(const git::Libgit2Repository& repo, const policy::Policy& pol) {
+  auto refs = local_refs(repo, pol);
+  policy::ReleaseState state(refs, pol);
+  auto reasons = policy::freeze_reasons(state, refs, pol);
+  if (reasons.empty()) {
+    std::cout << pol.main_branch << " is not frozen: no line is in its RC phase and no freeze is declared.\n";
+    return 0;
+  }
+  std::cout << pol.main_branch << " is frozen:\n";
+  std::string since;
+  for (const auto& r : reasons) {
+    auto commit = repo.peel_to_commit(r.target);
+    std::string when = commit ? date_of(repo.commit(*commit).time) : "?";
+    if (since.empty() || when < since) since = when;
+    std::cout << "  - " << r.because << " (since " << when << "); it ends when " << r.release << " is tagged\n";
+  }
+  std::cout << "Allowed on " << pol.main_branch << " meanwhile: " << allowed_text(pol) << ".\n";
+  print_announcement(reasons.front().release, pol.main_branch, since);
+  return 0;
+}
+
+int change(git::Libgit2Repository& repo, const policy::Policy& pol, const FreezeOptions& opts, bool start) {
+  auto v = parse_version(pol, opts.version);
+  const std::string release = pol.final_tag.render(v);
+  const std::string ref = pol.freeze.ref.render(v);
+  auto refs = local_refs(repo, pol);
+  policy::ReleaseState state(refs, pol);
+  if (start) {
+    if (const auto* ls = state.line(v.line()); ls && ls->released()) {
+      throw Error(release + " is already released; there is nothing to freeze for");
+    }
+  }
+  const bool local = opts.local || repo.is_bare();
+  if (local) {
+    if (start) {
+      auto main = refs.find(pol.main_ref());
+      if (main == refs.end()) throw Error("this repository has no " + pol.main_ref() + " to freeze");
+      repo.write_ref(ref, main->second, "relgate freeze start " + release);
+      std::cout << "relgate: created " << ref << " at " << repo::short_id(main->second) << '\n';
+    } else {
+      repo.delete_ref(ref);
+      std::cout << "relgate: deleted " << ref << '\n';
+    }
+  } else {
+    const std::string tracking = "refs/remotes/" + opts.remote + "/" + pol.main_branch;
+    std::vector<std::vector<std::string>> commands;
+    if (start) {
+      commands = {{"git", "fetch", opts.remote, pol.main_branch},
+                  {"git", "push", opts.remote, tracking + ":" + ref}};
+    } else {
+      commands = {{"git", "push", opts.remote, ":" + ref}};
+    }
+    for (const auto& argv : commands) {
+      std::string shown;
+      for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + shell_quote(a);
+      std::cout << "relgate: running " << shown << std::endl;
+      int rc = run_program(argv);
+      if (rc != 0) throw Error(shown + " failed (exit " + std::to_string(rc) + ")");
+    }
+    // Keep the local copy in step, so `relgate freeze status` agrees.
+    if (start) {
+      auto tip = repo.refs(tracking);
+      if (!tip.empty()) repo.write_ref(ref, tip.front().target, "relgate freeze start " + release);
+    } else {
+      repo.delete_ref(ref);
+    }
+  }
+  if (start) {
+    std::cout << "relgate: " << pol.main_branch << " is frozen for " << release << ". Allowed meanwhile: "
+              << allowed_text(pol) << ".\n";
+    print_announcement(release, pol.main_branch, today());
+  } else {
+    std::cout << "relgate: the declared freeze for " << release << " is over"
+              << " (an rc of the line without its final tag keeps main frozen).\n";
+  }
+  return 0;
+}
+
+} // namespace
+
+int run_freeze(const GlobalOptions& global, const FreezeOptions& opts) {
+  auto repo = git::Libgit2Repository::open(global.repo_dir);
+  policy::Policy pol = load_policy(global, *repo);
+  if (opts.action == "status") return status(*repo, pol);
+  if (opts.action == "start") return change(*repo, pol, opts, true);
+  if (opts.action == "end") return change(*repo, pol, opts, false);
+  throw Error("unknown freeze action \"" + opts.action + "\" (use start, end or status)");
+}
+
+} // namespace relgate::cli

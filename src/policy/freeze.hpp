@@ -1,0 +1,45 @@
+#pragma once
+// The main-branch freeze of the RC phase (RELEASES.md step 1): when main is
+// frozen, and which commits may still land on it.
+
+#include "policy/policy.hpp"
+#include "policy/state.hpp"
+#include "repo/repository.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace relgate::policy {
+
+// One reason main is frozen.
+struct FreezeReason {
+  Line line;
+  std::string release;  // the final tag that ends it: v0.5.0
+  std::string because;  // "v0.5.0-rc1 is out and v0.5.0 is not" / "refs/freeze/v0.5.0 declares it"
+  std::string ref;      // the rc tag or freeze ref behind it (full name)
+  repo::ObjectId target;
+};
+
+// Every reason main is frozen under these refs; empty: not frozen. A line is
+// in its RC phase while it has an rc and no final tag; a declared freeze
+// counts while its version has no final tag.
+std::vector<FreezeReason> freeze_reasons(const ReleaseState& state, const RefMap& refs, const Policy& policy);
+// "v0.5.0-rc1 is out and v0.5.0 is not; refs/freeze/v0.6.0 declares v0.6.0"
+std::string describe(const std::vector<FreezeReason>& reasons);
+
+struct FreezeClass {
+  bool allowed = false;
+  std::string why; // "fix: subject", "docs-only change", "Freeze-Exception: reason", or why not
+};
+
+// Whether `commit` may land on a frozen main. Cheap signals first (subject,
+// keywords, trailer); `paths` is called only when they do not decide.
+FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit,
+                                const std::function<std::vector<std::string>()>& paths, bool may_grant_exception);
+
+// The value of trailer `key` (case-insensitive) in the message's last
+// paragraph; empty when absent.
+std::string trailer_value(std::string_view message, std::string_view key);
+
+} // namespace relgate::policy

@@ -1,0 +1,116 @@
+// Freeze rules F1 and F2 of the rule book.
+
+#include "policy/engine_internal.hpp"
+#include "policy/freeze.hpp"
+
+#include "util/text.hpp"
+
+namespace relgate::policy::detail {
+
+namespace {
+
+std::string allowed_summary(const Policy& p) {
+  std::string s = "while frozen, main takes fixes, security fixes and docs: subjects like \"fix: ...\", \"docs: ...\"";
+  if (!p.freeze.allow_keywords.empty()) {
+    std::string words;
+    for (const auto& w : p.freeze.allow_keywords) words += (words.empty() ? "" : ", ") + w;
+    s += " or with a keyword (" + words + ")";
+  }
+  if (!p.freeze.docs_paths.empty()) {
+    std::string globs;
+    for (const auto& g : p.freeze.docs_paths) globs += (globs.empty() ? "" : ", ") + g;
+    s += ", changes only to " + globs;
+  }
+  return s;
+}
+
+} // namespace
+
+// F1: while main is frozen, every commit the push brings to main is a fix, a
+// security fix or docs. Main counts as frozen when it is frozen both before
+// and after the push: commits that arrive with the rc1 tag (or the freeze
+// declaration) are what the candidate is cut from, and commits that arrive
+// with the final tag come after the release.
+void judge_main_freeze(Judgement& j, const RefUpdate& u) {
+  if (u.is_delete() || !j.enabled(RuleId::F1)) return; // deleting main is B3's concern
+  auto before = freeze_reasons(j.before_state, j.request.before, j.policy);
+  if (before.empty()) return;
+  auto after = freeze_reasons(j.after_state, j.after, j.policy);
+  if (after.empty()) return;
+
+  std::vector<repo::ObjectId> hide;
+  if (!u.is_create()) {
+    if (j.request.advisory && j.repo.type(u.old_id) == repo::ObjectType::missing) {
+      j.verdict.notes.push_back("cannot check the freeze for " + j.main_name() + ": the remote's " +
+                                repo::short_id(u.old_id) + " is not in this clone (git fetch " + j.request.remote +
+                                " first); the server decides");
+      return;
+    }
+    hide.push_back(u.old_id);
+  }
+  auto tip = j.peel(u.new_id);
+  if (!tip) return;
+  bool may_grant = j.policy.access.is_maintainer(j.request.pusher);
+
+  std::size_t judged = 0;
+  std::vector<CommitRef> offenders;
+  bool exception_denied = false;
+  for (const auto& id : j.repo.new_commits(*tip, hide)) {
+    repo::Commit c = j.repo.commit(id);
+    if (c.parents.size() > 1) continue; // merges are not judged; the commits they bring are
+    ++judged;
+    auto cls = classify_for_freeze(j.policy, c, [&] { return j.repo.changed_paths(id); }, may_grant);
+    if (!cls.allowed) {
+      offenders.push_back({id, c.subject()});
+      exception_denied = exception_denied || cls.why.find("only a maintainer") != std::string::npos;
+    }
+  }
+  if (offenders.empty()) return;
+
+  const auto& release = after.front().release;
+  std::vector<std::string> hints = {allowed_summary(j.policy) + ", or a \"" + j.policy.freeze.exception_trailer +
+                                    ": <reason>\" trailer" +
+                                    (j.policy.access.maintainers.empty() ? "" : " in a maintainer's push")};
+  hints.push_back("keep the change on its branch until " + release + " is released, or split the fix out of it");
+  hints.push_back("if a commit is a fix, say so in its subject (git rebase -i " + j.remote_branch(j.main_name()) +
+                  ", then reword)");
+  if (exception_denied) {
+    hints.push_back(j.policy.freeze.exception_trailer + " trailers count only when a maintainer pushes");
+  } else {
+    hints.push_back("a maintainer may grant an exception with a trailer:");
+    hints.push_back("  git commit --amend --trailer " + shell_quote(j.policy.freeze.exception_trailer + ": <reason>"));
+  }
+  std::string why = j.main_name() + " is frozen (" + describe(after) + "): " + std::to_string(offenders.size()) +
+                    " of " + std::to_string(judged) + " new commit" + (judged == 1 ? "" : "s") +
+                    (offenders.size() == 1 ? " is" : " are") +
+                    " not a fix, security fix or docs change";
+  j.add(RuleId::F1, u, why, std::move(hints));
+  j.verdict.violations.back().commits = std::move(offenders);
+}
+
+// F2: declaring or ending a freeze needs a maintainer; a declaration names a
+// version that is not released yet.
+void judge_freeze_ref(Judgement& j, const RefUpdate& u) {
+  auto v = j.policy.freeze.ref.match(u.ref);
+  std::string example = j.policy.freeze.ref.display();
+  if (!j.policy.access.is_maintainer(j.request.pusher)) {
+    j.add(RuleId::F2, u,
+          "only maintainers declare or end a freeze (" + std::string(u.is_delete() ? "deleting " : "pushing ") + u.ref +
+              " as " + printable(j.request.pusher.value_or("an unknown user")) + ")",
+          {"ask a maintainer (access.maintainers) to run: relgate freeze " + std::string(u.is_delete() ? "end" : "start") +
+           " " + (v ? j.final_name(v->line()) : "vX.Y.0")});
+    return;
+  }
+  if (u.is_delete()) return;
+  if (!v || v->patch != 0) {
+    j.add(RuleId::F2, u, printable(u.ref) + " is not a freeze declaration: those are named " + example + " with Z = 0",
+          {"relgate freeze start vX.Y.0 declares one"});
+    return;
+  }
+  const LineState* ls = j.before_state.line(v->line());
+  if (ls && ls->released()) {
+    j.add(RuleId::F2, u, j.final_name(v->line()) + " is already released; there is nothing to freeze for", {});
+  }
+}
+
+} // namespace relgate::policy::detail
