@@ -1,0 +1,229 @@
+// The freeze of main (F1, F2) and its classifier, on an in-memory repository.
+
+#include "fixture.hpp"
+#include "policy/freeze.hpp"
+#include "util/text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace relgate;
+using namespace relgate::test;
+using policy::classify_for_freeze;
+
+namespace {
+repo::Commit commit_with(const std::string& message) { return repo::Commit{"x", {}, message, 0}; }
+
+bool allowed(const policy::Policy& p, const std::string& message, std::vector<std::string> paths = {"src/a.go"},
+             bool may_grant = true) {
+  return classify_for_freeze(p, commit_with(message), [&] { return paths; }, may_grant).allowed;
+}
+
+policy::Policy with(const std::string& toml) {
+  return policy::parse_policy(toml, "relgate.toml", policy::builtin_policy());
+}
+} // namespace
+
+TEST_CASE("freeze classifier: conventional subjects", "[F1][classifier]") {
+  const auto& p = policy::builtin_policy();
+  for (std::string ok : {"fix: a bug", "fix(api): a bug", "fix(api)!: breaking fix", "fix!: x", "docs: typo",
+                         "security: CVE-2026-1", "revert: feat: x", "Revert \"feat: add x\""}) {
+    INFO(ok);
+    CHECK(allowed(p, ok + "\n"));
+  }
+  for (std::string bad : {"feat: add x", "refactor: y", "chore: bump", "fixes the thing", "Fix: capital",
+                          "extproc: hotfix for a crash (#1)", "controller: bugfix aws oidc (#397)", "fix:no space",
+                          "ci: fixes release.yaml (#393)"}) {
+    INFO(bad);
+    CHECK_FALSE(allowed(p, bad + "\n"));
+  }
+}
+
+TEST_CASE("freeze classifier: keywords, when configured", "[F1][classifier]") {
+  auto p = with("[freeze]\nallow_keywords = [\"hotfix\", \"bugfix\"]\n");
+  CHECK(allowed(p, "extproc: hotfix for a crash (#1)\n"));
+  CHECK(allowed(p, "controller: BugFix aws oidc (#397)\n"));
+  CHECK_FALSE(allowed(p, "feat: hotfixes dashboard\n")); // whole words only
+  CHECK_FALSE(allowed(p, "feat: add x\n"));
+}
+
+TEST_CASE("freeze classifier: docs-only paths", "[F1][classifier]") {
+  const auto& p = policy::builtin_policy();
+  CHECK(allowed(p, "chore: reword\n", {"docs/a.md", "site/blog/x.mdx", "README.md", "api/v1/NOTES.md"}));
+  CHECK_FALSE(allowed(p, "chore: reword\n", {"docs/a.md", "src/main.go"}));
+  CHECK_FALSE(allowed(p, "chore: nothing\n", {})); // an empty change is not docs
+  bool asked = false;
+  classify_for_freeze(p, commit_with("fix: x\n"), [&] { asked = true; return std::vector<std::string>{}; }, true);
+  CHECK_FALSE(asked); // paths are read only when the subject does not decide
+}
+
+TEST_CASE("freeze classifier: Freeze-Exception trailer", "[F1][classifier]") {
+  const auto& p = policy::builtin_policy();
+  std::string msg = "feat: needed for the release\n\nBody.\n\nFreeze-Exception: blocks rc2\nSigned-off-by: a <a@b>\n";
+  CHECK(allowed(p, msg, {"src/a.go"}, true));
+  auto denied = classify_for_freeze(p, commit_with(msg), [] { return std::vector<std::string>{"src/a.go"}; }, false);
+  CHECK_FALSE(denied.allowed);
+  CHECK(denied.why.find("only a maintainer") != std::string::npos);
+  CHECK_FALSE(allowed(p, "feat: x\n\nFreeze-Exception:\n")); // a reason is needed
+  CHECK_FALSE(allowed(p, "feat: x Freeze-Exception: in the subject\n"));
+  CHECK(policy::trailer_value("s\n\nfreeze-exception: yes\n", "Freeze-Exception") == "yes");
+}
+
+TEST_CASE("glob matching for docs paths", "[F1][glob]") {
+  CHECK(glob_match("docs/**", "docs/a/b/c.txt"));
+  CHECK(glob_match("docs/**", "docs/a"));
+  CHECK_FALSE(glob_match("docs/**", "src/docs/a"));
+  CHECK(glob_match("**/*.md", "README.md"));
+  CHECK(glob_match("**/*.md", "a/b/c.md"));
+  CHECK_FALSE(glob_match("**/*.md", "a/b/c.mdx"));
+  CHECK(glob_match("site/*.json", "site/x.json"));
+  CHECK_FALSE(glob_match("site/*.json", "site/a/x.json"));
+  CHECK(glob_match("a?c", "abc"));
+}
+
+TEST_CASE("F1: main frozen by an rc tag takes only fixes and docs", "[F1]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  h.tag("v0.1.0-rc1", c1);
+  SECTION("fix, docs, security, revert: accepted") {
+    auto a = h.commit("fix: a", {c1});
+    auto b = h.commit("docs: b", {a});
+    auto c = h.commit("security: c", {b});
+    auto d = h.commit("Revert \"feat: one\"", {c});
+    CHECK(h.push(h.move_branch("main", d)).violations.empty());
+  }
+  SECTION("three commits with one bad one: rejected, the bad one named") {
+    auto a = h.commit("fix: a", {c1});
+    auto b = h.repo.add_commit({a}, "feat: add priority to backendRef (#673)\n");
+    auto c = h.commit("docs: c", {b});
+    auto v = h.push(h.move_branch("main", c));
+    REQUIRE(codes(v) == std::vector<std::string>{"F1"});
+    REQUIRE(v.violations[0].commits.size() == 1);
+    CHECK(v.violations[0].commits[0].id == b);
+    CHECK(text(v).rfind("relgate: F1 freeze-fixes-only: refs/heads/main: main is frozen (v0.1.0-rc1 is out and "
+                        "v0.1.0 is not): 1 of 3 new commits is not a fix, security fix or docs change\n"
+                        "  commit " + repo::short_id(b) + " feat: add priority to backendRef (#673)\n",
+                        0) == 0);
+  }
+  SECTION("every offending commit is listed") {
+    auto a = h.commit("feat: a", {c1});
+    auto b = h.commit("refactor: b", {a});
+    auto v = h.push(h.move_branch("main", b));
+    REQUIRE(v.violations.size() == 1);
+    CHECK(v.violations[0].commits.size() == 2);
+    CHECK(text(v).find("2 of 2 new commits are not") != std::string::npos);
+  }
+  SECTION("docs-only paths with a chore subject: accepted") {
+    auto a = h.repo.add_commit({c1}, "chore: update the guide\n", 0, {"site/docs/guide.md", "docs/x.png"});
+    CHECK(h.push(h.move_branch("main", a)).violations.empty());
+  }
+  SECTION("merge commits are not judged, the commits they bring are") {
+    auto side = h.commit("fix: side", {c1});
+    auto main2 = h.commit("docs: main", {c1});
+    h.branch("main", main2);
+    auto merge = h.repo.add_commit({main2, side}, "Merge branch 'feature'\n");
+    CHECK(h.push(h.move_branch("main", merge)).violations.empty());
+    auto bad_side = h.commit("feat: side", {c1});
+    auto merge2 = h.repo.add_commit({main2, bad_side}, "Merge branch 'feature'\n");
+    auto v = h.push(h.move_branch("main", merge2));
+    REQUIRE(codes(v) == std::vector<std::string>{"F1"});
+    CHECK(v.violations[0].commits.size() == 1);
+    CHECK(v.violations[0].commits[0].id == bad_side);
+  }
+  SECTION("commits already on main are not judged again") {
+    auto a = h.commit("fix: a", {c1});
+    CHECK(h.push(h.move_branch("main", a)).violations.empty());
+  }
+  SECTION("other branches are not frozen") {
+    auto a = h.commit("feat: a", {c1});
+    CHECK(h.push(History::create_branch("feature/a", a)).violations.empty());
+  }
+  SECTION("the final tag ends the freeze") {
+    h.tag("v0.1.0", c1);
+    auto a = h.commit("feat: a", {c1});
+    CHECK(h.push(h.move_branch("main", a)).violations.empty());
+  }
+  SECTION("commits pushed with the final tag come after the release") {
+    auto a = h.commit("feat: a", {c1});
+    CHECK(h.push({History::create_tag("v0.1.0", c1), h.move_branch("main", a)}).violations.empty());
+  }
+  SECTION("Freeze-Exception with maintainers configured: only a maintainer's push") {
+    h.policy.access.maintainers = {"alice"};
+    auto a = h.commit("feat: a\n\nFreeze-Exception: needed for rc2", {c1});
+    auto v = h.push(h.move_branch("main", a)); // pusher unknown
+    CHECK(codes(v) == std::vector<std::string>{"F1"});
+    CHECK(text(v).find("trailers count only when a maintainer pushes") != std::string::npos);
+  }
+}
+
+TEST_CASE("F1: commits pushed together with rc1 are the candidate, not the freeze", "[F1]") {
+  History h;
+  h.release_line("0.1");
+  auto c1 = h.main_commit("feat: before the freeze");
+  auto a = h.commit("feat: more", {c1});
+  CHECK(h.push({h.move_branch("main", a), History::create_tag("v0.2.0-rc1", a)}).violations.empty());
+}
+
+TEST_CASE("F1: a declared freeze freezes main until its final tag", "[F1]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  h.refs["refs/freeze/v0.1.0"] = c1;
+  auto a = h.commit("feat: a", {c1});
+  auto v = h.push(h.move_branch("main", a));
+  REQUIRE(codes(v) == std::vector<std::string>{"F1"});
+  CHECK(text(v).find("refs/freeze/v0.1.0 declares the freeze for v0.1.0") != std::string::npos);
+  SECTION("a declaration for a released version does not freeze") {
+    h.tag("v0.1.0-rc1", c1);
+    h.tag("v0.1.0", c1);
+    CHECK(h.push(h.move_branch("main", a)).violations.empty());
+  }
+  SECTION("a first push of main is judged when a freeze exists") {
+    h.refs.erase("refs/heads/main");
+    CHECK(codes(h.push(History::create_branch("main", a))) == std::vector<std::string>{"F1"});
+  }
+}
+
+TEST_CASE("F1: a first push of main with no freeze is not frozen", "[F1]") {
+  History h;
+  auto a = h.commit("feat: a");
+  CHECK(h.push(History::create_branch("main", a)).violations.empty());
+}
+
+TEST_CASE("F1 with maintainers: a maintainer's push may grant an exception", "[F1]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  h.tag("v0.1.0-rc1", c1);
+  h.policy.access.maintainers = {"alice"};
+  auto a = h.commit("feat: a\n\nFreeze-Exception: needed for rc2", {c1});
+  policy::Request req;
+  req.before = h.refs;
+  req.updates = {h.move_branch("main", a)};
+  req.pusher = "alice";
+  ci::NotesProvider provider(h.repo, h.policy.ci.notes_ref, h.policy.ci.requirements);
+  CHECK(policy::judge(h.repo, h.policy, provider, req).violations.empty());
+  req.pusher = "bob";
+  CHECK(policy::judge(h.repo, h.policy, provider, req).rejected());
+}
+
+TEST_CASE("F2: freeze declarations", "[F2]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  RefUpdate declare{"refs/freeze/v0.2.0", k_zero, c1};
+  SECTION("anyone, when no maintainers are configured") { CHECK(h.push(declare).violations.empty()); }
+  SECTION("only maintainers, when configured") {
+    h.policy.access.maintainers = {"alice"};
+    auto v = h.push(declare);
+    CHECK(codes(v) == std::vector<std::string>{"F2"});
+    CHECK(text(v).find("only maintainers declare or end a freeze") != std::string::npos);
+    h.refs["refs/freeze/v0.2.0"] = c1;
+    CHECK(codes(h.push(RefUpdate{"refs/freeze/v0.2.0", c1, k_zero})) == std::vector<std::string>{"F2"});
+  }
+  SECTION("the name must be a release") {
+    CHECK(codes(h.push(RefUpdate{"refs/freeze/v0.2", k_zero, c1})) == std::vector<std::string>{"F2"});
+    CHECK(codes(h.push(RefUpdate{"refs/freeze/v0.2.1", k_zero, c1})) == std::vector<std::string>{"F2"});
+  }
+  SECTION("not for a released version") {
+    h.tag("v0.2.0-rc1", c1);
+    h.tag("v0.2.0", c1);
+    CHECK(text(h.push(declare)).find("v0.2.0 is already released") != std::string::npos);
+  }
+}
