@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git python3
   libgit2-dev libtomlplusplus-dev libre2-dev libspdlog-dev libfmt-dev
   catch2 libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev
 )
