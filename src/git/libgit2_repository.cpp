@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace relgate::git {
 
@@ -33,7 +35,6 @@ using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config, git_config_free>>;
 using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
 using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
 
 git_oid to_oid(const repo::ObjectId& id) {
   if (id.size() != GIT_OID_HEXSZ || !is_hex(id)) {
@@ -106,8 +107,10 @@ std::string Libgit2Repository::hooks_dir() const {
 }
 
 std::vector<repo::Ref> Libgit2Repository::refs(std::string_view prefix) const {
+  // A glob narrows libgit2's walk of loose refs to the prefix's directory.
+  std::string glob = std::string(prefix) + "*";
   git_reference_iterator* raw = nullptr;
-  check(git_reference_iterator_new(&raw, m_repo), "listing refs");
+  check(git_reference_iterator_glob_new(&raw, m_repo, glob.c_str()), "listing refs");
   RefIterPtr iter(raw);
   std::vector<repo::Ref> out;
   git_reference* ref = nullptr;
@@ -182,6 +185,42 @@ repo::Commit Libgit2Repository::commit(const repo::ObjectId& id) const {
 bool Libgit2Repository::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const {
   if (ancestor == descendant) return true;
   git_oid a = to_oid(ancestor), d = to_oid(descendant);
+  // git_graph_descendant_of walks far into history (about a second for an old
+  // commit of a 200,000-commit repository with libgit2 1.5). Pushes ask about
+  // recent commits, so walk back from the descendant, newest first, and stop
+  // at commits older than the ancestor (less a day for clock skew). Only when
+  // that cut something off and found nothing is the exact answer asked for.
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, m_repo, &a), "commit " + ancestor);
+  const git_time_t cutoff = git_commit_time(CommitPtr(raw).get()) - 86400;
+  std::vector<std::pair<git_time_t, git_oid>> heap;
+  auto newer_first = [](const auto& x, const auto& y) { return x.first < y.first; };
+  std::unordered_set<std::string> seen;
+  auto visit = [&](const git_oid* id) {
+    if (!seen.insert(std::string(reinterpret_cast<const char*>(id->id), GIT_OID_RAWSZ)).second) return;
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_repo, id), "commit " + to_hex(id));
+    heap.emplace_back(git_commit_time(CommitPtr(c).get()), *id);
+    std::push_heap(heap.begin(), heap.end(), newer_first);
+  };
+  visit(&d);
+  bool cut = false;
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), newer_first);
+    auto [time, id] = heap.back();
+    heap.pop_back();
+    if (git_oid_equal(&id, &a)) return true;
+    if (time < cutoff) {
+      cut = true;
+      continue;
+    }
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_repo, &id), "commit " + to_hex(&id));
+    CommitPtr commit(c);
+    unsigned n = git_commit_parentcount(c);
+    for (unsigned i = 0; i < n; ++i) visit(git_commit_parent_id(c, i));
+  }
+  if (!cut) return false;
   int rc = git_graph_descendant_of(m_repo, &d, &a);
   check(rc, "checking whether " + repo::short_id(ancestor) + " is an ancestor of " + repo::short_id(descendant));
   return rc == 1;
@@ -203,23 +242,107 @@ std::optional<std::string> Libgit2Repository::note(const repo::ObjectId& notes_c
 
 std::vector<repo::ObjectId> Libgit2Repository::new_commits(const repo::ObjectId& tip,
                                                            const std::vector<repo::ObjectId>& hide) const {
-  git_revwalk* raw = nullptr;
-  check(git_revwalk_new(&raw, m_repo), "starting a revision walk");
-  RevwalkPtr walk(raw);
-  check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE), "sorting a revision walk");
-  git_oid t = to_oid(tip);
-  check(git_revwalk_push(walk.get(), &t), "walking from " + repo::short_id(tip));
-  for (const auto& h : hide) {
-    git_oid o = to_oid(h);
-    check(git_revwalk_hide(walk.get(), &o), "hiding " + repo::short_id(h));
-  }
+  // Paint the graph from the tip and the hidden tips together, newest commit
+  // first (git's own approach before generation numbers): a commit reached
+  // only from the tip is new; once every commit still queued is reached from
+  // a hidden tip, nothing older can be new. The work is the commits of the
+  // push plus the few around its base, not the history. (libgit2's revwalk
+  // with hidden commits took ~50 ms for a 50-commit push on a 200,000-commit
+  // repository here.)
+  enum : unsigned { k_new = 1, k_old = 2 };
+  struct Entry {
+    git_time_t time;
+    git_oid id;
+  };
+  auto older = [](const Entry& x, const Entry& y) { return x.time < y.time; };
+  std::vector<Entry> heap;
+  std::unordered_map<std::string, unsigned> flags;
+  std::size_t queued_new = 0; // queued entries not (yet) reached from a hidden tip
+  auto key = [](const git_oid& id) { return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ); };
+  auto push = [&](const git_oid& id, unsigned flag) {
+    auto [it, inserted] = flags.try_emplace(key(id), 0u);
+    unsigned before = it->second;
+    it->second |= flag;
+    if (!inserted) {
+      if (before == k_new && (it->second & k_old)) --queued_new; // still queued: repaint
+      return;
+    }
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_repo, &id), "commit " + to_hex(&id));
+    heap.push_back({git_commit_time(CommitPtr(c).get()), id});
+    std::push_heap(heap.begin(), heap.end(), older);
+    if (it->second == k_new) ++queued_new;
+  };
+  for (const auto& h : hide) push(to_oid(h), k_old);
+  push(to_oid(tip), k_new);
   std::vector<repo::ObjectId> out;
-  git_oid next;
-  int rc;
-  while ((rc = git_revwalk_next(&next, walk.get())) == 0) out.push_back(to_hex(&next));
-  if (rc != GIT_ITEROVER) check(rc, "walking from " + repo::short_id(tip));
+  while (!heap.empty() && queued_new > 0) {
+    std::pop_heap(heap.begin(), heap.end(), older);
+    Entry e = heap.back();
+    heap.pop_back();
+    unsigned f = flags[key(e.id)];
+    if (f == k_new) {
+      --queued_new;
+      out.push_back(to_hex(&e.id));
+    }
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_repo, &e.id), "commit " + to_hex(&e.id));
+    CommitPtr commit(c);
+    unsigned n = git_commit_parentcount(c);
+    for (unsigned i = 0; i < n; ++i) push(*git_commit_parent_id(c, i), f);
+  }
+  std::reverse(out.begin(), out.end()); // parents before children
   return out;
 }
+
+namespace {
+// Lists the paths that differ between trees `a` and `b` (either may be null)
+// under `prefix`, descending only into subtrees whose ids differ. Both trees
+// keep git's entry order, so one merge-join pass suffices. (A tight loop over
+// entries: git_diff_tree_to_tree cost ~0.5 ms per commit here.)
+void tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
+                  std::vector<std::string>& out) {
+  auto subtree = [&](const git_tree_entry* e) {
+    git_tree* t = nullptr;
+    check(git_tree_lookup(&t, repo, git_tree_entry_id(e)), "tree " + prefix + git_tree_entry_name(e));
+    return TreePtr(t);
+  };
+  auto whole = [&](const git_tree_entry* e) {
+    std::string path = prefix + git_tree_entry_name(e);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) tree_changes(repo, nullptr, subtree(e).get(), path + "/", out);
+    else out.push_back(path);
+  };
+  std::size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
+  while (i < na || j < nb) {
+    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
+    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
+    int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+    if (cmp < 0) {
+      whole(ea);
+      ++i;
+    } else if (cmp > 0) {
+      whole(eb);
+      ++j;
+    } else {
+      bool same = git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+                  git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb);
+      if (!same) {
+        bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE, tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+        if (ta && tb) {
+          tree_changes(repo, subtree(ea).get(), subtree(eb).get(), prefix + git_tree_entry_name(ea) + "/", out);
+        } else if (ta || tb) {
+          whole(ea);
+          whole(eb);
+        } else {
+          out.push_back(prefix + git_tree_entry_name(ea));
+        }
+      }
+      ++i;
+      ++j;
+    }
+  }
+}
+} // namespace
 
 std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& id) const {
   git_oid oid = to_oid(id);
@@ -238,19 +361,10 @@ std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& 
     check(git_commit_tree(&pt, parent.get()), "tree of the parent of " + repo::short_id(id));
     parent_tree.reset(pt);
   }
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-  opts.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
-  git_diff* diff_raw = nullptr;
-  check(git_diff_tree_to_tree(&diff_raw, m_repo, parent_tree.get(), tree.get(), &opts),
-        "changes of " + repo::short_id(id));
-  DiffPtr diff(diff_raw);
   std::vector<std::string> paths;
-  std::size_t n = git_diff_num_deltas(diff.get());
-  for (std::size_t i = 0; i < n; ++i) {
-    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-    const char* path = d->new_file.path ? d->new_file.path : d->old_file.path;
-    if (path) paths.emplace_back(path);
-  }
+  tree_changes(m_repo, parent_tree.get(), tree.get(), "", paths);
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
   return paths;
 }
 
