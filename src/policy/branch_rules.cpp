@@ -82,9 +82,14 @@ void no_rewrite(Judgement& j, const RefUpdate& u, const std::string& name) {
     return;
   }
   if (j.request.advisory && j.repo.type(u.old_id) == repo::ObjectType::missing) {
-    j.verdict.notes.push_back("cannot check that " + name + " is not rewritten: the remote's " +
-                              repo::short_id(u.old_id) + " is not in this clone (git fetch " + j.request.remote +
-                              " first); the server decides");
+    // Everything the pushed commit contains is in this clone; the remote's
+    // tip is not, so it cannot be contained: the push would drop it.
+    j.add(RuleId::B3, u,
+          "this push rewrites " + name + ": the remote's tip " + repo::short_id(u.old_id) +
+              " is not in this clone, so " + repo::short_id(u.new_id) + " cannot contain it (a force push)",
+          {"bring in what the remote has, then push without --force:",
+           "  git pull --rebase " + j.request.remote + " " + name, j.push_cmd(name)},
+          j.peel(u.new_id));
     return;
   }
   auto old_commit = j.peel(u.old_id);

@@ -108,13 +108,12 @@ TEST_CASE("B3 no-rewrite: main and release branches are never deleted or force-p
     CHECK(h.push(h.move_branch("feature/x", f2)).violations.empty());
     CHECK(h.push(RefUpdate{"refs/heads/feature/x", f2, k_zero}).violations.empty());
   }
-  SECTION("client side, an unknown remote tip is a note, not a verdict") {
+  SECTION("client side, a remote tip the clone lacks cannot be contained: a rewrite") {
     h.advisory = true;
     auto c3 = h.commit("feat: three", {c2});
     auto v = h.push(RefUpdate{"refs/heads/main", std::string(40, 'e'), c3});
-    CHECK(v.violations.empty());
-    REQUIRE(v.notes.size() == 1);
-    CHECK(v.notes[0].find("git fetch origin first") != std::string::npos);
+    CHECK(codes(v) == std::vector<std::string>{"B3"});
+    CHECK(text(v).find("is not in this clone") != std::string::npos);
   }
   SECTION("the main branch name is configurable") {
     h.policy.main_branch = "trunk";
