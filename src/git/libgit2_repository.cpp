@@ -66,6 +66,10 @@ std::unique_ptr<Libgit2Repository> Libgit2Repository::open(const std::string& pa
                : git_repository_open_ext(&repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   if (rc < 0) {
     const git_error* e = git_error_last();
+    if (e && e->message && std::string_view(e->message).find("objectformat") != std::string_view::npos) {
+      throw Error("SHA-256 repositories are not supported: relgate reads repositories with libgit2 " +
+                  std::string(LIBGIT2_VERSION) + ", which knows SHA-1 only; nothing can be judged, so pushes are refused");
+    }
     throw Error("not a git repository" + (path.empty() ? std::string() : " (" + path + ")") +
                 (e && e->message ? std::string(": ") + e->message : std::string()));
   }
@@ -366,6 +370,31 @@ std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& 
   std::sort(paths.begin(), paths.end());
   paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
   return paths;
+}
+
+std::optional<repo::ObjectId> Libgit2Repository::patch_id(const repo::ObjectId& id) const {
+  git_oid oid = to_oid(id);
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + id);
+  CommitPtr c(raw);
+  if (git_commit_parentcount(c.get()) == 0) return std::nullopt;
+  git_tree* tree_raw = nullptr;
+  check(git_commit_tree(&tree_raw, c.get()), "tree of " + repo::short_id(id));
+  TreePtr tree(tree_raw);
+  git_commit* p = nullptr;
+  check(git_commit_parent(&p, c.get(), 0), "first parent of " + repo::short_id(id));
+  CommitPtr parent(p);
+  git_tree* pt = nullptr;
+  check(git_commit_tree(&pt, parent.get()), "tree of the parent of " + repo::short_id(id));
+  TreePtr parent_tree(pt);
+  git_diff* diff_raw = nullptr;
+  check(git_diff_tree_to_tree(&diff_raw, m_repo, parent_tree.get(), tree.get(), nullptr),
+        "changes of " + repo::short_id(id));
+  std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>> diff(diff_raw);
+  if (git_diff_num_deltas(diff.get()) == 0) return std::nullopt;
+  git_oid out;
+  check(git_diff_patchid(&out, diff.get(), nullptr), "patch id of " + repo::short_id(id));
+  return to_hex(&out);
 }
 
 void Libgit2Repository::write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message) {

@@ -37,6 +37,7 @@ public:
   std::optional<std::string> note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const override;
   std::vector<repo::ObjectId> new_commits(const repo::ObjectId& tip, const std::vector<repo::ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const repo::ObjectId& commit) const override;
+  std::optional<repo::ObjectId> patch_id(const repo::ObjectId& commit) const override;
 
 private:
   explicit Libgit2Repository(git_repository* repo);

@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 
 #include <cstdio>
+#include <functional>
 #include <set>
 
 namespace relgate::repo {
@@ -133,6 +134,18 @@ std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) con
   commit(id); // throws when missing
   auto it = m_paths.find(id);
   return it == m_paths.end() ? std::vector<std::string>{} : it->second;
+}
+
+void MemoryRepository::set_patch(const ObjectId& commit, std::string patch) { m_patches[commit] = std::move(patch); }
+
+std::optional<ObjectId> MemoryRepository::patch_id(const ObjectId& id) const {
+  Commit c = commit(id);
+  if (c.parents.empty()) return std::nullopt;
+  auto it = m_patches.find(id);
+  std::string text = it == m_patches.end() ? "own change of " + id : it->second;
+  char buf[41];
+  std::snprintf(buf, sizeof buf, "%040zx", std::hash<std::string>{}(text));
+  return std::string(buf);
 }
 
 } // namespace relgate::repo

@@ -20,6 +20,9 @@ public:
   // Adds a notes commit holding `notes` (object -> text); returns its id.
   ObjectId add_notes(std::map<ObjectId, std::string> notes);
   void set_ref(const std::string& name, const ObjectId& target);
+  // The text that stands for a commit's change; equal texts, equal patch ids.
+  // Default: every commit's change is its own.
+  void set_patch(const ObjectId& commit, std::string patch);
   void delete_ref(const std::string& name);
 
   std::vector<Ref> refs(std::string_view prefix) const override;
@@ -30,6 +33,7 @@ public:
   std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const override;
   std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const ObjectId& commit) const override;
+  std::optional<ObjectId> patch_id(const ObjectId& commit) const override;
 
 private:
   ObjectId next_id();
@@ -37,6 +41,7 @@ private:
   std::uint64_t m_counter = 0;
   std::map<ObjectId, Commit> m_commits;
   std::map<ObjectId, std::vector<std::string>> m_paths;
+  std::map<ObjectId, std::string> m_patches;
   std::map<ObjectId, ObjectId> m_tags; // tag object -> target
   std::map<ObjectId, ObjectType> m_other;
   std::map<ObjectId, std::map<ObjectId, std::string>> m_notes;

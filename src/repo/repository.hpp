@@ -56,6 +56,10 @@ public:
   // The paths a commit changes against its first parent (every path of its
   // tree for a root commit), without rename detection.
   virtual std::vector<std::string> changed_paths(const ObjectId& commit) const = 0;
+  // The patch id of a commit's change against its first parent (libgit2's
+  // patch id: compare only with ids from the same implementation); nullopt
+  // for a root commit or an empty change.
+  virtual std::optional<ObjectId> patch_id(const ObjectId& commit) const = 0;
 };
 
 // "abc1234" for display.

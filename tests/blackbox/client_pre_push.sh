@@ -18,6 +18,7 @@ setup_client() {
     make_server none
     make_clone work
     if [ $# -gt 0 ]; then
+        mkdir -p work/.git/hooks
         printf '#!/bin/sh\n%s\n' "$1" >work/.git/hooks/pre-push
         chmod +x work/.git/hooks/pre-push
     fi
@@ -223,6 +224,20 @@ client_config_in_git_dir() {
     assert_output_contains "relgate: warning: T1 tag-name"
 }
 
+# With core.hooksPath set, install puts the hook where git will run it.
+install_honours_core_hooks_path() {
+    make_server none
+    make_clone work
+    cd work || exit 1
+    must git config core.hooksPath .githooks
+    must "$RELGATE_BIN" install --repo .
+    [ -x .githooks/pre-push ] || fail "no executable .githooks/pre-push"
+    commit_file "feat: initial commit"
+    must git push -q origin main
+    must git tag v0.1.0-RC1 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC1
+}
+
 # The client hook is advisory: --no-verify skips it.
 no_verify_skips_hook() {
     use_fixture fresh
@@ -249,5 +264,6 @@ run_scenario foreign_hook_refusal_respected foreign_hook_refusal_respected
 run_scenario foreign_hook_accepts_relgate_refuses foreign_hook_accepts_relgate_refuses
 run_scenario install_twice_idempotent install_twice_idempotent
 run_scenario client_config_in_git_dir client_config_in_git_dir
+run_scenario install_honours_core_hooks_path install_honours_core_hooks_path
 run_scenario no_verify_skips_hook no_verify_skips_hook
 finish

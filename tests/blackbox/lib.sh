@@ -8,16 +8,22 @@
 #
 # The binary under test is $1, else $RELGATE, else /work/main/build/relgate.
 #
-# Every scenario runs in a (background) subshell inside its own directory under the suite's
-# temp dir, with HOME pointing into that temp dir, so no user or system git
+# Every scenario runs in a background subshell inside its own directory
+# under the suite's temp dir, up to RELGATE_TEST_JOBS at a time (default
+# 2 x CPUs, at most 8; 1 runs them one after the other), so scenarios must
+# not share state. HOME points into the temp dir, so no user or system git
 # configuration leaks in. A scenario passes when none of its `expect_*` /
-# `assert_*` calls failed; a failing `must` step (setup) aborts it. The temp
-# dir of a passing scenario is removed; a failing one is kept and its path is
-# printed.
+# `assert_*` calls failed; a failing `must` step (setup) aborts it. Most
+# scenarios start from a copy of a fixture (`use_fixture`, see the end of
+# this file). The temp dir is removed when everything passed; otherwise it
+# is kept and the failing scenarios' directories are named.
 #
-# Output: `ok - NAME` or `not ok - NAME` followed by the scenario's log, and
-# at the end exactly one line `N passed, N failed`. Exit status 1 if anything
-# failed.
+# Output (printed in order once all scenarios are done): `ok - NAME`, or
+# `not ok - NAME` followed by the scenario's log (every command run by an
+# expect_*, its output and exit code, and the FAIL lines); at the end
+# exactly one line `N passed, N failed`. Exit status 1 if anything failed.
+#
+# Knobs: RELGATE_TEST_JOBS, CMD_TIMEOUT (seconds per command, default 30).
 
 set -u
 
@@ -63,6 +69,13 @@ git config --global advice.detachedHead false
 git config --global commit.gpgSign false
 git config --global tag.gpgSign false
 git config --global core.pager cat
+# speed: no fsync, no background gc after pushes
+git config --global core.fsync none
+git config --global gc.auto 0
+git config --global receive.autogc false
+# no sample hooks in new repositories: less to create and copy
+mkdir -p "$HOME/git-template"
+git config --global init.templateDir "$HOME/git-template"
 
 # --- scenario runner ----------------------------------------------------------
 
@@ -86,21 +99,31 @@ run_scenario() {
     mkdir -p "$dir"
     wait_for_slot
     (
-        (
-            cd "$dir" || exit 1
-            SCENARIO_DIR=$dir
-            SCEN_FAILED=0
-            COMMIT_SEQ=0
-            SERVER=
-            "$func" "$@"
-            exit "$SCEN_FAILED"
-        ) >"$dir/log" 2>&1 </dev/null
-        echo $? >"$dir/.rc"
+        trap 'echo $? >"$dir/.rc"' EXIT
+        exec >"$dir/log" 2>&1 </dev/null
+        cd "$dir" || exit 1
+        SCENARIO_DIR=$dir
+        SCEN_FAILED=0
+        COMMIT_SEQ=0
+        SERVER=
+        "$func" "$@"
+        exit "$SCEN_FAILED"
     ) &
     SCEN_TITLES+=("$title")
     SCEN_DIRS+=("$dir")
     SCEN_PIDS+=($!)
 }
+
+# Interrupted (Ctrl-C, CTest timeout): stop the running scenarios too.
+on_signal() {
+    local pid
+    for pid in "${SCEN_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    echo "# interrupted; temp dir kept: $SUITE_TMP" >&2
+    exit 130
+}
+trap on_signal INT TERM
 
 # wait_for_slot: block while $JOBS scenarios are running.
 wait_for_slot() {
