@@ -14,6 +14,8 @@ namespace {
 
 const std::string k_heads = "refs/heads/";
 
+} // namespace
+
 // release/0.5, releases/v0.5.1, Release/v0.5 -> release/v0.5
 std::optional<std::string> suggest_branch(const Policy& policy, const std::string& name) {
   static const RE2 numbers(R"(([0-9]+)\.([0-9]+))");
@@ -26,6 +28,8 @@ std::optional<std::string> suggest_branch(const Policy& policy, const std::strin
   auto s = policy.release_branch.render({ma, mi, 0, {}});
   return s == name ? std::nullopt : std::optional<std::string>(s);
 }
+
+namespace {
 
 // B1: release branches are spelled exactly; near misses are refused.
 void branch_name(Judgement& j, const RefUpdate& u, const std::string& name) {
@@ -108,9 +112,16 @@ void no_rewrite(Judgement& j, const RefUpdate& u, const std::string& name) {
 void judge_branch(Judgement& j, const RefUpdate& u) {
   const std::string name = u.ref.substr(k_heads.size());
   auto release = j.policy.release_branch.match(name);
-  if (!release) branch_name(j, u, name);
+  if (!release && u.ref != j.main_ref()) {
+    std::size_t before = j.verdict.violations.size();
+    branch_name(j, u, name);
+    if (j.verdict.violations.size() == before) judge_backport_target(j, u, name);
+  }
   if (u.ref == j.main_ref() || release) no_rewrite(j, u, name);
-  if (release) branch_from_tag(j, u, name, release->line());
+  if (release) {
+    branch_from_tag(j, u, name, release->line());
+    judge_release_branch_commits(j, u, release->line());
+  }
 }
 
 } // namespace relgate::policy::detail

@@ -2,6 +2,8 @@
 
 #include "util/text.hpp"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 
 namespace relgate::policy {
@@ -75,6 +77,43 @@ bool Judgement::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId
   return result;
 }
 
+const std::vector<repo::ObjectId>& Judgement::new_commits(const RefUpdate& u, const std::vector<repo::ObjectId>& hide) {
+  auto it = m_new_commits.find(u.ref);
+  if (it != m_new_commits.end()) return it->second;
+  std::vector<repo::ObjectId> out;
+  if (!u.is_delete()) {
+    if (auto tip = peel(u.new_id)) out = repo.new_commits(*tip, hide);
+  }
+  return m_new_commits.emplace(u.ref, std::move(out)).first->second;
+}
+
+MainIndex& Judgement::main_index(const std::optional<repo::ObjectId>& since) {
+  auto it = m_main_index.find(since);
+  if (it != m_main_index.end()) return it->second;
+  MainIndex idx;
+  if (auto main = after_ref(main_ref())) idx.tip = peel(*main);
+  if (idx.tip) {
+    std::vector<repo::ObjectId> hide;
+    if (since) hide.push_back(*since);
+    idx.commits = repo.new_commits(*idx.tip, hide);
+    std::reverse(idx.commits.begin(), idx.commits.end());
+    for (const auto& id : idx.commits) {
+      idx.members.insert(id);
+      std::string pr;
+      if (policy.backport.main_pr && RE2::PartialMatch(commit(id).subject(), *policy.backport.main_pr, &pr)) {
+        idx.by_pr.emplace(pr, id); // newest first: the latest commit wins a repeated number
+      }
+    }
+  }
+  return m_main_index.emplace(since, std::move(idx)).first->second;
+}
+
+const repo::Commit& Judgement::commit(const repo::ObjectId& id) {
+  auto it = m_commits.find(id);
+  if (it != m_commits.end()) return it->second;
+  return m_commits.emplace(id, repo.commit(id)).first->second;
+}
+
 std::optional<repo::ObjectId> Judgement::after_ref(const std::string& ref) const {
   auto it = after.find(ref);
   if (it == after.end()) return std::nullopt;
@@ -90,7 +129,10 @@ Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Prov
     if (!u.is_create() && u.old_id == u.new_id) continue;
     if (starts_with(u.ref, "refs/tags/")) detail::judge_tag(j, u);
     else if (starts_with(u.ref, "refs/heads/")) detail::judge_branch(j, u);
-    if (u.ref == policy.main_ref()) detail::judge_main_freeze(j, u);
+    if (u.ref == policy.main_ref()) {
+      detail::judge_main_freeze(j, u);
+      detail::judge_main_picks(j, u);
+    }
     if (starts_with(u.ref, policy.freeze_ref_dir())) detail::judge_freeze_ref(j, u);
   }
   return std::move(j.verdict);

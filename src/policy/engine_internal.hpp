@@ -5,8 +5,22 @@
 #include "policy/engine.hpp"
 
 #include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace relgate::policy::detail {
+
+// What main holds since a line's final release: the commits a backport to
+// that line can come from, indexed by pull-request number. Built once per
+// line and push, by one walk of main.
+struct MainIndex {
+  std::optional<repo::ObjectId> tip;               // main after the push
+  std::vector<repo::ObjectId> commits;             // newest first
+  std::unordered_set<repo::ObjectId> members;
+  std::unordered_map<std::string, repo::ObjectId> by_pr; // "473" -> the main commit ending in (#473)
+  std::unordered_map<repo::ObjectId, std::vector<std::string>> paths; // filled as needed
+};
 
 class Judgement {
 public:
@@ -40,15 +54,31 @@ public:
   }
   std::string rc_name(Line l, std::uint64_t n) const { return policy.rc_tag.render({l.major, l.minor, 0, n}); }
   std::string push_cmd(const std::string& what) const { return "  git push " + request.remote + " " + what; }
+  // The commits an update brings to its ref (reachable from the new value,
+  // not from the old one), parents first; cached per update.
+  const std::vector<repo::ObjectId>& new_commits(const RefUpdate& u, const std::vector<repo::ObjectId>& hide);
+  // Main since `since` (a line's final commit; nullopt: all of main).
+  MainIndex& main_index(const std::optional<repo::ObjectId>& since);
+  // Commit objects, read once per push.
+  const repo::Commit& commit(const repo::ObjectId& id);
 
 private:
   std::map<repo::ObjectId, std::optional<repo::ObjectId>> m_peeled;
   std::map<std::pair<repo::ObjectId, repo::ObjectId>, bool> m_ancestry;
+  std::map<std::string, std::vector<repo::ObjectId>> m_new_commits;
+  std::map<std::optional<repo::ObjectId>, MainIndex> m_main_index;
+  std::unordered_map<repo::ObjectId, repo::Commit> m_commits;
 };
 
 void judge_tag(Judgement& j, const RefUpdate& u);
 void judge_branch(Judgement& j, const RefUpdate& u);
 void judge_main_freeze(Judgement& j, const RefUpdate& u);
 void judge_freeze_ref(Judgement& j, const RefUpdate& u);
+void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line);
+void judge_main_picks(Judgement& j, const RefUpdate& u);
+// The release branch a misnamed one probably means: release/0.5 -> release/v0.5.
+std::optional<std::string> suggest_branch(const Policy& policy, const std::string& name);
+// True when the branch was refused as a misnamed backport target (B1).
+bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& name);
 
 } // namespace relgate::policy::detail

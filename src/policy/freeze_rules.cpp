@@ -55,8 +55,8 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   std::size_t judged = 0;
   std::vector<CommitRef> offenders;
   bool exception_denied = false;
-  for (const auto& id : j.repo.new_commits(*tip, hide)) {
-    repo::Commit c = j.repo.commit(id);
+  for (const auto& id : j.new_commits(u, hide)) {
+    const repo::Commit& c = j.commit(id);
     if (c.parents.size() > 1) continue; // merges are not judged; the commits they bring are
     ++judged;
     auto cls = classify_for_freeze(j.policy, c, [&] { return j.repo.changed_paths(id); }, may_grant);

@@ -18,6 +18,10 @@ constexpr std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)> k_rules
     {RuleId::B1, "B1", "branch-name", S::error},
     {RuleId::B2, "B2", "branch-from-tag", S::error},
     {RuleId::B3, "B3", "no-rewrite", S::error},
+    {RuleId::B4, "B4", "backport-provenance", S::error},
+    {RuleId::B5, "B5", "backport-kind", S::warn},
+    {RuleId::B6, "B6", "eol-line", S::error},
+    {RuleId::B7, "B7", "pick-direction", S::warn},
     {RuleId::F1, "F1", "freeze-fixes-only", S::error},
     {RuleId::F2, "F2", "freeze-declare", S::error},
 }};

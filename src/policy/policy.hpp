@@ -21,7 +21,7 @@ const char* to_string(Severity s);
 
 // Every rule of RULEBOOK.md that relgate implements. A new rule gets an
 // entry here, in k_rules (policy.cpp), and a check in the engine.
-enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, F1, F2, count_ };
+enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, B4, B5, B6, B7, F1, F2, count_ };
 
 struct RuleInfo {
   RuleId id;
@@ -50,6 +50,16 @@ struct FreezePolicy {
   NameTemplate ref;                             // refs/freeze/v{major}.{minor}.{patch}
 };
 
+struct BackportPolicy {
+  std::shared_ptr<re2::RE2> cherry_pick;    // captures the source sha of a cherry-pick line
+  std::shared_ptr<re2::RE2> pr_ref;         // captures a pull-request number in a backport's message
+  std::shared_ptr<re2::RE2> main_pr;        // captures the PR number a main commit's subject ends with
+  std::shared_ptr<re2::RE2> subject_prefix; // stripped from a backport's subject before classifying (B5)
+  bool patch_id = true;
+  int patch_id_window = 5000;               // main commits searched for an equal patch id
+  std::shared_ptr<re2::RE2> target_like;    // branch names that name a line as a backport target
+};
+
 struct AccessPolicy {
   std::vector<std::string> maintainers; // empty: everyone may do what maintainers may
   std::vector<std::string> identity_env = {"GL_USERNAME", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME",
@@ -69,6 +79,7 @@ struct Policy {
   std::array<Severity, static_cast<std::size_t>(RuleId::count_)> severity{};
   CiPolicy ci;
   FreezePolicy freeze;
+  BackportPolicy backport;
   AccessPolicy access;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }

@@ -90,6 +90,21 @@ public:
                 m_policy.freeze.ref = t;
               }},
          }},
+        {"backport",
+         {
+             {"cherry_pick", [&](const toml::node& n) { m_policy.backport.cherry_pick = capturing_regex(n, "backport.cherry_pick"); }},
+             {"pr_ref", [&](const toml::node& n) { m_policy.backport.pr_ref = capturing_regex(n, "backport.pr_ref"); }},
+             {"main_pr", [&](const toml::node& n) { m_policy.backport.main_pr = capturing_regex(n, "backport.main_pr"); }},
+             {"subject_prefix", [&](const toml::node& n) { m_policy.backport.subject_prefix = regex(n, "backport.subject_prefix"); }},
+             {"patch_id", [&](const toml::node& n) { m_policy.backport.patch_id = boolean(n, "backport.patch_id"); }},
+             {"patch_id_window", [&](const toml::node& n) {
+                auto v = n.value<std::int64_t>();
+                if (!n.is_integer() || !v || *v < 0 || *v > 1000000)
+                  fail(n, "backport.patch_id_window must be a whole number from 0 to 1000000");
+                m_policy.backport.patch_id_window = static_cast<int>(*v);
+              }},
+             {"target_like", [&](const toml::node& n) { m_policy.backport.target_like = regex(n, "backport.target_like"); }},
+         }},
         {"access",
          {
              {"maintainers", [&](const toml::node& n) { m_policy.access.maintainers = string_array(n, "access.maintainers"); }},
@@ -257,6 +272,15 @@ private:
     opts.set_log_errors(false);
     auto re = std::make_shared<re2::RE2>(v, opts);
     if (!re->ok()) fail(n, key + ": invalid regular expression: " + re->error());
+    return re;
+  }
+
+  // A regular expression with exactly one capturing group (the value).
+  std::shared_ptr<re2::RE2> capturing_regex(const toml::node& n, const std::string& key) const {
+    auto re = regex(n, key);
+    if (re->NumberOfCapturingGroups() != 1)
+      fail(n, key + " must have exactly one capturing group (the value), it has " +
+                  std::to_string(re->NumberOfCapturingGroups()));
     return re;
   }
 

@@ -1,0 +1,185 @@
+// Backports to release/vX.Y (B4-B7) on an in-memory repository.
+
+#include "fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace relgate;
+using namespace relgate::test;
+
+namespace {
+// 0.1 released, release/v0.1 at v0.1.0, main moved on with two fixes.
+struct Backports : History {
+  ObjectId base, fix_a, fix_b;
+  Backports() {
+    base = release_line("0.1");
+    fix_a = main_commit("fix: crash on start (#21)");
+    fix_b = main_commit("fix: leak in extproc (#22)");
+  }
+  // A commit on the release branch (not pushed yet).
+  ObjectId on_release(const std::string& message) { return commit(message, {head("release/v0.1")}); }
+  Verdict push_release(const ObjectId& id) { return push(move_branch("release/v0.1", id)); }
+};
+} // namespace
+
+TEST_CASE("B4: a cherry-pick -x of a main commit is a backport", "[B4]") {
+  Backports h;
+  auto pick = h.on_release("fix: crash on start (#21)\n\n(cherry picked from commit " + h.fix_a + ")");
+  CHECK(h.push_release(pick).violations.empty());
+}
+
+TEST_CASE("B4: stacked cherry-pick lines: one on main suffices", "[B4]") {
+  Backports h;
+  auto side = h.commit("fix: on a side branch", {h.base});
+  auto pick = h.on_release("fix: x\n\n(cherry picked from commit " + side + ")\n(cherry picked from commit " + h.fix_b + ")");
+  CHECK(h.push_release(pick).violations.empty());
+}
+
+TEST_CASE("B4: a cherry-pick of a commit that is not on main is refused", "[B4]") {
+  Backports h;
+  auto side = h.commit("fix: on a side branch", {h.base});
+  auto pick = h.on_release("fix: on a side branch\n\n(cherry picked from commit " + side + ")");
+  auto v = h.push_release(pick);
+  REQUIRE(codes(v) == std::vector<std::string>{"B4"});
+  CHECK(text(v).find("says it was picked from " + repo::short_id(side) + ", which is not on main") != std::string::npos);
+  CHECK(text(v).find("git cherry-pick -x <commit on main>") != std::string::npos);
+}
+
+TEST_CASE("B4: a commit written on the release branch is refused, and named", "[B4]") {
+  Backports h;
+  auto direct = h.on_release("fix: only on the release branch");
+  auto v = h.push_release(direct);
+  REQUIRE(codes(v) == std::vector<std::string>{"B4"});
+  CHECK(text(v).rfind("relgate: B4 backport-provenance: refs/heads/release/v0.1: 1 of 1 new commit on release/v0.1 is "
+                      "not a backport of a commit on main\n"
+                      "  commit " + repo::short_id(direct) + " fix: only on the release branch\n",
+                      0) == 0);
+}
+
+TEST_CASE("B4: pull-request references prove squashed backports", "[B4]") {
+  Backports h;
+  SECTION("backport: <title> (#up) (#bp)") {
+    auto squash = h.on_release("backport: fix: crash on start (#21) (#25)");
+    CHECK(h.push_release(squash).violations.empty());
+  }
+  SECTION("sources named in the body, several in one") {
+    auto squash = h.on_release("backport: fixes for 0.1 (#30)\n\nIncluding #21 and\nhttps://github.com/o/r/pull/22\n");
+    CHECK(h.push_release(squash).violations.empty());
+  }
+  SECTION("a number that maps to nothing on main proves nothing") {
+    auto squash = h.on_release("backport: something (#99) (#100)");
+    CHECK(codes(h.push_release(squash)) == std::vector<std::string>{"B4"});
+  }
+}
+
+TEST_CASE("B4: a main commit from before the release is no source", "[B4]") {
+  History h;
+  h.main_commit("fix: old fix, already released (#1)");
+  h.release_line("0.1");
+  h.main_commit("fix: new fix (#2)");
+  auto old_ref = h.commit("backport: fix: old fix, already released (#1) (#3)", {h.head("release/v0.1")});
+  CHECK(codes(h.push(h.move_branch("release/v0.1", old_ref))) == std::vector<std::string>{"B4"});
+  auto new_ref = h.commit("backport: fix: new fix (#2) (#4)", {h.head("release/v0.1")});
+  CHECK(h.push(h.move_branch("release/v0.1", new_ref)).violations.empty());
+}
+
+TEST_CASE("B4: an equal patch id proves a plain cherry-pick", "[B4]") {
+  Backports h;
+  auto pick = h.on_release("fix: crash on start");
+  h.repo.set_patch(pick, "the crash fix");
+  h.repo.set_patch(h.fix_a, "the crash fix");
+  CHECK(h.push_release(pick).violations.empty());
+  SECTION("off when backport.patch_id is false") {
+    h.policy.backport.patch_id = false;
+    CHECK(codes(h.push_release(pick)) == std::vector<std::string>{"B4"});
+  }
+  SECTION("outside the window it is not searched") {
+    h.policy.backport.patch_id_window = 1; // only fix_b, the newest
+    CHECK(codes(h.push_release(pick)) == std::vector<std::string>{"B4"});
+  }
+  SECTION("equal patch ids need equal paths") {
+    auto other = h.repo.add_commit({h.head("release/v0.1")}, "fix: crash on start\n", 0, {"elsewhere.cpp"});
+    h.repo.set_patch(other, "the crash fix");
+    CHECK(codes(h.push_release(other)) == std::vector<std::string>{"B4"});
+  }
+}
+
+TEST_CASE("B4: merges on the release branch are not judged, their commits are", "[B4]") {
+  Backports h;
+  auto pick = h.commit("fix: crash (#21)\n\n(cherry picked from commit " + h.fix_a + ")", {h.base});
+  auto merge = h.repo.add_commit({h.head("release/v0.1"), pick}, "Merge pull request #25\n");
+  CHECK(h.push_release(merge).violations.empty());
+}
+
+TEST_CASE("B5: backports are fixes, security fixes or docs (warning)", "[B5]") {
+  Backports h;
+  auto feat = h.main_commit("feat: new knob (#23)");
+  auto pick = h.on_release("backport: feat: new knob (#23) (#26)");
+  auto v = h.push_release(pick);
+  REQUIRE(codes(v) == std::vector<std::string>{"B5"});
+  CHECK_FALSE(v.rejected());
+  CHECK(text(v).find("relgate: warning: B5 backport-kind") != std::string::npos);
+  (void)feat;
+  SECTION("the backport: prefix is stripped before classifying") {
+    auto fix = h.on_release("backport: fix: crash on start (#21) (#27)");
+    CHECK(h.push_release(fix).violations.empty());
+  }
+  SECTION("the source's subject counts too") {
+    auto pick2 = h.on_release("backport: crash (#21) (#28)");
+    CHECK(h.push_release(pick2).violations.empty());
+  }
+}
+
+TEST_CASE("B6: no new commits on the release branch of an end-of-life line", "[B6]") {
+  Backports h;
+  auto pick = h.on_release("fix: crash\n\n(cherry picked from commit " + h.fix_a + ")");
+  h.release_line("0.2");
+  CHECK(h.push_release(pick).violations.empty()); // one newer line: still supported
+  h.release_line("0.3");
+  auto v = h.push_release(pick);
+  REQUIRE(codes(v) == std::vector<std::string>{"B6"});
+  CHECK(text(v).find("0.1 is end of life since v0.3.0: release/v0.1 takes no more commits (supported lines: 0.3, 0.2)") !=
+        std::string::npos);
+}
+
+TEST_CASE("B6: across majors, v0.9 ends when v1.0 and v1.1 are released", "[B6]") {
+  History h;
+  auto base = h.release_line("0.9");
+  auto fix = h.main_commit("fix: one (#5)");
+  h.release_line("1.0");
+  auto pick = h.commit("fix: one (#5)\n\n(cherry picked from commit " + fix + ")", {base});
+  CHECK(h.push(h.move_branch("release/v0.9", pick)).violations.empty());
+  h.release_line("1.1");
+  CHECK(codes(h.push(h.move_branch("release/v0.9", pick))) == std::vector<std::string>{"B6"});
+}
+
+TEST_CASE("B7: main takes no cherry-picks of release-branch commits (warning)", "[B7]") {
+  Backports h;
+  auto on_release = h.on_release("fix: made on the release branch (#40)\n\n(cherry picked from commit " + h.fix_a + ")");
+  h.branch("release/v0.1", on_release);
+  auto wrong = h.commit("fix: made on the release branch\n\n(cherry picked from commit " + on_release + ")", {h.fix_b});
+  auto v = h.push(h.move_branch("main", wrong));
+  REQUIRE(codes(v) == std::vector<std::string>{"B7"});
+  CHECK_FALSE(v.rejected());
+  auto right = h.commit("fix: picked from main\n\n(cherry picked from commit " + h.fix_a + ")", {h.fix_b});
+  CHECK(h.push(h.move_branch("main", right)).violations.empty());
+}
+
+TEST_CASE("B1: backports pushed to a branch that names a line go to release/vX.Y", "[B1][B4]") {
+  Backports h;
+  auto pick = h.on_release("fix: crash\n\n(cherry picked from commit " + h.fix_a + ")");
+  for (std::string bad : {"backport/v0.1", "backports/0.1", "v0.1"}) {
+    INFO(bad);
+    auto v = h.push(History::create_branch(bad, pick));
+    REQUIRE(codes(v) == std::vector<std::string>{"B1"});
+    CHECK(text(v).find("backports go to release/v0.1") != std::string::npos);
+  }
+  for (std::string bad : {"release-0.1", "releases/v0.1", "release/v0.1.1"}) {
+    INFO(bad);
+    CHECK(codes(h.push(History::create_branch(bad, pick))) == std::vector<std::string>{"B1"});
+  }
+  // A pull request's branch does not name a line; a branch without backports is not a target.
+  CHECK(h.push(History::create_branch("backport/v0.1-crash", pick)).violations.empty());
+  auto feature = h.commit("feat: x", {h.fix_b});
+  CHECK(h.push(History::create_branch("try/v0.1", feature)).violations.empty());
+}
