@@ -35,7 +35,8 @@ public:
   repo::Commit commit(const repo::ObjectId& id) const override;
   bool is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const override;
   std::optional<std::string> note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const override;
-  std::vector<repo::ObjectId> new_commits(const repo::ObjectId& tip, const std::vector<repo::ObjectId>& hide) const override;
+  std::unique_ptr<repo::CommitWalk> walk_new(const repo::ObjectId& tip,
+                                             const std::vector<repo::ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const repo::ObjectId& commit) const override;
   std::optional<repo::ObjectId> patch_id(const repo::ObjectId& commit) const override;
 

@@ -42,14 +42,14 @@ Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id) {
   Provenance p;
   const repo::Commit& c = j.commit(id);
   for (const auto& sha : captures(j.policy.backport.cherry_pick.get(), c.message)) {
-    bool on_main = idx.members.count(sha) ||
-                   (idx.tip && j.repo.type(sha) == repo::ObjectType::commit && j.is_ancestor(sha, *idx.tip));
+    bool on_main = idx.tip && j.repo.type(sha) == repo::ObjectType::commit && j.is_ancestor(sha, *idx.tip);
     if (on_main) p.sources.push_back(sha);
     else p.picked_not_main.push_back(sha);
   }
   if (!p.sources.empty()) return p;
   for (const auto& n : captures(j.policy.backport.pr_ref.get(), c.message)) {
     auto it = idx.by_pr.find(n);
+    while (it == idx.by_pr.end() && j.advance(idx)) it = idx.by_pr.find(n);
     if (it != idx.by_pr.end() && std::find(p.sources.begin(), p.sources.end(), it->second) == p.sources.end()) {
       p.sources.push_back(it->second);
     }
@@ -60,9 +60,10 @@ Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id) {
   auto own = j.repo.patch_id(id);
   if (!own) return p;
   auto paths = sorted_paths(j, idx, id);
-  int window = j.policy.backport.patch_id_window;
-  for (const auto& m : idx.commits) {
-    if (window-- <= 0) break;
+  const auto window = static_cast<std::size_t>(j.policy.backport.patch_id_window);
+  for (std::size_t i = 0; i < window; ++i) {
+    if (i >= idx.commits.size() && !j.advance(idx)) break;
+    const repo::ObjectId m = idx.commits[i];
     if (j.commit(m).parents.size() > 1) continue;
     if (sorted_paths(j, idx, m) != paths) continue;
     if (j.repo.patch_id(m) == own) {

@@ -95,17 +95,24 @@ MainIndex& Judgement::main_index(const std::optional<repo::ObjectId>& since) {
   if (idx.tip) {
     std::vector<repo::ObjectId> hide;
     if (since) hide.push_back(*since);
-    idx.commits = repo.new_commits(*idx.tip, hide);
-    std::reverse(idx.commits.begin(), idx.commits.end());
-    for (const auto& id : idx.commits) {
-      idx.members.insert(id);
-      std::string pr;
-      if (policy.backport.main_pr && RE2::PartialMatch(commit(id).subject(), *policy.backport.main_pr, &pr)) {
-        idx.by_pr.emplace(pr, id); // newest first: the latest commit wins a repeated number
-      }
-    }
+    idx.walk = repo.walk_new(*idx.tip, hide);
   }
   return m_main_index.emplace(since, std::move(idx)).first->second;
+}
+
+bool Judgement::advance(MainIndex& idx) {
+  if (!idx.walk) return false;
+  auto id = idx.walk->next();
+  if (!id) {
+    idx.walk.reset();
+    return false;
+  }
+  idx.commits.push_back(*id);
+  std::string pr;
+  if (policy.backport.main_pr && RE2::PartialMatch(commit(*id).subject(), *policy.backport.main_pr, &pr)) {
+    idx.by_pr.emplace(pr, *id); // newest first: the latest commit keeps a repeated number
+  }
+  return true;
 }
 
 const repo::Commit& Judgement::commit(const repo::ObjectId& id) {

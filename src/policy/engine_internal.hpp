@@ -12,12 +12,13 @@
 namespace relgate::policy::detail {
 
 // What main holds since a line's final release: the commits a backport to
-// that line can come from, indexed by pull-request number. Built once per
-// line and push, by one walk of main.
+// that line can come from, indexed by pull-request number. One lazy walk of
+// main per line and push, newest first, taken only as far as the questions
+// of the push need (Judgement::advance).
 struct MainIndex {
   std::optional<repo::ObjectId> tip;               // main after the push
-  std::vector<repo::ObjectId> commits;             // newest first
-  std::unordered_set<repo::ObjectId> members;
+  std::unique_ptr<repo::CommitWalk> walk;          // null once exhausted
+  std::vector<repo::ObjectId> commits;             // newest first, as far as walked
   std::unordered_map<std::string, repo::ObjectId> by_pr; // "473" -> the main commit ending in (#473)
   std::unordered_map<repo::ObjectId, std::vector<std::string>> paths; // filled as needed
 };
@@ -59,6 +60,8 @@ public:
   const std::vector<repo::ObjectId>& new_commits(const RefUpdate& u, const std::vector<repo::ObjectId>& hide);
   // Main since `since` (a line's final commit; nullopt: all of main).
   MainIndex& main_index(const std::optional<repo::ObjectId>& since);
+  // Takes one more commit of main into the index; false when there is none.
+  bool advance(MainIndex& idx);
   // Commit objects, read once per push.
   const repo::Commit& commit(const repo::ObjectId& id);
 

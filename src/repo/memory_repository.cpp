@@ -102,7 +102,22 @@ std::optional<std::string> MemoryRepository::note(const ObjectId& notes_commit, 
   return n->second;
 }
 
-std::vector<ObjectId> MemoryRepository::new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const {
+namespace {
+class ListWalk final : public CommitWalk {
+public:
+  explicit ListWalk(std::vector<ObjectId> newest_first) : m_ids(std::move(newest_first)) {}
+  std::optional<ObjectId> next() override {
+    if (m_pos >= m_ids.size()) return std::nullopt;
+    return m_ids[m_pos++];
+  }
+
+private:
+  std::vector<ObjectId> m_ids;
+  std::size_t m_pos = 0;
+};
+} // namespace
+
+std::unique_ptr<CommitWalk> MemoryRepository::walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const {
   std::set<ObjectId> hidden;
   std::vector<ObjectId> todo(hide.begin(), hide.end());
   while (!todo.empty()) {
@@ -127,7 +142,7 @@ std::vector<ObjectId> MemoryRepository::new_commits(const ObjectId& tip, const s
     stack.push_back({id, true});
     for (const auto& p : commit(id).parents) stack.push_back({p, false});
   }
-  return out;
+  return std::make_unique<ListWalk>(std::vector<ObjectId>(out.rbegin(), out.rend())); // children first
 }
 
 std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) const {

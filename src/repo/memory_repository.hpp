@@ -31,7 +31,7 @@ public:
   Commit commit(const ObjectId& id) const override;
   bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const override;
   std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const override;
-  std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
+  std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const ObjectId& commit) const override;
   std::optional<ObjectId> patch_id(const ObjectId& commit) const override;
 

@@ -5,6 +5,7 @@
 // for unit tests and fuzzing. Nothing here changes a repository.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,14 @@ struct Ref {
   ObjectId target;   // direct target (a tag object for annotated tags)
 };
 
+// A lazy walk over commits; see Repository::walk_new.
+class CommitWalk {
+public:
+  virtual ~CommitWalk() = default;
+  // The next commit, newest first; nullopt when there are no more.
+  virtual std::optional<ObjectId> next() = 0;
+};
+
 class Repository {
 public:
   virtual ~Repository() = default;
@@ -50,9 +59,11 @@ public:
   // The text of the note on `object` in the notes history whose tip is the
   // commit `notes_commit`; nullopt when there is none.
   virtual std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const = 0;
-  // The commits reachable from `tip` and from none of `hide`, parents before
-  // children. Work grows with the commits returned, not with history.
-  virtual std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const = 0;
+  // The commits reachable from `tip` and from none of `hide`, newest first,
+  // one at a time: work grows with the commits taken, not with history.
+  virtual std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const = 0;
+  // All of walk_new's commits, parents before children.
+  std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const;
   // The paths a commit changes against its first parent (every path of its
   // tree for a root commit), without rename detection.
   virtual std::vector<std::string> changed_paths(const ObjectId& commit) const = 0;
