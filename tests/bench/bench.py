@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""relgate benchmark: relgate's hook work against git's own plumbing.
+
+Generates release histories with `git fast-import` (a linear main with
+conventional commit subjects and PR numbers, a release line every
+--line-every commits with rc1, rc2, the final tag at rc2, release/vX.Y with
+cherry-picked backports and a patch tag with a green CI note, the newest line
+left in its RC phase so main is frozen), writes a commit-graph, and times
+whole processes side by side: `relgate check` for a push, and the git
+plumbing that answers the same question (the floor). Prints medians, the
+ratio to the floor, and peak memory.
+
+  tests/bench/bench.py --relgate build/release/relgate [--sizes 10000,200000] [--runs 15]
+  tests/bench/bench.py --relgate build/test/relgate --smoke    # tiny, checks verdicts (CTest)
+
+Not part of the test run except --smoke, which checks that every case gives
+the verdict it should and prints the table, but asserts no timing.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ZERO = "0" * 40
+
+
+def git(repo, *args, input=None):
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=repo, MALLOC_TRIM_THRESHOLD_="268435456",
+               MALLOC_TOP_PAD_="268435456")
+    return subprocess.run(["git", "-C", repo, *args], input=input, check=True, stdout=subprocess.PIPE,
+                          env=env).stdout.decode().strip()
+
+
+def generate(repo, n, line_every):
+    """Writes the history into the bare repository `repo`; returns facts about it."""
+    out = []
+    w = out.append
+    mark = 0
+    t0 = 1_600_000_000
+    main_marks = []
+    tags = {}
+    facts = {"lines": []}
+    pr = 0
+
+    def commit(ref, subject, parent, path, body="", when=None):
+        nonlocal mark
+        mark += 1
+        msg = subject + ("\n\n" + body if body else "") + "\n"
+        data = msg.encode()
+        w(b"commit %s\nmark :%d\ncommitter Bench <b@example.invalid> %d +0000\ndata %d\n" %
+          (ref.encode(), mark, when or (t0 + mark * 60), len(data)))
+        w(data)
+        if parent:
+            w(b"from :%d\n" % parent)
+        content = b"%d\n" % mark
+        w(b"M 644 inline %s\ndata %d\n%s\n" % (path.encode(), len(content), content))
+        return mark
+
+    line = 0
+    released = []
+    for i in range(1, n + 1):
+        pr += 1
+        kind = "fix" if i % 3 == 0 else ("docs" if i % 7 == 0 else "feat")
+        path = f"docs/page{i % 50}.md" if kind == "docs" else f"src/mod{i % 97}/file{i % 13}.go"
+        m = commit("refs/heads/main", f"{kind}: change {i} (#{pr})", main_marks[-1] if main_marks else None, path)
+        main_marks.append(m)
+        if i % line_every == line_every // 2:
+            line += 1
+            tags[f"v0.{line}.0-rc1"] = m
+        if i % line_every == line_every // 2 + 5 and line:
+            tags[f"v0.{line}.0-rc2"] = m
+            tags[f"v0.{line}.0"] = m
+            released.append((line, m))
+    # The newest line stays in its RC phase (main is frozen), 50 commits back.
+    open_line = line + 1
+    tags[f"v0.{open_line}.0-rc1"] = main_marks[-51]
+    facts["open_line"] = open_line
+    # Release branches: each released line gets one backport and a patch tag;
+    # the newest released line also gets 10 backports waiting on refs/bench/.
+    notes = []
+    for ln, base in released:
+        src_pr = min(len(main_marks), main_marks.index(base) + 8)  # main commit i has PR number i
+        b = commit(f"refs/heads/release/v0.{ln}", f"fix: backport to 0.{ln}", base, f"src/mod{ln % 97}/fix.go",
+                   body=f"Backport of #{src_pr}")
+        tags[f"v0.{ln}.1"] = b
+        notes.append(b)
+    last_line, last_base = released[-1]
+    branch_head = mark
+    pending = branch_head
+    for k in range(10):
+        src_pr = (main_marks.index(last_base) + 20 + k) % len(main_marks) + 1
+        pending = commit("refs/bench/backports", f"backport: fix: change {src_pr} (#{src_pr}) (#{n + 100 + k})",
+                         pending, f"src/bp/{k}.go")
+    facts["backport_line"] = last_line
+    # Lightweight tags and CI notes for the patch tags' commits.
+    for name, m in tags.items():
+        w(b"reset refs/tags/%s\nfrom :%d\n\n" % (name.encode(), m))
+    mark += 1
+    note_lines = []
+    for b in notes:
+        note_lines.append(b"N inline :%d\ndata 14\nsuccess build\n\n" % b)
+    w(b"commit refs/notes/ci\nmark :%d\ncommitter Bench <b@example.invalid> %d +0000\ndata 3\nci\n" % (mark, t0))
+    for nl in note_lines:
+        w(nl)
+    w(b"\n")
+    # Backports are proven by PR references here (fast-import cannot put a
+    # commit's id into another's message); cherry-pick lines are covered by
+    # the black-box suites.
+    stream = b"".join(out)
+    subprocess.run(["git", "-C", repo, "fast-import", "--quiet"], input=stream, check=True,
+                   env=dict(os.environ, MALLOC_TRIM_THRESHOLD_="268435456", MALLOC_TOP_PAD_="268435456"))
+    git(repo, "symbolic-ref", "HEAD", "refs/heads/main")
+    git(repo, "commit-graph", "write", "--reachable")
+    return facts
+
+
+def run(cmd, cwd, runs):
+    """Median wall time (ms) and peak RSS (MiB) of `cmd` as a whole process."""
+    times, peak, rcs = [], 0, set()
+    for _ in range(runs):
+        start = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        times.append((time.perf_counter() - start) * 1000)
+        peak = max(peak, usage.ru_maxrss / 1024)
+        rcs.add(os.waitstatus_to_exitcode(status))
+    return statistics.median(times), peak, rcs
+
+
+def cases(repo, relgate, facts):
+    r = lambda *a: git(repo, "rev-parse", *a)
+    main = r("main")
+    old1 = r("main~1")
+    old50 = r("main~50")
+    ol = facts["open_line"]
+    rc1 = r(f"v0.{ol}.0-rc1")
+    bl = facts["backport_line"]
+    branch = r(f"release/v0.{bl}")
+    pending = r("refs/bench/backports")
+    patch_base = r(f"v0.{bl}.1")
+    check = [relgate, "check"]
+    # name, relgate argv, expected exit, floor argv, how main must be set first
+    return [
+        ("1-commit push to frozen main", check + ["refs/heads/main", old1, main], {0, 1},
+         ["git", "rev-list", "--count", f"{old1}..{main}"], old1),
+        ("50-commit push to frozen main", check + ["refs/heads/main", old50, main], {1},
+         ["git", "rev-list", "--count", f"{old50}..{main}"], old50),
+        ("new rc tag (rc2 on main)", check + [f"refs/tags/v0.{ol}.0-rc2", ZERO, main], {0},
+         ["git", "merge-base", "--is-ancestor", rc1, main], None),
+        ("final tag at the last rc", check + [f"refs/tags/v0.{ol}.0", ZERO, rc1], {0},
+         ["git", "merge-base", "--is-ancestor", rc1, main], None),
+        ("patch tag on its release branch", check + [f"refs/tags/v0.{bl}.2", ZERO, branch], {0},
+         ["git", "merge-base", "--is-ancestor", patch_base, branch], None),
+        ("push of 10 backports", check + [f"refs/heads/release/v0.{bl}", branch, pending], {0, 1},
+         ["git", "rev-list", "--count", f"{branch}..{pending}"], None),
+        ("list release tags", [relgate, "check", "refs/heads/feature", ZERO, main], {0},
+         ["git", "for-each-ref", "refs/tags"], None),
+    ]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--relgate", required=True)
+    ap.add_argument("--sizes", default="10000,200000")
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--line-every", type=int, default=0, help="commits per release line (default: size/60)")
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes, few runs, check verdicts only")
+    ap.add_argument("--keep", action="store_true", help="keep the generated repositories")
+    args = ap.parse_args()
+    relgate = os.path.abspath(args.relgate)
+    sizes = [400] if args.smoke else [int(s) for s in args.sizes.split(",")]
+    runs = 3 if args.smoke else args.runs
+    tmp = tempfile.mkdtemp(prefix="relgate-bench.")
+    failures = 0
+    try:
+        for n in sizes:
+            repo = os.path.join(tmp, f"repo-{n}.git")
+            subprocess.run(["git", "init", "-q", "--bare", repo], check=True)
+            t = time.perf_counter()
+            facts = generate(repo, n, args.line_every or max(20, n // 60))
+            print(f"\n{n} commits ({time.perf_counter() - t:.1f} s to generate), commit-graph present")
+            print(f"{'case':34} {'relgate ms':>10} {'git ms':>8} {'ratio':>6} {'peak MiB':>9}  floor")
+            for name, cmd, want, floor, main_at in cases(repo, relgate, facts):
+                main_now = git(repo, "rev-parse", "main")
+                if main_at:
+                    git(repo, "update-ref", "refs/heads/main", main_at)
+                try:
+                    ms, peak, rcs = run(cmd, repo, runs)
+                    fms, _, _ = run(floor, repo, runs)
+                finally:
+                    git(repo, "update-ref", "refs/heads/main", main_now)
+                ok = rcs <= want
+                failures += not ok
+                print(f"{name:34} {ms:10.1f} {fms:8.1f} {ms / fms:6.2f} {peak:9.1f}  {' '.join(floor[1:3])}"
+                      + ("" if ok else f"   UNEXPECTED exit {sorted(rcs)}, wanted {sorted(want)}"))
+    finally:
+        if args.keep:
+            print(f"\nrepositories kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    cases_run = len(sizes) * 7
+    print(f"\n{cases_run - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
