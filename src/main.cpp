@@ -4,6 +4,7 @@
 #include "cli/app.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/trace.hpp"
 
 #include <cstdlib>
 #include <exception>
@@ -12,9 +13,12 @@
 int main(int argc, char** argv) {
   const char* gl = std::getenv("GL_ID");
   const std::string prefix = (gl && *gl) ? "GL-HOOK-ERR: " : "";
+  relgate::trace::start();
   try {
     relgate::log::init();
-    return relgate::cli::run(argc, argv);
+    int rc = relgate::cli::run(argc, argv);
+    relgate::trace::total();
+    return rc;
   } catch (const relgate::Error& e) {
     relgate::log::get().error("{}relgate: error: {}", prefix, e.what());
   } catch (const std::bad_alloc&) {

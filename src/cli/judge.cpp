@@ -8,6 +8,7 @@
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
+#include "util/trace.hpp"
 
 #include <sys/stat.h>
 
@@ -21,6 +22,7 @@ namespace {
 using policy::RefMap;
 
 std::unique_ptr<git::Libgit2Repository> open_repo(const GlobalOptions& opts) {
+  trace::Phase phase("open repository");
   return git::Libgit2Repository::open(opts.repo_dir);
 }
 
@@ -31,6 +33,7 @@ bool file_exists(const std::string& path) {
 
 // The refs the rules look at, as the repository has them now.
 RefMap current_refs(const repo::Repository& repo, const policy::Policy& pol) {
+  trace::Phase phase("read refs");
   RefMap refs;
   for (const auto& prefix :
        {std::string("refs/heads/"), std::string("refs/tags/"), pol.freeze_ref_dir(), pol.ci.notes_ref}) {
@@ -72,7 +75,12 @@ int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& p
                      const std::string& outcome) {
   request.pusher = pusher(pol);
   ci::NotesProvider provider(repo, pol.ci.notes_ref, pol.ci.requirements);
-  auto verdict = policy::judge(repo, pol, provider, request);
+  policy::Verdict verdict;
+  {
+    trace::Phase phase("judge");
+    verdict = policy::judge(repo, pol, provider, request);
+  }
+  trace::Phase phase("report");
   return report(verdict, outcome);
 }
 
@@ -90,6 +98,7 @@ void require_objects(const repo::Repository& repo, const std::vector<policy::Ref
 
 // The policy ref refs/meta/relgate of the rule book is not read yet.
 policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo) {
+  trace::Phase phase("load policy");
   if (!opts.config.empty()) return policy::load_policy_file(opts.config);
   std::string in_git_dir = repo.git_dir() + "relgate.toml";
   if (file_exists(in_git_dir)) return policy::load_policy_file(in_git_dir);

@@ -52,7 +52,17 @@ repo::ObjectId to_hex(const git_oid* oid) {
 }
 
 struct Libgit2Init {
-  Libgit2Init() { git_libgit2_init(); }
+  Libgit2Init() {
+    git_libgit2_init();
+    // libgit2 hashes every object it reads again to verify it; git does not.
+    // The objects relgate reads were verified when they entered the
+    // repository (index-pack hashes every object of a push before the hooks
+    // run), and re-hashing large trees was 80% of a frozen-main push here.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    // Keep trees up to 1 MiB in libgit2's object cache (default 4 KiB): a
+    // commit's tree is read again as its child's parent tree.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<size_t>(1) << 20);
+  }
   ~Libgit2Init() { git_libgit2_shutdown(); }
 };
 
@@ -321,8 +331,9 @@ namespace {
 // under `prefix`, descending only into subtrees whose ids differ. Both trees
 // keep git's entry order, so one merge-join pass suffices. (A tight loop over
 // entries: git_diff_tree_to_tree cost ~0.5 ms per commit here.)
-void tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
-                  std::vector<std::string>& out) {
+// `emit` returns false to stop; tree_changes then returns false too.
+bool tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
+                  const std::function<bool(const std::string&)>& emit) {
   auto subtree = [&](const git_tree_entry* e) {
     git_tree* t = nullptr;
     check(git_tree_lookup(&t, repo, git_tree_entry_id(e)), "tree " + prefix + git_tree_entry_name(e));
@@ -330,8 +341,8 @@ void tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, co
   };
   auto whole = [&](const git_tree_entry* e) {
     std::string path = prefix + git_tree_entry_name(e);
-    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) tree_changes(repo, nullptr, subtree(e).get(), path + "/", out);
-    else out.push_back(path);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) return tree_changes(repo, nullptr, subtree(e).get(), path + "/", emit);
+    return emit(path);
   };
   std::size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
   while (i < na || j < nb) {
@@ -339,10 +350,10 @@ void tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, co
     const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
     int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
     if (cmp < 0) {
-      whole(ea);
+      if (!whole(ea)) return false;
       ++i;
     } else if (cmp > 0) {
-      whole(eb);
+      if (!whole(eb)) return false;
       ++j;
     } else {
       bool same = git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
@@ -350,25 +361,28 @@ void tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, co
       if (!same) {
         bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE, tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
         if (ta && tb) {
-          tree_changes(repo, subtree(ea).get(), subtree(eb).get(), prefix + git_tree_entry_name(ea) + "/", out);
+          if (!tree_changes(repo, subtree(ea).get(), subtree(eb).get(), prefix + git_tree_entry_name(ea) + "/", emit))
+            return false;
         } else if (ta || tb) {
-          whole(ea);
-          whole(eb);
-        } else {
-          out.push_back(prefix + git_tree_entry_name(ea));
+          if (!whole(ea) || !whole(eb)) return false;
+        } else if (!emit(prefix + git_tree_entry_name(ea))) {
+          return false;
         }
       }
       ++i;
       ++j;
     }
   }
+  return true;
 }
 } // namespace
 
-std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& id) const {
+namespace {
+// Runs tree_changes for `commit` against its first parent.
+bool commit_changes(git_repository* repo, const repo::ObjectId& id, const std::function<bool(const std::string&)>& emit) {
   git_oid oid = to_oid(id);
   git_commit* raw = nullptr;
-  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + id);
+  check(git_commit_lookup(&raw, repo, &oid), "commit " + id);
   CommitPtr c(raw);
   git_tree* tree_raw = nullptr;
   check(git_commit_tree(&tree_raw, c.get()), "tree of " + repo::short_id(id));
@@ -382,11 +396,28 @@ std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& 
     check(git_commit_tree(&pt, parent.get()), "tree of the parent of " + repo::short_id(id));
     parent_tree.reset(pt);
   }
+  return tree_changes(repo, parent_tree.get(), tree.get(), "", emit);
+}
+} // namespace
+
+std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& id) const {
   std::vector<std::string> paths;
-  tree_changes(m_repo, parent_tree.get(), tree.get(), "", paths);
+  commit_changes(m_repo, id, [&](const std::string& p) {
+    paths.push_back(p);
+    return true;
+  });
   std::sort(paths.begin(), paths.end());
   paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
   return paths;
+}
+
+bool Libgit2Repository::changes_only(const repo::ObjectId& id, const std::function<bool(const std::string&)>& keep) const {
+  bool any = false;
+  bool all = commit_changes(m_repo, id, [&](const std::string& p) {
+    any = true;
+    return keep(p);
+  });
+  return any && all;
 }
 
 std::optional<repo::ObjectId> Libgit2Repository::patch_id(const repo::ObjectId& id) const {

@@ -38,6 +38,7 @@ public:
   std::unique_ptr<repo::CommitWalk> walk_new(const repo::ObjectId& tip,
                                              const std::vector<repo::ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const repo::ObjectId& commit) const override;
+  bool changes_only(const repo::ObjectId& commit, const std::function<bool(const std::string&)>& keep) const override;
   std::optional<repo::ObjectId> patch_id(const repo::ObjectId& commit) const override;
 
 private:

@@ -132,11 +132,12 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
     // B5: the backport, or what it came from, is a fix, security fix or docs.
     repo::Commit stripped = c;
     if (j.policy.backport.subject_prefix) RE2::Replace(&stripped.message, *j.policy.backport.subject_prefix, "");
-    auto paths = [&] { return j.repo.changed_paths(id); };
-    bool fix = classify_for_freeze(j.policy, stripped, paths, may_grant).allowed;
+    auto only = [&](const auto& keep) { return j.repo.changes_only(id, keep); };
+    bool fix = classify_for_freeze(j.policy, stripped, only, may_grant).allowed;
     for (const auto& s : p.sources) {
       if (fix) break;
-      fix = classify_for_freeze(j.policy, j.commit(s), [&] { return j.repo.changed_paths(s); }, may_grant).allowed;
+      fix = classify_for_freeze(j.policy, j.commit(s), [&](const auto& keep) { return j.repo.changes_only(s, keep); },
+                                may_grant).allowed;
     }
     if (!fix) not_fixes.push_back({id, c.subject()});
   }

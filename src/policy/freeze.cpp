@@ -55,8 +55,8 @@ std::string trailer_value(std::string_view message, std::string_view key) {
   return {};
 }
 
-FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit,
-                                const std::function<std::vector<std::string>()>& paths, bool may_grant_exception) {
+FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit, const ChangesOnly& changes_only,
+                                bool may_grant_exception) {
   const std::string subject = commit.subject();
   for (const auto& re : policy.freeze.allow) {
     if (RE2::PartialMatch(subject, *re)) return {true, "subject matches freeze.allow"};
@@ -67,8 +67,7 @@ FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit
   auto reason = trailer_value(commit.message, policy.freeze.exception_trailer);
   if (!reason.empty() && may_grant_exception) return {true, policy.freeze.exception_trailer + ": " + reason};
   if (!policy.freeze.docs_paths.empty()) {
-    auto changed = paths();
-    bool docs_only = !changed.empty() && std::all_of(changed.begin(), changed.end(), [&](const std::string& p) {
+    bool docs_only = changes_only([&](const std::string& p) {
       return std::any_of(policy.freeze.docs_paths.begin(), policy.freeze.docs_paths.end(),
                          [&](const std::string& g) { return glob_match(g, p); });
     });

@@ -33,10 +33,14 @@ struct FreezeClass {
   std::string why; // "fix: subject", "docs-only change", "Freeze-Exception: reason", or why not
 };
 
+// Answers "does the commit change only paths for which `keep` holds (and at
+// least one)?", e.g. Repository::changes_only bound to the commit.
+using ChangesOnly = std::function<bool(const std::function<bool(const std::string&)>& keep)>;
+
 // Whether `commit` may land on a frozen main. Cheap signals first (subject,
-// keywords, trailer); `paths` is called only when they do not decide.
-FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit,
-                                const std::function<std::vector<std::string>()>& paths, bool may_grant_exception);
+// keywords, trailer); `changes_only` is asked only when they do not decide.
+FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit, const ChangesOnly& changes_only,
+                                bool may_grant_exception);
 
 // The value of trailer `key` (case-insensitive) in the message's last
 // paragraph; empty when absent.

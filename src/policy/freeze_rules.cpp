@@ -59,7 +59,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
     const repo::Commit& c = j.commit(id);
     if (c.parents.size() > 1) continue; // merges are not judged; the commits they bring are
     ++judged;
-    auto cls = classify_for_freeze(j.policy, c, [&] { return j.repo.changed_paths(id); }, may_grant);
+    auto cls = classify_for_freeze(j.policy, c, [&](const auto& keep) { return j.repo.changes_only(id, keep); }, may_grant);
     if (!cls.allowed) {
       offenders.push_back({id, c.subject()});
       exception_denied = exception_denied || cls.why.find("only a maintainer") != std::string::npos;

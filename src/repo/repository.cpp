@@ -13,6 +13,15 @@ std::vector<ObjectId> Repository::new_commits(const ObjectId& tip, const std::ve
   return {out.rbegin(), out.rend()};
 }
 
+bool Repository::changes_only(const ObjectId& commit, const std::function<bool(const std::string&)>& keep) const {
+  auto paths = changed_paths(commit);
+  if (paths.empty()) return false;
+  for (const auto& p : paths) {
+    if (!keep(p)) return false;
+  }
+  return true;
+}
+
 std::string short_id(const ObjectId& id) { return id.substr(0, 9); }
 
 } // namespace relgate::repo

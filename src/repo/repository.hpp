@@ -5,6 +5,7 @@
 // for unit tests and fuzzing. Nothing here changes a repository.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,9 @@ public:
   // The paths a commit changes against its first parent (every path of its
   // tree for a root commit), without rename detection.
   virtual std::vector<std::string> changed_paths(const ObjectId& commit) const = 0;
+  // True when the commit changes at least one path and `keep` holds for
+  // every path it changes; stops at the first path that fails.
+  virtual bool changes_only(const ObjectId& commit, const std::function<bool(const std::string& path)>& keep) const;
   // The patch id of a commit's change against its first parent (libgit2's
   // patch id: compare only with ids from the same implementation); nullopt
   // for a root commit or an empty change.

@@ -11,11 +11,18 @@ using namespace relgate::test;
 using policy::classify_for_freeze;
 
 namespace {
+// A ChangesOnly oracle over a fixed list of paths.
+policy::ChangesOnly only_of(std::vector<std::string> paths) {
+  return [paths](const std::function<bool(const std::string&)>& keep) {
+    return !paths.empty() && std::all_of(paths.begin(), paths.end(), keep);
+  };
+}
+
 repo::Commit commit_with(const std::string& message) { return repo::Commit{"x", {}, message, 0}; }
 
 bool allowed(const policy::Policy& p, const std::string& message, std::vector<std::string> paths = {"src/a.go"},
              bool may_grant = true) {
-  return classify_for_freeze(p, commit_with(message), [&] { return paths; }, may_grant).allowed;
+  return classify_for_freeze(p, commit_with(message), only_of(paths), may_grant).allowed;
 }
 
 policy::Policy with(const std::string& toml) {
@@ -52,7 +59,7 @@ TEST_CASE("freeze classifier: docs-only paths", "[F1][classifier]") {
   CHECK_FALSE(allowed(p, "chore: reword\n", {"docs/a.md", "src/main.go"}));
   CHECK_FALSE(allowed(p, "chore: nothing\n", {})); // an empty change is not docs
   bool asked = false;
-  classify_for_freeze(p, commit_with("fix: x\n"), [&] { asked = true; return std::vector<std::string>{}; }, true);
+  classify_for_freeze(p, commit_with("fix: x\n"), [&](const auto&) { asked = true; return false; }, true);
   CHECK_FALSE(asked); // paths are read only when the subject does not decide
 }
 
@@ -60,7 +67,7 @@ TEST_CASE("freeze classifier: Freeze-Exception trailer", "[F1][classifier]") {
   const auto& p = policy::builtin_policy();
   std::string msg = "feat: needed for the release\n\nBody.\n\nFreeze-Exception: blocks rc2\nSigned-off-by: a <a@b>\n";
   CHECK(allowed(p, msg, {"src/a.go"}, true));
-  auto denied = classify_for_freeze(p, commit_with(msg), [] { return std::vector<std::string>{"src/a.go"}; }, false);
+  auto denied = classify_for_freeze(p, commit_with(msg), only_of({"src/a.go"}), false);
   CHECK_FALSE(denied.allowed);
   CHECK(denied.why.find("only a maintainer") != std::string::npos);
   CHECK_FALSE(allowed(p, "feat: x\n\nFreeze-Exception:\n")); // a reason is needed

@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# Black-box suite: the backport phase (B4 backport-provenance, B5
+# backport-kind, B6 eol-line, B7 pick-direction, and B1 for backports pushed
+# to a branch that names a line) through real pushes to a bare repository
+# with the pre-receive hook, and the core B4 cases through the client pre-push
+# hook.
+#
+#   bash tests/blackbox/backport.sh [path/to/relgate]
+
+. "$(dirname "$0")/lib.sh" "$@"
+
+B4="B4 backport-provenance"
+
+# fix_on_main SUBJECT: a commit on main (pushed). Leaves main checked out.
+fix_on_main() {
+    must git checkout -q main
+    commit_file "$1"
+    must git push -q origin main
+}
+
+# short REV: the 9-hex short sha relgate prints.
+short() { git rev-parse --short=9 "$1"; }
+
+# assert_b5_warned / assert_no_b5: about the last command's output.
+assert_b5_warned() { assert_output_contains "relgate: warning: B5 backport-kind"; }
+assert_no_b5()     { assert_output_lacks "B5 backport-kind"; }
+
+# --- B4: what proves a backport ---------------------------------------------------
+
+# The process's own way: cherry-pick -x of a fix on main.
+cherry_pick_x_accepted() {
+    use_fixture released
+    fix_on_main "fix: crash on start"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin release/v0.1
+    assert_output_lacks "$B4"
+    assert_no_b5
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+}
+
+# A commit written on the release branch itself is refused and named; a proper
+# backport in the same push is not named.
+direct_commit_rejected() {
+    use_fixture released
+    fix_on_main "fix: crash on start"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    commit_file "fix: only on the release branch"
+    local bad good
+    bad=$(short HEAD) good=$(short HEAD~1)
+    expect_reject "$B4" git push origin release/v0.1
+    assert_output_contains "relgate: $B4: refs/heads/release/v0.1: 1 of 2 new commits on release/v0.1 is not a backport of a commit on main"
+    assert_output_contains "  commit $bad fix: only on the release branch"
+    assert_output_lacks "commit $good"
+    assert_output_contains "git cherry-pick -x <commit on main>"
+    # the same commit alone: the first line reads "1 of 1"
+    must git reset -q --hard HEAD~2
+    commit_file "fix: also only here"
+    expect_reject "$B4" git push origin release/v0.1
+    assert_output_contains "1 of 1 new commit on release/v0.1 is not a backport"
+    assert_output_contains "  commit $(short HEAD) fix: also only here"
+}
+
+# cherry-pick -x of a commit that is on a side branch (pushed, but not on
+# main): refused, with the hint that names where it was picked from.
+side_branch_pick_rejected() {
+    use_fixture released
+    must git checkout -q -b feature/x main
+    commit_file "fix: not merged yet"
+    must git push -q origin feature/x
+    local src
+    src=$(git rev-parse feature/x)
+    must git checkout -q release/v0.1
+    must git cherry-pick -x feature/x
+    expect_reject "$B4" git push origin release/v0.1
+    assert_output_contains "1 of 1 new commit on release/v0.1 is not a backport of a commit on main"
+    assert_output_contains "  commit $(short HEAD) fix: not merged yet"
+    # relgate's short ids: at least 7 hex digits of each commit
+    assert_output_matches "$(git rev-parse --short=7 HEAD)[0-9a-f]* says it was picked from ${src:0:7}[0-9a-f]*, which is not on main"
+}
+
+# Several cherry-pick lines stacked: one source on main suffices.
+stacked_pick_lines_one_on_main() {
+    use_fixture released
+    must git checkout -q -b feature/x main
+    commit_file "fix: side"
+    must git push -q origin feature/x
+    local side
+    side=$(git rev-parse feature/x)
+    fix_on_main "fix: the real one"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    must git commit -q --amend -m "$(git log -1 --format=%B)" -m "(cherry picked from commit $side)"
+    expect_accept git push origin release/v0.1
+    assert_output_lacks "$B4"
+}
+
+# A squash-merged backport: its own content, a subject naming the pull request
+# on main (#21) and its own (#25). Also the form that names its sources in
+# the body only, and a PR number that is on no main commit.
+squash_backport_by_pr_accepted() {
+    use_fixture released
+    fix_on_main "fix: crash on start (#21)"
+    must git checkout -q release/v0.1
+    commit_file "backport: fix: crash on start (#21) (#25)"
+    expect_accept git push origin release/v0.1
+    assert_output_lacks "$B4"
+    assert_no_b5
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+    # sources named in the body (and a /pull/N link)
+    fix_on_main "fix: leak in the router (#22)"
+    fix_on_main "fix: bad header (#23)"
+    must git checkout -q release/v0.1
+    COMMIT_SEQ=$((COMMIT_SEQ + 1))
+    echo squash >"file-$COMMIT_SEQ.txt"
+    must git add "file-$COMMIT_SEQ.txt"
+    must git commit -q -m "backport: router fixes (#26)" \
+        -m "Including #22 and https://github.com/o/r/pull/23"
+    expect_accept git push origin release/v0.1
+    assert_output_lacks "$B4"
+    # a PR number no main commit carries
+    commit_file "backport: fix: something else (#99) (#27)"
+    expect_reject "$B4" git push origin release/v0.1
+    assert_output_contains "  commit $(short HEAD) backport: fix: something else (#99) (#27)"
+}
+
+# A plain `git cherry-pick` (no -x) of a commit on main: proven by its patch id.
+plain_cherry_pick_accepted() {
+    use_fixture released
+    fix_on_main "fix: crash on start"
+    must git checkout -q release/v0.1
+    must git cherry-pick main
+    if git log -1 --format=%B | grep -q "cherry picked from"; then
+        fail "setup: a plain cherry-pick should not record its origin"
+    fi
+    expect_accept git push origin release/v0.1
+    assert_output_lacks "$B4"
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+}
+
+# --- B5: backports are fixes --------------------------------------------------------
+
+feature_backport_warned() {
+    use_fixture released
+    fix_on_main "feat: a new knob"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin release/v0.1
+    assert_b5_warned
+    assert_output_contains "  commit $(short HEAD) feat: a new knob"
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+    # its subject says backport: feat: -> still a feature
+    fix_on_main "feat: another knob (#31)"
+    must git checkout -q release/v0.1
+    commit_file "backport: feat: another knob (#31) (#32)"
+    expect_accept git push origin release/v0.1
+    assert_b5_warned
+    # a docs change and a security fix: no warning
+    fix_on_main "docs: explain the knob"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin release/v0.1
+    assert_no_b5
+    fix_on_main "security: bump the TLS library"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin release/v0.1
+    assert_no_b5
+}
+
+# --- B6: the end of a line ------------------------------------------------------------
+
+eol_line_rejected() {
+    use_fixture patch
+    cut_release 0.2
+    cut_release 0.3
+    fix_on_main "fix: crash everywhere"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_reject "B6 eol-line" git push origin release/v0.1
+    assert_output_contains "relgate: B6 eol-line: refs/heads/release/v0.1"
+    assert_output_contains "since v0.3.0"
+    assert_output_matches "\(supported lines: [^)]*0\.3"
+    assert_output_matches "\(supported lines: [^)]*0\.2"
+    assert_output_lacks "is end of life since v0.2.0"
+    assert_output_contains "  commit $(short HEAD) fix: crash everywhere"
+    # the supported lines take it
+    must git checkout -q release/v0.2
+    must git cherry-pick -x main
+    expect_accept git push origin release/v0.2
+    must git checkout -q release/v0.3
+    must git cherry-pick -x main
+    expect_accept git push origin release/v0.3
+}
+
+# One newer line released is not the end yet.
+one_newer_line_not_eol() {
+    use_fixture patch
+    cut_release 0.2
+    fix_on_main "fix: crash everywhere"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin release/v0.1
+    assert_output_lacks "B6 eol-line"
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+}
+
+# --- B7: cherry-picks onto main ------------------------------------------------------
+
+# A commit of the release branch (a squash backport, so its content is its
+# own) cherry-picked onto main: accepted with a B7 warning naming it.
+pick_from_release_to_main_warned() {
+    use_fixture released
+    fix_on_main "fix: crash on start (#21)"
+    must git checkout -q release/v0.1
+    commit_file "backport: fix: crash on start (#21) (#25)"
+    must git push -q origin release/v0.1
+    local rel
+    rel=$(git rev-parse HEAD)
+    must git checkout -q main
+    must git cherry-pick -x "$rel"
+    expect_accept git push origin main
+    assert_output_contains "relgate: warning: B7 pick-direction: refs/heads/main"
+    assert_output_contains "  commit $(short HEAD) backport: fix: crash on start (#21) (#25)"
+    assert_remote_ref refs/heads/main main
+}
+
+# --- B1: where backports go ------------------------------------------------------------
+
+wrong_backport_branch_names() {
+    use_fixture released
+    fix_on_main "fix: crash on start"
+    must git checkout -q -b pick release/v0.1
+    must git cherry-pick -x main
+    local b
+    # names B1 leaves alone otherwise: refused because they carry backports
+    for b in backport/v0.1 v0.1; do
+        expect_reject "B1 branch-name" git push origin "pick:refs/heads/$b"
+        assert_output_contains "\"$b\" is not a release branch, but this push brings it backports of main: backports go to release/v0.1"
+        assert_remote_ref_absent "refs/heads/$b"
+    done
+    # near misses of a release branch name: B1's own message
+    for b in release-0.1 releases/v0.1 release/v0.1.1; do
+        expect_reject "B1 branch-name" git push origin "pick:refs/heads/$b"
+        assert_output_contains "did you mean release/v0.1?"
+        assert_output_contains "git push origin $(short pick):refs/heads/release/v0.1"
+        assert_remote_ref_absent "refs/heads/$b"
+    done
+    # the name of a pull request's branch is not a line
+    expect_accept git push origin pick:refs/heads/backport/v0.1-crash
+    assert_remote_ref refs/heads/backport/v0.1-crash pick
+    # and the release branch takes it
+    expect_accept git push origin pick:refs/heads/release/v0.1
+    assert_remote_ref refs/heads/release/v0.1 pick
+}
+
+# --- one push carrying main and the backport ----------------------------------------
+
+# "main after the push": the fix and its backport in the same push.
+main_and_backport_in_one_push() {
+    use_fixture released
+    must git checkout -q main
+    commit_file "fix: crash on start"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin main release/v0.1
+    assert_remote_ref refs/heads/main main
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+    # without main the same kind of backport has no source on the server
+    must git checkout -q main
+    commit_file "fix: not pushed to main"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_reject "$B4" git push origin release/v0.1
+}
+
+# A merge on the release branch is not judged itself; the commits it brings are.
+merge_brings_direct_commit() {
+    use_fixture released
+    fix_on_main "fix: crash on start"
+    must git checkout -q -b side release/v0.1
+    must git cherry-pick -x main
+    commit_file "fix: direct on the side branch"
+    local bad
+    bad=$(short HEAD)
+    must git checkout -q release/v0.1
+    must git merge -q --no-ff -m "Merge side into release/v0.1" side
+    expect_reject "$B4" git push origin release/v0.1
+    assert_output_contains "1 of 2 new commits on release/v0.1 is not a backport of a commit on main"
+    assert_output_contains "  commit $bad fix: direct on the side branch"
+    assert_output_lacks "Merge side"
+}
+
+# --- the client pre-push hook ------------------------------------------------------------
+
+pre_push_b4() {
+    setup_repo pre-push
+    cut_release 0.1
+    fix_on_main "fix: crash on start"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin release/v0.1
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+    commit_file "fix: only on the release branch"
+    expect_reject "$B4" git push origin release/v0.1
+    assert_output_contains "  commit $(short HEAD) fix: only on the release branch"
+    must git reset -q --hard HEAD~1
+    # a plain cherry-pick (patch id) through the client hook too
+    fix_on_main "fix: another crash"
+    must git checkout -q release/v0.1
+    must git cherry-pick main
+    expect_accept git push origin release/v0.1
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+    # the fix and its backport in one push: main after the push counts
+    must git checkout -q main
+    commit_file "fix: third crash"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin main release/v0.1
+    assert_remote_ref refs/heads/main main
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+}
+
+run_scenario "B4: cherry-pick -x of a main commit accepted" cherry_pick_x_accepted
+run_scenario "B4: a commit made on the release branch rejected and named" direct_commit_rejected
+run_scenario "B4: cherry-pick -x of a side-branch commit rejected (not on main)" side_branch_pick_rejected
+run_scenario "B4: stacked cherry-pick lines, one on main, accepted" stacked_pick_lines_one_on_main
+run_scenario "B4: squash backport 'backport: <title> (#21) (#25)' accepted" squash_backport_by_pr_accepted
+run_scenario "B4: plain cherry-pick (patch id) accepted" plain_cherry_pick_accepted
+run_scenario "B5: feat: backport accepted with a warning" feature_backport_warned
+run_scenario "B6: backport to v0.1 after v0.3.0 rejected" eol_line_rejected
+run_scenario "B6: v0.1 still supported after v0.2.0" one_newer_line_not_eol
+run_scenario "B7: cherry-pick onto main from a release branch warned" pick_from_release_to_main_warned
+run_scenario "B1: backport/v0.1, v0.1, release-0.1, releases/v0.1, release/v0.1.1 rejected; backport/v0.1-crash accepted" wrong_backport_branch_names
+run_scenario "B4: fix and backport in one push" main_and_backport_in_one_push
+run_scenario "B4: a merge's side-branch commit judged" merge_brings_direct_commit
+run_scenario "pre-push: B4 accept and reject" pre_push_b4
+finish
