@@ -34,6 +34,14 @@ const char* to_string(Status status) {
   return "?";
 }
 
+CiResult not_green(std::string provider, const std::string& why) {
+  CiResult r;
+  r.provider = std::move(provider);
+  r.status = Status::unknown;
+  r.reason = "not green: " + why;
+  return r;
+}
+
 CiResult combine(std::string provider, std::vector<Check> checks, const Requirements& req) {
   CiResult r;
   r.provider = std::move(provider);

@@ -44,6 +44,37 @@ struct CiResult {
 // no checks at all -> unknown.
 CiResult combine(std::string provider, std::vector<Check> checks, const Requirements& req);
 
+// A provider fault: Status::unknown with the reason "not green: <why>".
+CiResult not_green(std::string provider, const std::string& why);
+
+// Where CI results come from and how they are judged: the `[ci]` table of the
+// policy (config/relgate.toml documents every key).
+struct GithubSettings {
+  std::string api_url = "https://api.github.com"; // no trailing slash
+  std::string repository;                         // "owner/name"
+  std::string token_env = "GITHUB_TOKEN";         // names the variable; the token is never printed
+};
+
+struct GitlabSettings {
+  std::string api_url = "https://gitlab.com/api/v4"; // no trailing slash
+  std::string project;                               // numeric id or "group/name" path
+  std::string token_env = "GITLAB_TOKEN";            // sent as PRIVATE-TOKEN
+};
+
+struct CommandSettings {
+  std::vector<std::string> argv; // the commit id is appended; run without a shell
+};
+
+struct Settings {
+  std::string provider = "notes"; // notes, github, gitlab, command
+  std::string notes_ref = "refs/notes/ci";
+  Requirements requirements;
+  int timeout_ms = 3000; // for a provider's whole answer
+  GithubSettings github;
+  GitlabSettings gitlab;
+  CommandSettings command;
+};
+
 // Looks up the value a ref will have after the push (nullopt: absent).
 using RefLookup = std::function<std::optional<repo::ObjectId>(const std::string& ref)>;
 

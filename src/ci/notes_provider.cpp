@@ -39,6 +39,28 @@ std::vector<Check> parse_note(std::string_view text, int* bad_lines) {
   return checks;
 }
 
+std::string render_note(const std::vector<Check>& checks) {
+  std::string text;
+  for (const auto& c : checks) {
+    text += std::string(to_string(c.state)) + " " + c.name + (c.url.empty() ? "" : " " + c.url) + "\n";
+  }
+  return text;
+}
+
+std::vector<Check> overlay_checks(std::vector<Check> base, const std::vector<Check>& update) {
+  for (const auto& u : update) {
+    bool found = false;
+    for (auto& b : base) {
+      if (b.name == u.name) {
+        b = u;
+        found = true;
+      }
+    }
+    if (!found) base.push_back(u);
+  }
+  return base;
+}
+
 NotesProvider::NotesProvider(const repo::Repository& repo, std::string notes_ref, Requirements req)
     : m_repo(repo), m_notes_ref(std::move(notes_ref)), m_req(std::move(req)) {}
 

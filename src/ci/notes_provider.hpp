@@ -10,6 +10,13 @@ namespace relgate::ci {
 // A later line for the same check replaces an earlier one.
 std::vector<Check> parse_note(std::string_view text, int* bad_lines = nullptr);
 
+// The note's text for `checks`: one `<state> <check> [<url>]` line each.
+std::string render_note(const std::vector<Check>& checks);
+
+// `base` with `update`'s checks laid over it: a check in both takes
+// `update`'s line, the others are kept (order: base's, then new ones).
+std::vector<Check> overlay_checks(std::vector<Check> base, const std::vector<Check>& update);
+
 class NotesProvider final : public Provider {
 public:
   NotesProvider(const repo::Repository& repo, std::string notes_ref, Requirements req);

@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include "cli/ci_command.hpp"
 #include "cli/freeze_command.hpp"
 #include "cli/install.hpp"
 #include "cli/judge.hpp"
@@ -81,6 +82,8 @@ int run(int argc, char** argv) {
     }
     exit_code = run_freeze(global, freeze_opts);
   });
+
+  add_ci_commands(app, global, exit_code);
 
   InstallOptions install_opts;
   auto* install = app.add_subcommand("install", "Install relgate's hook: pre-push in a clone, pre-receive in a bare repository");

@@ -1,6 +1,7 @@
 #include "cli/judge.hpp"
 
-#include "ci/notes_provider.hpp"
+#include "ci/providers.hpp"
+#include "cli/audit_log.hpp"
 #include "cli/hook_input.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/policy_loader.hpp"
@@ -71,14 +72,20 @@ std::optional<std::string> pusher(const policy::Policy& pol) {
   return std::nullopt;
 }
 
+// `audit_hook`: the server hook's name, whose decisions go to the audit log;
+// nullptr on the client and for `check`.
 int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& pol, policy::Request request,
-                     const std::string& outcome) {
+                     const std::string& outcome, const char* audit_hook = nullptr) {
   request.pusher = pusher(pol);
-  ci::NotesProvider provider(repo, pol.ci.notes_ref, pol.ci.requirements);
+  auto provider = ci::make_provider(repo, pol.ci);
   policy::Verdict verdict;
   {
     trace::Phase phase("judge");
-    verdict = policy::judge(repo, pol, provider, request);
+    verdict = policy::judge(repo, pol, *provider, request);
+  }
+  if (audit_hook && !pol.audit.log.empty()) {
+    std::string path = pol.audit.log.front() == '/' ? pol.audit.log : repo.git_dir() + pol.audit.log;
+    append_audit(path, request, verdict, audit_hook);
   }
   trace::Phase phase("report");
   return report(verdict, outcome);
@@ -96,14 +103,46 @@ void require_objects(const repo::Repository& repo, const std::vector<policy::Ref
 
 } // namespace
 
-// The policy ref refs/meta/relgate of the rule book is not read yet.
+// In a hook this runs before any ref of the push changes, so a push is always
+// judged by the policy from before it, also when it updates the policy ref.
 policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo) {
   trace::Phase phase("load policy");
   if (!opts.config.empty()) return policy::load_policy_file(opts.config);
   std::string in_git_dir = repo.git_dir() + "relgate.toml";
   if (file_exists(in_git_dir)) return policy::load_policy_file(in_git_dir);
+  for (const auto& r : repo.refs(policy::Policy::k_policy_ref)) {
+    if (r.name != policy::Policy::k_policy_ref) continue;
+    auto text = repo.read_file(r.target, policy::Policy::k_policy_file);
+    if (!text) {
+      throw Error(std::string(policy::Policy::k_policy_ref) + " has no " + policy::Policy::k_policy_file);
+    }
+    return policy::parse_policy(*text, std::string(policy::Policy::k_policy_ref) + ":" + policy::Policy::k_policy_file,
+                                policy::builtin_policy());
+  }
   return policy::builtin_policy();
 }
+
+namespace {
+// A2 on the server: `git push -o relgate.override=<reason>` (git hands push
+// options to pre-receive as GIT_PUSH_OPTION_<i>).
+std::optional<std::string> override_from_push_options() {
+  const char* count = std::getenv("GIT_PUSH_OPTION_COUNT");
+  if (!count) return std::nullopt;
+  int n = std::atoi(count);
+  const std::string key = "relgate.override=";
+  for (int i = 0; i < n && i < 1000; ++i) {
+    const char* opt = std::getenv(("GIT_PUSH_OPTION_" + std::to_string(i)).c_str());
+    if (opt && starts_with(opt, key)) return std::string(opt + key.size());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> override_from_env() {
+  const char* v = std::getenv("RELGATE_OVERRIDE");
+  if (v && *v) return std::string(v);
+  return std::nullopt;
+}
+} // namespace
 
 int run_pre_receive(const GlobalOptions& opts) {
   auto input = read_all(std::cin, "pre-receive input");
@@ -114,7 +153,8 @@ int run_pre_receive(const GlobalOptions& opts) {
   policy::Request request;
   request.before = current_refs(*repo, pol);
   request.updates = std::move(updates);
-  return judge_and_report(*repo, pol, request, "nothing was changed");
+  request.override_reason = override_from_push_options();
+  return judge_and_report(*repo, pol, request, "nothing was changed", "pre-receive");
 }
 
 int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id) {
@@ -125,7 +165,7 @@ int run_update(const GlobalOptions& opts, const std::string& ref, const std::str
   policy::Request request;
   request.before = current_refs(*repo, pol);
   request.updates = {u};
-  return judge_and_report(*repo, pol, request, u.ref + " was not updated");
+  return judge_and_report(*repo, pol, request, u.ref + " was not updated", "update");
 }
 
 int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std::string& url) {
@@ -136,6 +176,7 @@ int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std
   policy::Request request;
   request.advisory = true;
   request.remote = remote.empty() ? url : remote;
+  request.override_reason = override_from_env();
   // The remote as best known here: its branches from remote-tracking refs,
   // tags and CI notes from the local ones.
   const std::string tracking = "refs/remotes/" + remote + "/";

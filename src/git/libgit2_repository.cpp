@@ -445,6 +445,27 @@ std::optional<repo::ObjectId> Libgit2Repository::patch_id(const repo::ObjectId& 
   return to_hex(&out);
 }
 
+std::optional<std::string> Libgit2Repository::read_file(const repo::ObjectId& id, const std::string& path) const {
+  auto commit_id = peel_to_commit(id);
+  if (!commit_id) return std::nullopt;
+  git_oid oid = to_oid(*commit_id);
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + *commit_id);
+  CommitPtr c(raw);
+  git_tree* tree_raw = nullptr;
+  check(git_commit_tree(&tree_raw, c.get()), "tree of " + repo::short_id(*commit_id));
+  TreePtr tree(tree_raw);
+  git_tree_entry* entry = nullptr;
+  if (git_tree_entry_bypath(&entry, tree.get(), path.c_str()) != 0) return std::nullopt;
+  std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> owned(entry);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return std::nullopt;
+  git_blob* blob = nullptr;
+  check(git_blob_lookup(&blob, m_repo, git_tree_entry_id(entry)), path + " in " + repo::short_id(*commit_id));
+  std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>> b(blob);
+  const char* data = static_cast<const char*>(git_blob_rawcontent(blob));
+  return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob)));
+}
+
 void Libgit2Repository::write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message) {
   git_oid oid = to_oid(target);
   git_reference* ref = nullptr;
@@ -459,6 +480,36 @@ void Libgit2Repository::delete_ref(const std::string& name) {
   check(rc, "looking up " + name);
   ReferencePtr owned(ref);
   check(git_reference_delete(ref), "deleting " + name);
+}
+
+repo::ObjectId Libgit2Repository::resolve_commit(const std::string& revision) const {
+  git_object* raw = nullptr;
+  if (revision.empty() || git_revparse_single(&raw, m_repo, revision.c_str()) != 0) {
+    throw Error("unknown revision " + printable(revision) + " (a commit id, branch, tag or HEAD~N)");
+  }
+  ObjectPtr obj(raw);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) != 0) {
+    throw Error(printable(revision) + " does not name a commit");
+  }
+  ObjectPtr commit(peeled);
+  return to_hex(git_object_id(commit.get()));
+}
+
+repo::ObjectId Libgit2Repository::write_note(const std::string& notes_ref, const repo::ObjectId& object,
+                                            const std::string& text) {
+  git_oid target = to_oid(object);
+  git_signature* sig = nullptr;
+  if (git_signature_default(&sig, m_repo) != 0) {
+    check(git_signature_now(&sig, "relgate", "relgate@localhost"), "making a signature for the note");
+  }
+  std::unique_ptr<git_signature, Deleter<git_signature, git_signature_free>> owned(sig);
+  git_oid note_blob;
+  check(git_note_create(&note_blob, m_repo, notes_ref.c_str(), sig, sig, &target, text.c_str(), /*force=*/1),
+        "writing the note of " + repo::short_id(object) + " on " + notes_ref);
+  git_oid tip;
+  check(git_reference_name_to_id(&tip, m_repo, notes_ref.c_str()), "reading " + notes_ref);
+  return to_hex(&tip);
 }
 
 } // namespace relgate::git

@@ -28,6 +28,14 @@ public:
   // the repository itself. Throws Error on failure.
   void write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message);
   void delete_ref(const std::string& name);
+  // The commit a revision names (any revision git understands: a sha, a
+  // branch, HEAD~2, a tag, which is peeled). Throws Error when there is none.
+  repo::ObjectId resolve_commit(const std::string& revision) const;
+  // Writes (replaces) the note of `object` on `notes_ref` as a new notes
+  // commit on top of the ref's current value; the signature is the
+  // configured user, else "relgate <relgate@localhost>". Returns the new
+  // notes commit. Throws Error on failure.
+  repo::ObjectId write_note(const std::string& notes_ref, const repo::ObjectId& object, const std::string& text);
 
   std::vector<repo::Ref> refs(std::string_view prefix) const override;
   repo::ObjectType type(const repo::ObjectId& id) const override;
@@ -40,6 +48,7 @@ public:
   std::vector<std::string> changed_paths(const repo::ObjectId& commit) const override;
   bool changes_only(const repo::ObjectId& commit, const std::function<bool(const std::string&)>& keep) const override;
   std::optional<repo::ObjectId> patch_id(const repo::ObjectId& commit) const override;
+  std::optional<std::string> read_file(const repo::ObjectId& commit, const std::string& path) const override;
 
 private:
   explicit Libgit2Repository(git_repository* repo);

@@ -136,12 +136,15 @@ Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Prov
     if (!u.is_create() && u.old_id == u.new_id) continue;
     if (starts_with(u.ref, "refs/tags/")) detail::judge_tag(j, u);
     else if (starts_with(u.ref, "refs/heads/")) detail::judge_branch(j, u);
+    detail::judge_access(j, u);
+    if (u.ref == Policy::k_policy_ref) detail::judge_policy_ref(j, u);
     if (u.ref == policy.main_ref()) {
       detail::judge_main_freeze(j, u);
       detail::judge_main_picks(j, u);
     }
     if (starts_with(u.ref, policy.freeze_ref_dir())) detail::judge_freeze_ref(j, u);
   }
+  detail::apply_override(j);
   return std::move(j.verdict);
 }
 

@@ -27,6 +27,8 @@ struct Request {
   std::vector<RefUpdate> updates; // what the push does
   std::string remote = "origin";  // the remote name used in hint commands
   std::optional<std::string> pusher; // who pushes (access.identity_env), when known
+  // A2: `git push -o relgate.override=<reason>` or RELGATE_OVERRIDE.
+  std::optional<std::string> override_reason;
   // Client side (pre-push): the remote's objects may be missing locally;
   // checks that need them are skipped with a note instead of failing.
   bool advisory = false;
@@ -40,6 +42,7 @@ struct CommitRef {
 struct Violation {
   RuleId rule = RuleId::T1;
   Severity severity = Severity::error;
+  bool overridden = false;         // an error let through by a maintainer's override (A2)
   std::string ref;                 // full ref name
   std::vector<CommitRef> commits;  // the commits concerned, where there are any
   std::string why;                 // one line
@@ -49,6 +52,7 @@ struct Violation {
 struct Verdict {
   std::vector<Violation> violations;
   std::vector<std::string> notes; // things relgate could not check (advisory mode)
+  std::optional<std::string> override_by; // set when a maintainer's override let errors through
   bool rejected() const;
   // Rule codes of errors, in order, without repeats: "T4, B3".
   std::string error_codes() const;

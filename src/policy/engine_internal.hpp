@@ -79,6 +79,9 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u);
 void judge_freeze_ref(Judgement& j, const RefUpdate& u);
 void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line);
 void judge_main_picks(Judgement& j, const RefUpdate& u);
+void judge_access(Judgement& j, const RefUpdate& u);
+void judge_policy_ref(Judgement& j, const RefUpdate& u);
+void apply_override(Judgement& j);
 // The release branch a misnamed one probably means: release/0.5 -> release/v0.5.
 std::optional<std::string> suggest_branch(const Policy& policy, const std::string& name);
 // True when the branch was refused as a misnamed backport target (B1).

@@ -24,6 +24,9 @@ constexpr std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)> k_rules
     {RuleId::B7, "B7", "pick-direction", S::warn},
     {RuleId::F1, "F1", "freeze-fixes-only", S::error},
     {RuleId::F2, "F2", "freeze-declare", S::error},
+    {RuleId::A1, "A1", "maintainers-only", S::error},
+    {RuleId::A2, "A2", "override", S::error},
+    {RuleId::P1, "P1", "policy-valid", S::error},
 }};
 } // namespace
 

@@ -21,7 +21,7 @@ const char* to_string(Severity s);
 
 // Every rule of RULEBOOK.md that relgate implements. A new rule gets an
 // entry here, in k_rules (policy.cpp), and a check in the engine.
-enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, B4, B5, B6, B7, F1, F2, count_ };
+enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, B4, B5, B6, B7, F1, F2, A1, A2, P1, count_ };
 
 struct RuleInfo {
   RuleId id;
@@ -33,12 +33,10 @@ struct RuleInfo {
 const RuleInfo& rule_info(RuleId id);
 const std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)>& all_rules();
 
-struct CiPolicy {
-  std::string provider = "notes";
-  std::string notes_ref = "refs/notes/ci";
-  ci::Requirements requirements;
+// ci::Settings (provider, notes_ref, requirements, timeout_ms, and the
+// provider tables) plus which tag kinds need green CI.
+struct CiPolicy : ci::Settings {
   std::set<TagKind> required_for = {TagKind::patch};
-  int timeout_ms = 3000;
 };
 
 struct FreezePolicy {
@@ -58,6 +56,12 @@ struct BackportPolicy {
   bool patch_id = true;
   int patch_id_window = 5000;               // main commits searched for an equal patch id
   std::shared_ptr<re2::RE2> target_like;    // branch names that name a line as a backport target
+};
+
+struct AuditPolicy {
+  // Where the server hooks append one JSON line per decision: relative to
+  // the git directory, or absolute; empty: no log.
+  std::string log = "relgate-audit.log";
 };
 
 struct AccessPolicy {
@@ -81,9 +85,13 @@ struct Policy {
   FreezePolicy freeze;
   BackportPolicy backport;
   AccessPolicy access;
+  AuditPolicy audit;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }
   std::string main_ref() const { return "refs/heads/" + main_branch; }
+  // The versioned policy: this ref's commit holds relgate.toml.
+  static constexpr const char* k_policy_ref = "refs/meta/relgate";
+  static constexpr const char* k_policy_file = "relgate.toml";
   // The directory of freeze declarations: "refs/freeze/".
   std::string freeze_ref_dir() const {
     auto prefix = freeze.ref.literal_prefix();

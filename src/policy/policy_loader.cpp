@@ -114,10 +114,55 @@ public:
                 m_policy.access.identity_env = vars;
               }},
          }},
+        {"audit",
+         {
+             {"log", [&](const toml::node& n) { m_policy.audit.log = string(n, "audit.log"); }},
+         }},
         {"rules", rule_handlers()},
         {"ci",
          {
-             {"provider", [&](const toml::node& n) { m_policy.ci.provider = one_of(n, "ci.provider", {"notes"}); }},
+             {"provider", [&](const toml::node& n) {
+                m_policy.ci.provider = one_of(n, "ci.provider", {"notes", "github", "gitlab", "command"});
+                m_ci_provider_at = n.source();
+              }},
+             {"github", [&](const toml::node& n) {
+                sub_table(n, "ci.github", {
+                    {"api_url", [&](const toml::node& v) { m_policy.ci.github.api_url = api_url(v, "ci.github.api_url"); }},
+                    {"repository", [&](const toml::node& v) {
+                       auto r = string(v, "ci.github.repository");
+                       auto slash = r.find('/');
+                       if (slash == std::string::npos || slash == 0 || slash + 1 == r.size() ||
+                           r.find('/', slash + 1) != std::string::npos ||
+                           r.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") != std::string::npos)
+                         fail(v, "ci.github.repository must be \"owner/name\"");
+                       m_policy.ci.github.repository = r;
+                     }},
+                    {"token_env", [&](const toml::node& v) { m_policy.ci.github.token_env = env_name(v, "ci.github.token_env"); }},
+                });
+              }},
+             {"gitlab", [&](const toml::node& n) {
+                sub_table(n, "ci.gitlab", {
+                    {"api_url", [&](const toml::node& v) { m_policy.ci.gitlab.api_url = api_url(v, "ci.gitlab.api_url"); }},
+                    {"project", [&](const toml::node& v) {
+                       auto id = v.value<std::int64_t>();
+                       std::string p = v.is_integer() && id && *id > 0 ? std::to_string(*id) : string(v, "ci.gitlab.project");
+                       if (p.empty() || p.front() == '/' || p.back() == '/')
+                         fail(v, "ci.gitlab.project must be a project id or a path such as \"group/name\"");
+                       m_policy.ci.gitlab.project = p;
+                     }},
+                    {"token_env", [&](const toml::node& v) { m_policy.ci.gitlab.token_env = env_name(v, "ci.gitlab.token_env"); }},
+                });
+              }},
+             {"command", [&](const toml::node& n) {
+                sub_table(n, "ci.command", {
+                    {"argv", [&](const toml::node& v) {
+                       auto argv = string_array(v, "ci.command.argv");
+                       if (argv.empty() || argv.front().empty())
+                         fail(v, "ci.command.argv must name a program: [\"/path/to/check\", \"arg\"]");
+                       m_policy.ci.command.argv = argv;
+                     }},
+                });
+              }},
              {"notes_ref", [&](const toml::node& n) {
                 auto ref = string(n, "ci.notes_ref");
                 if (!starts_with(ref, "refs/notes/")) fail(n, "ci.notes_ref must be a ref under refs/notes/");
@@ -191,12 +236,26 @@ private:
   // The final and rc templates must not be able to spell the same tag, or a
   // tag would be two kinds at once.
   void check_consistency(const toml::table& root) {
+    check_ci_provider(root);
     for (Version probe : {Version{1, 2, 0, 3}, Version{0, 10, 0, 1}, Version{3, 0, 0, 12}, Version{1, 2, 3, 4}}) {
       if (m_policy.final_tag.match(m_policy.rc_tag.render(probe)) ||
           m_policy.rc_tag.match(m_policy.final_tag.render(probe))) {
         fail_at(root.source(), "tags.final and tags.rc spell the same names; an rc tag needs text of its own");
       }
     }
+  }
+
+  // The provider named in [ci] needs its table's required keys (a file may
+  // set them in any order, or over the built-in policy).
+  void check_ci_provider(const toml::table& root) const {
+    const auto& ci = m_policy.ci;
+    auto where = m_ci_provider_at ? *m_ci_provider_at : root.source();
+    if (ci.provider == "github" && ci.github.repository.empty())
+      fail_at(where, "ci.provider = \"github\" needs ci.github.repository = \"owner/name\"");
+    if (ci.provider == "gitlab" && ci.gitlab.project.empty())
+      fail_at(where, "ci.provider = \"gitlab\" needs ci.gitlab.project (an id or \"group/name\")");
+    if (ci.provider == "command" && ci.command.argv.empty())
+      fail_at(where, "ci.provider = \"command\" needs ci.command.argv = [\"/path/to/check\"]");
   }
 
   static std::string printable_key(const std::string& k) {
@@ -229,6 +288,36 @@ private:
     auto v = n.value<bool>();
     if (!n.is_boolean() || !v) fail(n, key + " must be true or false");
     return *v;
+  }
+
+  // A sub-table such as [ci.github]: each key through its handler.
+  void sub_table(const toml::node& n, const std::string& name,
+                 const std::vector<std::pair<std::string, std::function<void(const toml::node&)>>>& handlers) {
+    const toml::table* table = n.as_table();
+    if (!table) fail(n, "\"" + name + "\" must be a table: [" + name + "]");
+    std::vector<std::string> keys;
+    for (const auto& h : handlers) keys.push_back(h.first);
+    for (auto&& [key, value] : *table) {
+      std::string k(key.str());
+      auto h = std::find_if(handlers.begin(), handlers.end(), [&](const auto& x) { return x.first == k; });
+      if (h == handlers.end()) fail_at(key.source(), "unknown key \"" + printable_key(k) + "\" in [" + name + "]" + suggestion(k, keys));
+      h->second(value);
+    }
+  }
+
+  std::string api_url(const toml::node& n, const std::string& key) const {
+    auto v = string(n, key);
+    while (!v.empty() && v.back() == '/') v.pop_back();
+    if (!(starts_with(v, "https://") || starts_with(v, "http://")) || v.find_first_of(" \t\n?#") != std::string::npos)
+      fail(n, key + " must be an http:// or https:// URL such as \"https://api.github.com\"");
+    return v;
+  }
+
+  std::string env_name(const toml::node& n, const std::string& key) const {
+    auto v = string(n, key);
+    if (v.empty() || v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
+      fail(n, key + " must name an environment variable, such as \"GITHUB_TOKEN\"");
+    return v;
   }
 
   std::vector<std::string> string_array(const toml::node& n, const std::string& key) const {
@@ -286,6 +375,7 @@ private:
 
   std::string m_source;
   Policy& m_policy;
+  std::optional<toml::source_region> m_ci_provider_at; // where ci.provider was set
 };
 
 } // namespace

@@ -18,7 +18,7 @@ std::string clean(std::string_view s) {
 
 void format_one(const Violation& v, std::vector<ReportLine>& out) {
   const auto& info = rule_info(v.rule);
-  std::string head = v.severity == Severity::warn ? "relgate: warning: " : "relgate: ";
+  std::string head = v.overridden ? "relgate: overridden: " : v.severity == Severity::warn ? "relgate: warning: " : "relgate: ";
   head += std::string(info.code) + " " + std::string(info.name) + ": " + clean(v.ref) + ": " + clean(v.why);
   out.push_back({v.severity, head});
   for (const auto& c : v.commits) {
@@ -37,6 +37,10 @@ std::vector<ReportLine> format_verdict(const Verdict& verdict) {
     if (v.severity == Severity::warn) format_one(v, out);
   }
   for (const auto& n : verdict.notes) out.push_back({Severity::warn, "relgate: note: " + clean(n)});
+  if (verdict.override_by) {
+    out.push_back({Severity::warn, "relgate: overridden by " + clean(*verdict.override_by) +
+                                       " (A2 override); the override and its reason are in the audit log"});
+  }
   return out;
 }
 

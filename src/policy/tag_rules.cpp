@@ -336,19 +336,28 @@ void ci_green(Judgement& j, const RefUpdate& u, const std::string& name, const V
       hints.push_back("check " + c.name + ": " + ci::to_string(c.state) + (c.url.empty() ? "" : " " + c.url));
     }
   }
+  for (const auto& m : r.missing) hints.push_back("check " + m + ": has not reported (ci.required names it)");
+  const std::string status_cmd = "  relgate ci status " + repo::short_id(commit);
   switch (r.status) {
   case ci::Status::pending:
-    hints.push_back("wait until CI has finished on " + repo::short_id(commit) + ", then push " + name + " again");
+    hints.push_back("wait until CI has finished on " + repo::short_id(commit) + ", then push " + name + " again; to see it:");
+    hints.push_back(status_cmd);
     break;
   case ci::Status::red:
-    hints.push_back("fix the failure on the branch first (a fix lands on " + j.main_name() +
-                    " and is cherry-picked), then tag the new head");
+    hints.push_back("re-run the failed checks if the failure is not real; else fix it on the branch first (a fix lands on " +
+                    j.main_name() + " and is cherry-picked), then tag the new head");
     break;
   default:
     if (r.provider == "notes") {
       hints.push_back("CI records its result on " + j.policy.ci.notes_ref + ", e.g.:");
       hints.push_back("  relgate ci record " + repo::short_id(commit) + " <check> success");
       hints.push_back(j.push_cmd(j.policy.ci.notes_ref));
+    } else if (r.checks.empty() && r.reason.rfind("no CI result", 0) == 0) {
+      hints.push_back("no CI has reported on " + repo::short_id(commit) + ": make sure CI runs on it, wait for it, then push " +
+                      name + " again");
+    } else {
+      hints.push_back("the " + r.provider + " provider gave no usable answer; try again, and see what relgate sees with:");
+      hints.push_back(status_cmd);
     }
     break;
   }

@@ -163,4 +163,16 @@ std::optional<ObjectId> MemoryRepository::patch_id(const ObjectId& id) const {
   return std::string(buf);
 }
 
+void MemoryRepository::set_file(const ObjectId& commit, const std::string& path, std::string content) {
+  m_files[{commit, path}] = std::move(content);
+}
+
+std::optional<std::string> MemoryRepository::read_file(const ObjectId& id, const std::string& path) const {
+  auto c = peel_to_commit(id);
+  if (!c) return std::nullopt;
+  auto it = m_files.find({*c, path});
+  if (it == m_files.end()) return std::nullopt;
+  return it->second;
+}
+
 } // namespace relgate::repo

@@ -23,6 +23,7 @@ public:
   // The text that stands for a commit's change; equal texts, equal patch ids.
   // Default: every commit's change is its own.
   void set_patch(const ObjectId& commit, std::string patch);
+  void set_file(const ObjectId& commit, const std::string& path, std::string content);
   void delete_ref(const std::string& name);
 
   std::vector<Ref> refs(std::string_view prefix) const override;
@@ -34,6 +35,7 @@ public:
   std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const ObjectId& commit) const override;
   std::optional<ObjectId> patch_id(const ObjectId& commit) const override;
+  std::optional<std::string> read_file(const ObjectId& commit, const std::string& path) const override;
 
 private:
   ObjectId next_id();
@@ -42,6 +44,7 @@ private:
   std::map<ObjectId, Commit> m_commits;
   std::map<ObjectId, std::vector<std::string>> m_paths;
   std::map<ObjectId, std::string> m_patches;
+  std::map<std::pair<ObjectId, std::string>, std::string> m_files;
   std::map<ObjectId, ObjectId> m_tags; // tag object -> target
   std::map<ObjectId, ObjectType> m_other;
   std::map<ObjectId, std::map<ObjectId, std::string>> m_notes;

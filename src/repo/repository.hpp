@@ -75,6 +75,9 @@ public:
   // patch id: compare only with ids from the same implementation); nullopt
   // for a root commit or an empty change.
   virtual std::optional<ObjectId> patch_id(const ObjectId& commit) const = 0;
+  // The content of the file at `path` in the tree of `commit` (tags peeled);
+  // nullopt when there is no such file.
+  virtual std::optional<std::string> read_file(const ObjectId& commit, const std::string& path) const = 0;
 };
 
 // "abc1234" for display.

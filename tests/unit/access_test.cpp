@@ -1,0 +1,95 @@
+// Access (A1), overrides (A2) and the policy ref (P1) on an in-memory repository.
+
+#include "fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace relgate;
+using namespace relgate::test;
+
+namespace {
+Verdict push_as(History& h, std::optional<std::string> who, std::vector<RefUpdate> updates,
+                std::optional<std::string> override_reason = std::nullopt) {
+  policy::Request req;
+  req.before = h.refs;
+  req.updates = std::move(updates);
+  req.pusher = std::move(who);
+  req.override_reason = std::move(override_reason);
+  ci::NotesProvider provider(h.repo, h.policy.ci.notes_ref, h.policy.ci.requirements);
+  return policy::judge(h.repo, h.policy, provider, req);
+}
+} // namespace
+
+TEST_CASE("A1: only maintainers push release tags, new release branches and the policy", "[A1]") {
+  History h;
+  auto c = h.main_commit("feat: one");
+  auto rc1 = History::create_tag("v0.1.0-rc1", c);
+  SECTION("no maintainers configured: anyone") { CHECK(push_as(h, "mallory", {rc1}).violations.empty()); }
+  h.policy.access.maintainers = {"alice"};
+  SECTION("a maintainer may") { CHECK(push_as(h, "alice", {rc1}).violations.empty()); }
+  SECTION("anyone else may not, and is told who may") {
+    auto v = push_as(h, "mallory", {rc1});
+    REQUIRE(codes(v) == std::vector<std::string>{"A1"});
+    CHECK(text(v).find("only maintainers push release tags (this push is by \"mallory\")") != std::string::npos);
+    CHECK(text(v).find("maintainers: alice") != std::string::npos);
+    CHECK(codes(push_as(h, std::nullopt, {rc1})) == std::vector<std::string>{"A1"});
+  }
+  SECTION("other tags and branches are anyone's") {
+    CHECK(push_as(h, "mallory", {History::create_tag("nightly", c), History::create_branch("feature/x", c)})
+              .violations.empty());
+  }
+  SECTION("creating a release branch, and the policy ref") {
+    h.tag("v0.1.0-rc1", c);
+    h.tag("v0.1.0", c);
+    CHECK(codes(push_as(h, "mallory", {History::create_branch("release/v0.1", c)})) == std::vector<std::string>{"A1"});
+    auto pol = h.repo.add_commit({}, "policy\n");
+    h.repo.set_file(pol, "relgate.toml", "[rules]\ntag-name = \"warn\"\n");
+    CHECK(codes(push_as(h, "mallory", {RefUpdate{"refs/meta/relgate", k_zero, pol}})) == std::vector<std::string>{"A1"});
+    CHECK(push_as(h, "alice", {RefUpdate{"refs/meta/relgate", k_zero, pol}}).violations.empty());
+  }
+}
+
+TEST_CASE("A2: a maintainer's override lets errors through, marked", "[A2]") {
+  History h;
+  auto c = h.main_commit("feat: one");
+  h.policy.access.maintainers = {"alice"};
+  auto bad = History::create_tag("v0.1.0-rc2", c); // skips rc1: T4
+  SECTION("by a maintainer") {
+    auto v = push_as(h, "alice", {bad}, "hotfix release, agreed in #ops");
+    CHECK_FALSE(v.rejected());
+    REQUIRE(codes(v) == std::vector<std::string>{"T4"});
+    CHECK(v.violations[0].overridden);
+    REQUIRE(v.override_by);
+    CHECK(*v.override_by == "alice: hotfix release, agreed in #ops");
+    CHECK(text(v).find("relgate: overridden: T4 rc-sequence") != std::string::npos);
+  }
+  SECTION("by anyone else: refused") {
+    auto v = push_as(h, "mallory", {bad}, "trust me");
+    CHECK(v.rejected());
+    CHECK(has(v, "A2"));
+    CHECK(text(v).find("only maintainers may override the release policy (override asked by \"mallory\": \"trust me\")") !=
+          std::string::npos);
+  }
+  SECTION("with no maintainers configured nobody may override") {
+    h.policy.access.maintainers.clear();
+    auto v = push_as(h, "alice", {bad}, "please");
+    CHECK(v.rejected());
+    CHECK(text(v).find("no maintainers are configured") != std::string::npos);
+  }
+}
+
+TEST_CASE("P1: a policy pushed to refs/meta/relgate must load", "[P1]") {
+  History h;
+  h.main_commit("feat: one");
+  auto good = h.repo.add_commit({}, "policy\n");
+  h.repo.set_file(good, "relgate.toml", "[rules]\ntag-name = \"warn\"\n");
+  CHECK(h.push(RefUpdate{"refs/meta/relgate", k_zero, good}).violations.empty());
+  auto bad = h.repo.add_commit({good}, "policy: typo\n");
+  h.repo.set_file(bad, "relgate.toml", "[rules]\ntag-nmae = \"warn\"\n");
+  auto v = h.push(RefUpdate{"refs/meta/relgate", good, bad});
+  REQUIRE(codes(v) == std::vector<std::string>{"P1"});
+  CHECK(text(v).find("the policy does not load: refs/meta/relgate:relgate.toml:2:1: unknown key \"tag-nmae\" in "
+                     "[rules], did you mean \"tag-name\"?") != std::string::npos);
+  auto empty = h.repo.add_commit({good}, "policy: gone\n");
+  CHECK(codes(h.push(RefUpdate{"refs/meta/relgate", good, empty})) == std::vector<std::string>{"P1"});
+}
