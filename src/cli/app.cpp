@@ -86,13 +86,22 @@ int run(int argc, char** argv) {
   add_ci_commands(app, global, exit_code);
 
   InstallOptions install_opts;
+  auto add_install_options = [&](CLI::App* cmd) {
+    cmd->add_option("--hook", install_opts.hook, "pre-push, pre-receive or update (default: by repository kind)");
+    cmd->add_option("--platform", install_opts.platform, "Server layout: plain, gitlab, gitea or ghes (default: plain)")
+        ->check(CLI::IsMember({"plain", "gitlab", "gitea", "ghes"}));
+    cmd->add_option("--remote", install_opts.remote, "Client: the remote to fetch the policy ref from (default: origin)");
+    cmd->add_flag("--server", install_opts.server, "Install the server hook (the repository must be bare)");
+    cmd->add_flag("--dry-run", install_opts.dry_run, "Say exactly what would be done, change nothing");
+  };
   auto* install = app.add_subcommand("install", "Install relgate's hook: pre-push in a clone, pre-receive in a bare repository");
-  install->add_option("--hook", install_opts.hook, "pre-push, pre-receive or update (default: by repository kind)");
-  install->add_flag("--dry-run", install_opts.dry_run, "Say what would be done, change nothing");
-  install->callback([&] {
-    install_opts.repo_dir = global.repo_dir;
-    exit_code = run_install(install_opts);
-  });
+  add_install_options(install);
+  install->callback([&] { exit_code = run_install(global, install_opts); });
+  auto* uninstall = app.add_subcommand("uninstall", "Remove relgate's hook and put back what was there before");
+  add_install_options(uninstall);
+  uninstall->callback([&] { exit_code = run_uninstall(global, install_opts); });
+  auto* doctor = app.add_subcommand("doctor", "Say what is installed where, which policy is in force, and what is wrong");
+  doctor->callback([&] { exit_code = run_doctor(global); });
 
   try {
     app.parse(argc, argv);

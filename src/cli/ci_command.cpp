@@ -49,7 +49,7 @@ void push_notes(git::Libgit2Repository& repo, const std::string& notes_ref, cons
   const std::string git_dir = "--git-dir=" + repo.git_dir();
   const std::string temp_ref = "refs/relgate/ci-remote-" + std::to_string(::getpid());
   for (int attempt = 1;; ++attempt) {
-    if (run_program({"git", git_dir, "push", "-q", remote, notes_ref + ":" + notes_ref}) == 0) {
+    if (run_program({"git", git_dir, "-c", "advice.pushUpdateRejected=false", "push", "-q", remote, notes_ref + ":" + notes_ref}) == 0) {
       std::cout << "pushed " << notes_ref << " to " << remote << '\n';
       return;
     }

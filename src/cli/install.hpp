@@ -1,18 +1,27 @@
 #pragma once
-// `relgate install`: puts relgate's hook into a repository, keeping a hook
-// that was there before running (chained).
+// `relgate install`, `uninstall` and `doctor`: put relgate's hook where git
+// (or the hosting platform) runs it, keep a hook that was there before
+// running (chained), take it all back byte for byte, and say what is where.
+
+#include "cli/judge.hpp"
 
 #include <string>
 
 namespace relgate::cli {
 
 struct InstallOptions {
-  std::string repo_dir;  // empty: the repository of the current directory
-  std::string hook;      // "pre-push", "pre-receive" or "update"; empty: by repository kind
+  std::string hook;               // "pre-push", "pre-receive" or "update"; empty: by repository kind
+  std::string platform = "plain"; // server layout: plain, gitlab, gitea, ghes
+  std::string remote = "origin";  // client: the remote that gets the policy ref's fetch refspec
+  bool server = false;            // --server: the repository must be bare
   bool dry_run = false;
 };
 
-// Returns the exit code. Prints what it did (or would do).
-int run_install(const InstallOptions& opts);
+// Each returns the exit code and prints what it did (or, with dry_run,
+// exactly what it would do).
+int run_install(const GlobalOptions& global, const InstallOptions& opts);
+int run_uninstall(const GlobalOptions& global, const InstallOptions& opts);
+// 0 when everything is in order, 1 when something is wrong (each said).
+int run_doctor(const GlobalOptions& global);
 
 } // namespace relgate::cli

@@ -6,6 +6,7 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -510,6 +511,61 @@ repo::ObjectId Libgit2Repository::write_note(const std::string& notes_ref, const
   git_oid tip;
   check(git_reference_name_to_id(&tip, m_repo, notes_ref.c_str()), "reading " + notes_ref);
   return to_hex(&tip);
+}
+
+std::vector<std::string> Libgit2Repository::config_values(const std::string& name) const {
+  git_config* raw = nullptr;
+  check(git_repository_config_snapshot(&raw, m_repo), "reading the git configuration");
+  ConfigPtr cfg(raw);
+  std::vector<std::string> out;
+  git_config_iterator* it = nullptr;
+  if (git_config_multivar_iterator_new(&it, cfg.get(), name.c_str(), nullptr) < 0) return out;
+  git_config_entry* entry = nullptr;
+  while (git_config_next(&entry, it) == 0) out.emplace_back(entry->value ? entry->value : "");
+  git_config_iterator_free(it);
+  return out;
+}
+
+namespace {
+ConfigPtr local_config(git_repository* repo) {
+  git_config* all = nullptr;
+  check(git_repository_config(&all, repo), "opening the git configuration");
+  ConfigPtr owned(all);
+  git_config* local = nullptr;
+  check(git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL), "opening the repository's git configuration");
+  return ConfigPtr(local);
+}
+
+std::string regex_quote(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::strchr("\\^$.|?*+()[]{}", c)) out += '\\';
+    out += c;
+  }
+  return out;
+}
+} // namespace
+
+void Libgit2Repository::set_config(const std::string& name, const std::string& value) {
+  auto cfg = local_config(m_repo);
+  check(git_config_set_string(cfg.get(), name.c_str(), value.c_str()), "setting " + name);
+}
+
+void Libgit2Repository::remove_config_value(const std::string& name, const std::string& value) {
+  auto cfg = local_config(m_repo);
+  int rc = git_config_delete_multivar(cfg.get(), name.c_str(), ("^" + regex_quote(value) + "$").c_str());
+  if (rc != GIT_ENOTFOUND) check(rc, "removing " + value + " from " + name);
+}
+
+bool Libgit2Repository::has_remote(const std::string& name) const {
+  git_remote* remote = nullptr;
+  if (git_remote_lookup(&remote, m_repo, name.c_str()) != 0) return false;
+  git_remote_free(remote);
+  return true;
+}
+
+void Libgit2Repository::add_fetch_refspec(const std::string& remote, const std::string& refspec) {
+  check(git_remote_add_fetch(m_repo, remote.c_str(), refspec.c_str()), "adding " + refspec + " to " + remote);
 }
 
 } // namespace relgate::git

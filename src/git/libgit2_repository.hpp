@@ -28,6 +28,12 @@ public:
   // the repository itself. Throws Error on failure.
   void write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message);
   void delete_ref(const std::string& name);
+  // Configuration of the repository (local config file) for the installer.
+  std::vector<std::string> config_values(const std::string& name) const;
+  void set_config(const std::string& name, const std::string& value);
+  void remove_config_value(const std::string& name, const std::string& value);
+  bool has_remote(const std::string& name) const;
+  void add_fetch_refspec(const std::string& remote, const std::string& refspec);
   // The commit a revision names (any revision git understands: a sha, a
   // branch, HEAD~2, a tag, which is peeled). Throws Error when there is none.
   repo::ObjectId resolve_commit(const std::string& revision) const;

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Black-box suite: relgate install / uninstall / doctor on real repositories.
+#
+#   bash tests/blackbox/installer.sh [path/to/relgate]
+
+. "$(dirname "$0")/lib.sh" "$@"
+
+# tree_digest DIR: every file under DIR with its mode and content hash.
+tree_digest() {
+    (cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r stat -c '%a %n' && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
+}
+
+# A clone of a hook-less server, entered; the server has one commit on main.
+clone_setup() {
+    make_server none
+    must git clone -q "$SERVER" seed
+    (cd seed && commit_file "feat: initial" && git push -q origin main) || exit 1
+    must git clone -q "$SERVER" work
+    cd work || exit 1
+}
+
+# push_bad_tag: a misspelled release tag must be refused by the hook.
+push_bad_tag() {
+    must git tag v0.1.0-RC1 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC1
+}
+
+plain_clone() {
+    clone_setup
+    expect_accept "$RELGATE_BIN" install
+    [ -x .git/hooks/pre-push ] || fail "no executable .git/hooks/pre-push"
+    git config --get-all remote.origin.fetch | grep -qxF '+refs/meta/relgate:refs/meta/relgate' \
+        || fail "the policy ref's fetch refspec was not added"
+    push_bad_tag
+    expect_accept "$RELGATE_BIN" doctor
+    assert_output_contains "all is well"
+}
+
+hooks_path_relative() {
+    clone_setup
+    must git config core.hooksPath .githooks
+    expect_accept "$RELGATE_BIN" install
+    [ -x .githooks/pre-push ] || fail "not installed into the relative core.hooksPath"
+    push_bad_tag
+}
+
+hooks_path_absolute() {
+    clone_setup
+    must git config core.hooksPath "$SCENARIO_DIR/shared-hooks"
+    expect_accept "$RELGATE_BIN" install
+    [ -x "$SCENARIO_DIR/shared-hooks/pre-push" ] || fail "not installed into the absolute core.hooksPath"
+    push_bad_tag
+}
+
+hooks_path_shadows() {
+    clone_setup
+    expect_accept "$RELGATE_BIN" install
+    must git config core.hooksPath .githooks
+    run_cmd "$RELGATE_BIN" doctor
+    [ "$LAST_RC" -eq 1 ] || fail "doctor should report a problem (exit 1), got $LAST_RC"
+    assert_output_contains "shadowed by core.hooksPath"
+}
+
+worktree_shares_hooks() {
+    clone_setup
+    must git worktree add -q ../wt
+    cd ../wt || exit 1
+    expect_accept "$RELGATE_BIN" install
+    [ -x "$SCENARIO_DIR/work/.git/hooks/pre-push" ] || fail "a worktree's install must go to the common hooks directory"
+    push_bad_tag
+}
+
+submodule_followed() {
+    clone_setup
+    must git -c protocol.file.allow=always submodule add -q "$SERVER" sub
+    must git commit -q -m "chore: add submodule"
+    cd sub || exit 1
+    expect_accept "$RELGATE_BIN" install
+    [ -x "$SCENARIO_DIR/work/.git/modules/sub/hooks/pre-push" ] || fail "not installed into the submodule's git directory"
+    push_bad_tag
+}
+
+existing_hook_kept_and_restored() {
+    clone_setup
+    mkdir -p .git/hooks
+    printf '#!/bin/sh\necho "foreign hook: $1 $2"\ncat >"%s/foreign-stdin"\nexit 0\n' "$SCENARIO_DIR" >.git/hooks/pre-push
+    chmod 755 .git/hooks/pre-push
+    local before
+    before=$(tree_digest .git/hooks)
+    expect_accept "$RELGATE_BIN" install
+    local once
+    once=$(tree_digest .git/hooks)
+    expect_accept "$RELGATE_BIN" install
+    assert_output_contains "already installed"
+    [ "$(tree_digest .git/hooks)" = "$once" ] || fail "installing twice changed the hooks directory"
+    commit_file "feat: two"
+    expect_accept git push origin main
+    assert_output_contains "foreign hook: origin"
+    grep -q "refs/heads/main" "$SCENARIO_DIR/foreign-stdin" || fail "the chained hook did not see the push's stdin"
+    push_bad_tag
+    expect_accept "$RELGATE_BIN" uninstall
+    [ "$(tree_digest .git/hooks)" = "$before" ] || fail "uninstall did not restore the hooks directory byte for byte"
+    git config --get-all remote.origin.fetch | grep -qF refs/meta/relgate && fail "uninstall left the policy refspec"
+    return 0
+}
+
+foreign_hook_failure_counts() {
+    clone_setup
+    mkdir -p .git/hooks
+    printf '#!/bin/sh\nexit 3\n' >.git/hooks/pre-push
+    chmod 755 .git/hooks/pre-push
+    expect_accept "$RELGATE_BIN" install
+    commit_file "feat: two"
+    expect_fail "" git push origin main
+}
+
+dry_run_changes_nothing() {
+    clone_setup
+    local before config
+    before=$(tree_digest .git)
+    expect_accept "$RELGATE_BIN" install --dry-run
+    assert_output_contains "would install the pre-push hook"
+    assert_output_contains "would fetch the versioned policy"
+    [ "$(tree_digest .git)" = "$before" ] || fail "--dry-run changed .git"
+}
+
+# Server platform layouts receive a real push and reject a bad tag. The
+# platforms' own dispatchers are played by a plain pre-receive that runs every
+# hook of the .d directory with the push's input, as GitLab and Gitea do.
+server_platform() {
+    local platform=$1 dir=$2
+    make_server none
+    expect_accept "$RELGATE_BIN" install --server --platform "$platform" --repo "$SERVER"
+    [ -x "$SERVER/$dir/relgate" ] || fail "$platform: no executable $dir/relgate"
+    mkdir -p "$SERVER/hooks"
+    cat >"$SERVER/hooks/pre-receive" <<EOS
+#!/bin/sh
+input=\$(mktemp); cat >"\$input"
+for h in "$SERVER/$dir"/*; do "\$h" <"\$input" || { rm -f "\$input"; exit 1; }; done
+rm -f "\$input"
+EOS
+    chmod +x "$SERVER/hooks/pre-receive"
+    must git clone -q "$SERVER" work
+    cd work || exit 1
+    commit_file "feat: initial"
+    expect_accept git push -q origin main
+    push_bad_tag
+}
+server_gitlab() { server_platform gitlab custom_hooks/pre-receive.d; }
+server_gitea() { server_platform gitea hooks/pre-receive.d; }
+
+server_plain_and_ghes() {
+    make_server none
+    expect_accept "$RELGATE_BIN" install --server --repo "$SERVER"
+    [ -x "$SERVER/hooks/pre-receive" ] || fail "no pre-receive"
+    [ "$(git -C "$SERVER" config receive.advertisePushOptions)" = true ] || fail "push options not advertised"
+    expect_accept "$RELGATE_BIN" --repo "$SERVER" uninstall
+    [ ! -e "$SERVER/hooks/pre-receive" ] || fail "uninstall left hooks/pre-receive"
+    expect_accept "$RELGATE_BIN" install --platform ghes
+    [ -x relgate-ghes-pre-receive.sh ] || fail "no GHES script"
+    assert_output_contains "Pre-receive hook environments"
+    run_cmd "$RELGATE_BIN" install --server
+    [ "$LAST_RC" -eq 2 ] || fail "install --server outside a bare repository should exit 2"
+}
+
+run_scenario "plain clone" plain_clone
+run_scenario "core.hooksPath relative" hooks_path_relative
+run_scenario "core.hooksPath absolute" hooks_path_absolute
+run_scenario "doctor: hook shadowed by core.hooksPath" hooks_path_shadows
+run_scenario "worktree: common hooks directory" worktree_shares_hooks
+run_scenario "submodule: .git file followed" submodule_followed
+run_scenario "existing hook chained, install twice, uninstall byte for byte" existing_hook_kept_and_restored
+run_scenario "a failing chained hook fails the push" foreign_hook_failure_counts
+run_scenario "--dry-run changes nothing" dry_run_changes_nothing
+run_scenario "server: GitLab layout" server_gitlab
+run_scenario "server: Gitea layout" server_gitea
+run_scenario "server: plain, uninstall, GHES script" server_plain_and_ghes
+finish
