@@ -63,6 +63,9 @@ int run(int argc, char** argv) {
   pre_push->add_option("url", url, "Remote URL");
   pre_push->callback([&] { exit_code = run_pre_push(global, remote, url); });
 
+  auto* pre_commit = app.add_subcommand("pre-commit", "pre-push under the pre-commit framework (reads PRE_COMMIT_* variables)");
+  pre_commit->callback([&] { exit_code = run_pre_commit(global); });
+
   std::vector<std::string> check_args;
   auto* check = app.add_subcommand("check", "Judge given updates against this repository: REF OLD NEW [REF OLD NEW ...]");
   check->add_option("updates", check_args, "REF OLD NEW triples; 0 for a missing old or new")->required();

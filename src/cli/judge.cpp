@@ -169,7 +169,24 @@ int run_update(const GlobalOptions& opts, const std::string& ref, const std::str
 }
 
 int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std::string& url) {
-  auto input = read_all(std::cin, "pre-push input");
+  return run_pre_push_input(opts, remote, url, read_all(std::cin, "pre-push input"));
+}
+
+int run_pre_commit(const GlobalOptions& opts) {
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    if (!v || !*v) throw Error(std::string(name) + " is not set: relgate pre-commit runs under pre-commit's pre-push stage");
+    return v;
+  };
+  // pre-commit (pre-push stage) names one pushed ref per run.
+  std::string line = env("PRE_COMMIT_LOCAL_BRANCH") + " " + env("PRE_COMMIT_TO_REF") + " " +
+                     env("PRE_COMMIT_REMOTE_BRANCH") + " " + env("PRE_COMMIT_FROM_REF") + "\n";
+  const char* url = std::getenv("PRE_COMMIT_REMOTE_URL");
+  return run_pre_push_input(opts, env("PRE_COMMIT_REMOTE_NAME"), url ? url : "", line);
+}
+
+int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, const std::string& url,
+                       const std::string& input) {
   auto lines = parse_pre_push(input);
   auto repo = open_repo(opts);
   auto pol = load_policy(opts, *repo);

@@ -25,6 +25,11 @@ policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Reposito
 int run_pre_receive(const GlobalOptions& opts);
 int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id);
 int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std::string& url);
+// The same, for git's pre-push `input` given as text.
+int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, const std::string& url,
+                       const std::string& input);
+// pre-push under the pre-commit framework: the push from PRE_COMMIT_* variables.
+int run_pre_commit(const GlobalOptions& opts);
 // args: REF OLD NEW [REF OLD NEW ...]
 int run_check(const GlobalOptions& opts, const std::vector<std::string>& args);
 

@@ -163,6 +163,34 @@ server_plain_and_ghes() {
     [ "$LAST_RC" -eq 2 ] || fail "install --server outside a bare repository should exit 2"
 }
 
+# pre-commit's pre-push stage hands one ref through PRE_COMMIT_* variables.
+pre_commit_framework() {
+    clone_setup
+    must git tag v0.1.0-RC1 main
+    PRE_COMMIT_REMOTE_NAME=origin PRE_COMMIT_REMOTE_URL="$SERVER" \
+    PRE_COMMIT_LOCAL_BRANCH=refs/tags/v0.1.0-RC1 PRE_COMMIT_REMOTE_BRANCH=refs/tags/v0.1.0-RC1 \
+    PRE_COMMIT_TO_REF="$(git rev-parse main)" PRE_COMMIT_FROM_REF=0000000000000000000000000000000000000000 \
+        expect_reject "T1 tag-name" "$RELGATE_BIN" pre-commit
+    run_cmd "$RELGATE_BIN" pre-commit
+    [ "$LAST_RC" -eq 2 ] || fail "pre-commit without PRE_COMMIT_* should exit 2"
+}
+
+# cmake --install puts the binary, git-relgate, the hooks and the policy in place.
+cmake_install() {
+    local build
+    build=$(dirname "$RELGATE_BIN")
+    [ -f "$build/cmake_install.cmake" ] || { echo "# not a CMake build directory: $build"; return 0; }
+    must cmake --install "$build" --prefix "$SCENARIO_DIR/usr"
+    [ -x "$SCENARIO_DIR/usr/bin/relgate" ] || fail "no bin/relgate"
+    [ -L "$SCENARIO_DIR/usr/bin/git-relgate" ] || fail "no bin/git-relgate"
+    [ -x "$SCENARIO_DIR/usr/share/relgate/hooks/pre-receive" ] || fail "no share/relgate/hooks/pre-receive"
+    [ -f "$SCENARIO_DIR/usr/share/relgate/relgate.toml" ] || fail "no share/relgate/relgate.toml"
+    PATH="$SCENARIO_DIR/usr/bin:$PATH" expect_accept git relgate --version
+    assert_output_matches '^relgate '
+}
+
+run_scenario "pre-commit framework" pre_commit_framework
+run_scenario "cmake --install, git relgate" cmake_install
 run_scenario "plain clone" plain_clone
 run_scenario "core.hooksPath relative" hooks_path_relative
 run_scenario "core.hooksPath absolute" hooks_path_absolute

@@ -193,3 +193,36 @@ TEST_CASE("notes: recording a line keeps the others, the new line wins", "[ci][n
   auto merged = overlay_checks(base, {{"lint", CheckState::failure, "https://ci/2"}, {"e2e", CheckState::success, ""}});
   CHECK(render_note(merged) == "success build https://ci/1\nfailure lint https://ci/2\nsuccess e2e\n");
 }
+
+#include "policy/policy_loader.hpp"
+
+namespace {
+std::string policy_error(const std::string& text) {
+  try {
+    relgate::policy::parse_policy(text, "relgate.toml", relgate::policy::builtin_policy());
+  } catch (const relgate::Error& e) {
+    return e.what();
+  }
+  return {};
+}
+} // namespace
+
+TEST_CASE("policy: the provider tables [ci.github], [ci.gitlab], [ci.command]", "[ci][policy]") {
+  auto p = relgate::policy::parse_policy(
+      "[ci]\nprovider = \"github\"\n[ci.github]\napi_url = \"https://ghe.example/api/v3/\"\nrepository = \"acme/widget\"\n",
+      "relgate.toml", relgate::policy::builtin_policy());
+  CHECK(p.ci.provider == "github");
+  CHECK(p.ci.github.api_url == "https://ghe.example/api/v3");
+  CHECK(p.ci.github.token_env == "GITHUB_TOKEN");
+  CHECK(policy_error("[ci.github]\nrepositry = \"a/b\"\n") ==
+        "relgate.toml:2:1: unknown key \"repositry\" in [ci.github], did you mean \"repository\"?");
+  CHECK(policy_error("[ci]\nprovider = \"github\"\n") ==
+        "relgate.toml:2:12: ci.provider = \"github\" needs ci.github.repository = \"owner/name\"");
+  CHECK(policy_error("[ci.github]\nrepository = \"nobody\"\n") ==
+        "relgate.toml:2:14: ci.github.repository must be \"owner/name\"");
+  CHECK(policy_error("[ci]\nprovider = \"command\"\n[ci.command]\nargv = []\n") ==
+        "relgate.toml:4:8: ci.command.argv must name a program: [\"/path/to/check\", \"arg\"]");
+  auto g = relgate::policy::parse_policy("[ci]\nprovider = \"gitlab\"\n[ci.gitlab]\nproject = 42\n", "relgate.toml",
+                                         relgate::policy::builtin_policy());
+  CHECK(g.ci.gitlab.project == "42");
+}

@@ -85,7 +85,7 @@ TEST_CASE("policy errors name file, line and column", "[policy]") {
   CHECK(error_of("[ci]\nrequired_for = [\"nightly\"]\n") ==
         "relgate.toml:2:16: ci.required_for: unknown tag kind \"nightly\" (use \"rc\", \"final\", \"patch\")");
   CHECK(error_of("[ci]\nprovider = \"jenkins\"\n") ==
-        "relgate.toml:2:12: ci.provider: unknown value \"jenkins\" (use one of \"notes\")");
+        "relgate.toml:2:12: ci.provider: unknown value \"jenkins\" (use one of \"notes\", \"github\", \"gitlab\", \"command\")");
   CHECK(error_of("rules = 3\n") == "relgate.toml:1:9: \"rules\" must be a table: [rules]");
   CHECK(error_of("[branches]\nmain = \"refs/heads/main\"\n") ==
         "relgate.toml:2:8: branches.main must be a branch name such as \"main\" (without refs/heads/)");
