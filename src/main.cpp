@@ -9,24 +9,51 @@
 #include <cstdlib>
 #include <exception>
 #include <new>
+#include <string>
 
-int main(int argc, char** argv) {
+namespace {
+// The one place that prints `relgate: error: ...`: one line, saying on the
+// hook sides what the error means for the push.
+int report_error(const std::string& message) {
   const char* gl = std::getenv("GL_ID");
   const std::string prefix = (gl && *gl) ? "GL-HOOK-ERR: " : "";
+  const auto& state = relgate::cli::run_state();
+  std::string meaning;
+  switch (state.side) {
+  case relgate::cli::Side::server:
+    meaning = " (the push is refused because relgate could not judge it; not your fault: tell the repository's admins)";
+    break;
+  case relgate::cli::Side::client:
+    if (state.fail_open) {
+      relgate::log::get().warn("{}relgate: warning: {} (the push goes on unchecked: [client] fail_open_on_error)",
+                               prefix, message);
+      return relgate::k_exit_accepted;
+    }
+    meaning = " (the push is stopped because relgate could not check it; the server still judges it)";
+    break;
+  case relgate::cli::Side::other: break;
+  }
+  relgate::log::get().error("{}relgate: error: {}{}", prefix, message, meaning);
+  return relgate::k_exit_error;
+}
+} // namespace
+
+int main(int argc, char** argv) {
   relgate::trace::start();
+  std::string message;
   try {
     relgate::log::init();
     int rc = relgate::cli::run(argc, argv);
     relgate::trace::total();
     return rc;
   } catch (const relgate::Error& e) {
-    relgate::log::get().error("{}relgate: error: {}", prefix, e.what());
+    message = e.what();
   } catch (const std::bad_alloc&) {
-    relgate::log::get().error("{}relgate: error: out of memory", prefix);
+    message = "out of memory";
   } catch (const std::exception& e) {
-    relgate::log::get().error("{}relgate: error: internal error: {}", prefix, e.what());
+    message = std::string("internal error: ") + e.what();
   } catch (...) {
-    relgate::log::get().error("{}relgate: error: internal error", prefix);
+    message = "internal error";
   }
-  return relgate::k_exit_error;
+  return report_error(message);
 }

@@ -2,6 +2,9 @@
 
 #include "cli/ci_command.hpp"
 #include "cli/freeze_command.hpp"
+#include "cli/next_command.hpp"
+#include "cli/status_command.hpp"
+#include "cli/audit_command.hpp"
 #include "cli/install.hpp"
 #include "cli/judge.hpp"
 #include "util/embedded.hpp"
@@ -35,6 +38,11 @@ std::string did_you_mean(const CLI::App& app, int argc, char** argv) {
 
 } // namespace
 
+RunState& run_state() {
+  static RunState state;
+  return state;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"relgate: git hooks that enforce a project's release process (RELEASES.md) at push time."};
   app.set_version_flag("--version", std::string("relgate ") + k_version);
@@ -48,23 +56,35 @@ int run(int argc, char** argv) {
   int exit_code = 0;
 
   auto* pre_receive = app.add_subcommand("pre-receive", "Server hook: judge a whole push (git's pre-receive input on stdin)");
-  pre_receive->callback([&] { exit_code = run_pre_receive(global); });
+  pre_receive->callback([&] {
+    run_state().side = Side::server;
+    exit_code = run_pre_receive(global);
+  });
 
   std::string ref, old_id, new_id;
   auto* update = app.add_subcommand("update", "Server hook: judge one ref update (REF OLD NEW)");
   update->add_option("ref", ref, "Full ref name")->required();
   update->add_option("old", old_id, "Old object id")->required();
   update->add_option("new", new_id, "New object id")->required();
-  update->callback([&] { exit_code = run_update(global, ref, old_id, new_id); });
+  update->callback([&] {
+    run_state().side = Side::server;
+    exit_code = run_update(global, ref, old_id, new_id);
+  });
 
   std::string remote, url;
   auto* pre_push = app.add_subcommand("pre-push", "Client hook: judge a push before it leaves (REMOTE URL, git's input on stdin)");
   pre_push->add_option("remote", remote, "Remote name")->required();
   pre_push->add_option("url", url, "Remote URL");
-  pre_push->callback([&] { exit_code = run_pre_push(global, remote, url); });
+  pre_push->callback([&] {
+    run_state().side = Side::client;
+    exit_code = run_pre_push(global, remote, url);
+  });
 
   auto* pre_commit = app.add_subcommand("pre-commit", "pre-push under the pre-commit framework (reads PRE_COMMIT_* variables)");
-  pre_commit->callback([&] { exit_code = run_pre_commit(global); });
+  pre_commit->callback([&] {
+    run_state().side = Side::client;
+    exit_code = run_pre_commit(global);
+  });
 
   std::vector<std::string> check_args;
   auto* check = app.add_subcommand("check", "Judge given updates against this repository: REF OLD NEW [REF OLD NEW ...]");
@@ -85,6 +105,30 @@ int run(int argc, char** argv) {
     }
     exit_code = run_freeze(global, freeze_opts);
   });
+
+  StatusOptions status_opts;
+  auto* status = app.add_subcommand("status", "Where the release process stands: lines, phases, freeze, next steps, cadence");
+  status->add_option("--format", status_opts.format, "text or json (default: text)")->check(CLI::IsMember({"text", "json"}));
+  status->add_option("--remote", status_opts.remote, "In a clone, read branches from this remote's tracking refs (default: origin)");
+  status->callback([&] { exit_code = run_status(global, status_opts); });
+
+  NextOptions next_opts;
+  auto* next = app.add_subcommand("next", "The next correct tag or branch and the git commands of that step: [rc|final|branch|patch|backport COMMIT]");
+  next->add_option("step", next_opts.step, "rc, final, branch, patch or backport (default: every step allowed now)")
+      ->check(CLI::IsMember({"rc", "final", "branch", "patch", "backport"}));
+  next->add_option("commit", next_opts.commit, "backport: the commit on main to backport");
+  next->add_option("--line", next_opts.line, "Only this release line, e.g. 0.5");
+  next->add_option("--remote", next_opts.remote, "The remote the commands push to (default: origin)");
+  next->callback([&] { exit_code = run_next(global, next_opts); });
+
+  AuditOptions audit_opts;
+  auto* audit = app.add_subcommand("audit", "Replay the history through the policy and report what it would have refused");
+  audit->add_option("--since", audit_opts.since, "Judge only events from this date on (YYYY-MM-DD)");
+  audit->add_option("--format", audit_opts.format, "text or json (JSON Lines, one finding per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  audit->add_option("--remote", audit_opts.remote, "In a clone, read branches from this remote's tracking refs (default: origin)");
+  audit->add_flag("--ci", audit_opts.ci, "Also judge T8: ask the CI provider about each patch tag as it is now");
+  audit->callback([&] { exit_code = run_audit(global, audit_opts); });
 
   add_ci_commands(app, global, exit_code);
 

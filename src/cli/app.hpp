@@ -6,4 +6,14 @@ namespace relgate::cli {
 
 int run(int argc, char** argv);
 
+// Which side of a push the running command judges, for main() to say what an
+// error means there: the server refuses the push (fail closed); the client
+// stops it too, unless the policy says fail_open_on_error.
+enum class Side { other, server, client };
+struct RunState {
+  Side side = Side::other;
+  bool fail_open = false; // set once the client's policy has loaded and asks for it
+};
+RunState& run_state();
+
 } // namespace relgate::cli

@@ -1,6 +1,7 @@
 #include "cli/judge.hpp"
 
 #include "ci/providers.hpp"
+#include "cli/app.hpp"
 #include "cli/audit_log.hpp"
 #include "cli/hook_input.hpp"
 #include "git/libgit2_repository.hpp"
@@ -190,6 +191,7 @@ int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, con
   auto lines = parse_pre_push(input);
   auto repo = open_repo(opts);
   auto pol = load_policy(opts, *repo);
+  run_state().fail_open = pol.client.fail_open_on_error;
   policy::Request request;
   request.advisory = true;
   request.remote = remote.empty() ? url : remote;

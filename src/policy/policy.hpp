@@ -58,6 +58,12 @@ struct BackportPolicy {
   std::shared_ptr<re2::RE2> target_like;    // branch names that name a line as a backport target
 };
 
+struct ClientPolicy {
+  // On the client (pre-push), an internal error lets the push go on with a
+  // warning instead of stopping it. The server always fails closed.
+  bool fail_open_on_error = false;
+};
+
 struct AuditPolicy {
   // Where the server hooks append one JSON line per decision: relative to
   // the git directory, or absolute; empty: no log.
@@ -86,6 +92,7 @@ struct Policy {
   BackportPolicy backport;
   AccessPolicy access;
   AuditPolicy audit;
+  ClientPolicy client;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }
   std::string main_ref() const { return "refs/heads/" + main_branch; }

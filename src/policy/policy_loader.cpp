@@ -114,6 +114,12 @@ public:
                 m_policy.access.identity_env = vars;
               }},
          }},
+        {"client",
+         {
+             {"fail_open_on_error", [&](const toml::node& n) {
+                m_policy.client.fail_open_on_error = boolean(n, "client.fail_open_on_error");
+              }},
+         }},
         {"audit",
          {
              {"log", [&](const toml::node& n) { m_policy.audit.log = string(n, "audit.log"); }},

@@ -1,0 +1,308 @@
+#include "cli/status_command.hpp"
+
+#include "git/libgit2_repository.hpp"
+#include "policy/freeze.hpp"
+#include "policy/overview.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+extern char** environ;
+
+namespace relgate::cli {
+
+namespace {
+
+// Runs argv (no shell) and returns its standard output; nullopt when it
+// cannot be started or exits non-zero.
+std::optional<std::string> capture(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (::pipe(fds) != 0) return std::nullopt;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  posix_spawn_file_actions_addclose(&actions, fds[1]);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  std::string out;
+  if (rc == 0) {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(fds[0], buf, sizeof buf);
+      if (n > 0) out.append(buf, static_cast<std::size_t>(n));
+      else if (n == 0 || errno != EINTR) break;
+    }
+  }
+  ::close(fds[0]);
+  if (rc != 0) return std::nullopt;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  return out;
+}
+
+bool use_colour() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !(no_color && *no_color) && ::isatty(STDOUT_FILENO);
+}
+
+std::string paint(const std::string& text, const char* code, bool colour) {
+  return colour ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
+}
+
+const char* phase_colour(policy::Phase p) {
+  switch (p) {
+  case policy::Phase::development: return "36";
+  case policy::Phase::rc: return "33";
+  case policy::Phase::supported: return "32";
+  case policy::Phase::eol: return "90";
+  }
+  return "0";
+}
+
+// Columns padded to the widest cell; colour codes do not count.
+void print_table(const std::vector<std::vector<std::string>>& rows, const std::vector<std::string>& colours,
+                 bool colour) {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows) {
+    if (width.size() < r.size()) width.resize(r.size(), 0);
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  }
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    std::string line = "  ";
+    for (std::size_t i = 0; i < rows[row].size(); ++i) {
+      std::string cell = rows[row][i];
+      bool last = i + 1 == rows[row].size();
+      std::string pad = last ? "" : std::string(width[i] - cell.size() + 2, ' ');
+      if (row == 0) cell = paint(cell, "1", colour);
+      else if (i == 1 && row - 1 < colours.size()) cell = paint(cell, colours[row - 1].c_str(), colour);
+      line += cell + pad;
+    }
+    std::cout << line << '\n';
+  }
+}
+
+struct LineFacts {
+  policy::LineOverview overview;
+  std::vector<policy::NextStep> steps;
+};
+
+std::string step_text(const policy::NextStep& s) {
+  return s.name + " from " + s.from;
+}
+
+} // namespace
+
+std::int64_t now_seconds() {
+  if (const char* v = std::getenv("RELGATE_NOW"); v && *v) {
+    char* end = nullptr;
+    long long t = std::strtoll(v, &end, 10);
+    if (!end || *end != '\0') throw Error("RELGATE_NOW must be seconds since the epoch, not \"" + std::string(v) + "\"");
+    return t;
+  }
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+policy::RefMap known_refs(const git::Libgit2Repository& repo, const policy::Policy& pol, const std::string& remote) {
+  policy::RefMap refs;
+  for (const auto& prefix : {std::string("refs/heads/"), std::string("refs/tags/"), pol.freeze_ref_dir()}) {
+    for (const auto& r : repo.refs(prefix)) refs[r.name] = r.target;
+  }
+  if (!remote.empty() && remote.find('/') == std::string::npos) {
+    const std::string tracking = "refs/remotes/" + remote + "/";
+    for (const auto& r : repo.refs(tracking)) {
+      std::string branch = r.name.substr(tracking.size());
+      if (branch != "HEAD") refs["refs/heads/" + branch] = r.target;
+    }
+  }
+  return refs;
+}
+
+std::map<std::string, std::int64_t> tag_times(const git::Libgit2Repository& repo) {
+  std::map<std::string, std::int64_t> out;
+  bool annotated = false;
+  for (const auto& r : repo.refs("refs/tags/")) {
+    auto type = repo.type(r.target);
+    if (type == repo::ObjectType::commit) out[r.name] = repo.commit(r.target).time;
+    else if (type == repo::ObjectType::tag) annotated = true;
+  }
+  if (!annotated) return out;
+  // libgit2's tagger date is not behind the Repository interface; git's
+  // creatordate is the tagger date of annotated tags.
+  auto text = capture({"git", "--git-dir=" + repo.git_dir(), "for-each-ref",
+                       "--format=%(refname)%09%(creatordate:unix)", "refs/tags/"});
+  for (const auto& r : repo.refs("refs/tags/")) {
+    if (out.count(r.name) || repo.type(r.target) != repo::ObjectType::tag) continue;
+    auto commit = repo.peel_to_commit(r.target);
+    if (commit) out[r.name] = repo.commit(*commit).time; // until git says better
+  }
+  if (!text) {
+    log::get().warn("relgate: warning: could not read tagger dates (git for-each-ref failed); annotated tags are "
+                    "dated by their commits");
+    return out;
+  }
+  for (auto line : split(*text, '\n')) {
+    auto tab = line.find('\t');
+    if (tab == std::string_view::npos) continue;
+    std::string name(line.substr(0, tab));
+    auto it = out.find(name);
+    if (it == out.end()) continue;
+    it->second = std::strtoll(std::string(line.substr(tab + 1)).c_str(), nullptr, 10);
+  }
+  return out;
+}
+
+int run_status(const GlobalOptions& global, const StatusOptions& opts) {
+  if (opts.format != "text" && opts.format != "json") {
+    throw Error("unknown format \"" + opts.format + "\" (use text or json)");
+  }
+  auto repo = git::Libgit2Repository::open(global.repo_dir);
+  policy::Policy pol = load_policy(global, *repo);
+  auto refs = known_refs(*repo, pol, opts.remote);
+  policy::ReleaseState state(refs, pol);
+  const std::int64_t now = now_seconds();
+  auto times = tag_times(*repo);
+
+  std::vector<policy::ReleaseEvent> releases;
+  for (const auto& [line, ls] : state.lines()) {
+    for (const auto& [patch, tag] : ls.releases) {
+      auto t = times.find(tag.ref);
+      if (t != times.end()) releases.push_back({tag.name, tag.version, t->second});
+    }
+  }
+  auto pace = policy::cadence(releases, now);
+  auto reasons = policy::freeze_reasons(state, refs, pol);
+  auto steps = policy::next_steps(state, pol);
+  auto lines = policy::overview_lines(state);
+
+  auto steps_of = [&](policy::Line l) {
+    std::vector<policy::NextStep> out;
+    for (const auto& s : steps) {
+      if (s.line == l) out.push_back(s);
+    }
+    return out;
+  };
+  // A patch release needs something on the release branch since the last one.
+  auto nothing_to_ship = [&](const policy::NextStep& s) {
+    if (s.kind != policy::StepKind::patch) return false;
+    const auto* ls = state.line(s.line);
+    auto tip = ls && ls->branch ? repo->peel_to_commit(*ls->branch) : std::nullopt;
+    auto rel = ls ? repo->peel_to_commit(ls->latest_release()->target) : std::nullopt;
+    return tip && rel && *tip == *rel;
+  };
+
+  if (opts.format == "json") {
+    nlohmann::json j;
+    j["main"] = pol.main_branch;
+    j["now"] = policy::utc_date(now);
+    auto& jl = j["lines"] = nlohmann::json::array();
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+      nlohmann::json o;
+      o["line"] = it->line.str();
+      o["phase"] = policy::to_string(it->phase);
+      o["latest"] = it->latest.empty() ? nlohmann::json() : nlohmann::json(it->latest);
+      o["rcs"] = it->rcs;
+      o["branch"] = it->has_branch ? nlohmann::json(pol.release_branch.render({it->line.major, it->line.minor, 0, {}}))
+                                   : nlohmann::json();
+      o["eol_by"] = it->eol_by.empty() ? nlohmann::json() : nlohmann::json(it->eol_by);
+      auto& jn = o["next"] = nlohmann::json::array();
+      for (const auto& s : steps_of(it->line)) {
+        jn.push_back({{"step", policy::to_string(s.kind)}, {"name", s.name}, {"from", s.from},
+                      {"why", s.why}, {"ready", !nothing_to_ship(s)}});
+      }
+      jl.push_back(std::move(o));
+    }
+    j["frozen"] = !reasons.empty();
+    auto& jr = j["freeze_reasons"] = nlohmann::json::array();
+    for (const auto& r : reasons) jr.push_back({{"release", r.release}, {"because", r.because}, {"ref", r.ref}});
+    nlohmann::json c;
+    c["month"] = pace.month;
+    c["last_release"] = pace.last_release ? nlohmann::json(pace.last_release->name) : nlohmann::json();
+    c["last_release_date"] =
+        pace.last_release ? nlohmann::json(policy::utc_date(pace.last_release->time)) : nlohmann::json();
+    c["days_since_last_release"] = pace.last_release ? nlohmann::json(pace.days_since_last) : nlohmann::json();
+    c["released_this_month"] = pace.released_this_month;
+    c["last_stable"] = pace.last_stable ? nlohmann::json(pace.last_stable->name) : nlohmann::json();
+    c["stable_within_three_months"] = pace.stable_within_three_months;
+    c["stable_due_since"] = pace.stable_due_since;
+    c["missed_months"] = pace.missed_months;
+    j["cadence"] = std::move(c);
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+
+  const bool colour = use_colour();
+  std::cout << "Release lines (newest first):\n";
+  std::vector<std::vector<std::string>> rows = {{"LINE", "PHASE", "LATEST", "RCS", "BRANCH", "NEXT"}};
+  std::vector<std::string> colours;
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+    std::string phase = policy::to_string(it->phase);
+    if (it->phase == policy::Phase::eol) phase += " since " + it->eol_by;
+    if (it->phase == policy::Phase::rc) phase = "rc phase";
+    std::string rcs;
+    for (const auto& r : it->rcs) rcs += (rcs.empty() ? "" : " ") + r;
+    std::string next;
+    for (const auto& s : steps_of(it->line)) {
+      next += (next.empty() ? "" : " or ") + step_text(s);
+      if (nothing_to_ship(s)) next += " (nothing to ship yet)";
+    }
+    rows.push_back({it->line.str(), phase, it->latest.empty() ? "-" : it->latest, rcs.empty() ? "-" : rcs,
+                    it->has_branch ? pol.release_branch.render({it->line.major, it->line.minor, 0, {}}) : "-",
+                    next.empty() ? "-" : next});
+    colours.push_back(phase_colour(it->phase));
+  }
+  print_table(rows, colours, colour);
+
+  std::cout << '\n';
+  if (reasons.empty()) {
+    std::cout << pol.main_branch << " is not frozen.\n";
+  } else {
+    std::cout << paint(pol.main_branch + " is frozen", "33", colour) << ": " << policy::describe(reasons)
+              << " (only fixes, security fixes and docs land)\n";
+  }
+
+  std::cout << "\nCadence (RELEASES.md: a release every calendar month, a stable one every three months; UTC):\n";
+  auto yes_no = [&](bool ok, const std::string& text) { return paint(text, ok ? "32" : "31", colour); };
+  if (!pace.last_release) {
+    std::cout << "  no release yet\n";
+  } else {
+    std::cout << "  last release:   " << pace.last_release->name << " on " << policy::utc_date(pace.last_release->time)
+              << ", " << pace.days_since_last << (pace.days_since_last == 1 ? " day" : " days") << " ago\n";
+    std::cout << "  this month:     "
+              << yes_no(pace.released_this_month,
+                        pace.month + (pace.released_this_month ? " has a release" : " has no release yet"))
+              << '\n';
+    std::cout << "  stable release: "
+              << yes_no(pace.stable_within_three_months,
+                        pace.last_stable ? pace.last_stable->name + " on " + policy::utc_date(pace.last_stable->time) +
+                                               (pace.stable_within_three_months ? ", within three months"
+                                                                                : ", more than three months ago")
+                                         : std::string("none yet"))
+              << '\n';
+    if (!pace.missed_months.empty()) {
+      std::string months;
+      for (const auto& m : pace.missed_months) months += (months.empty() ? "" : ", ") + m;
+      std::cout << "  months without a release: " << months << '\n';
+    }
+  }
+  return 0;
+}
+
+} // namespace relgate::cli
