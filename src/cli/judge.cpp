@@ -188,10 +188,10 @@ int run_pre_commit(const GlobalOptions& opts) {
 
 int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, const std::string& url,
                        const std::string& input) {
-  auto lines = parse_pre_push(input);
   auto repo = open_repo(opts);
   auto pol = load_policy(opts, *repo);
   run_state().fail_open = pol.client.fail_open_on_error;
+  auto lines = parse_pre_push(input);
   policy::Request request;
   request.advisory = true;
   request.remote = remote.empty() ? url : remote;

@@ -39,6 +39,15 @@ void branch_name(Judgement& j, const RefUpdate& u, const std::string& name) {
   const std::string dir = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
   bool under_release_dir = !dir.empty() && starts_with(name, dir);
   bool near_miss = j.policy.release_branch_like && RE2::PartialMatch(name, *j.policy.release_branch_like);
+  const std::string skeleton = ascii_skeleton(name);
+  if (skeleton != name && (j.policy.release_branch.match(skeleton) ||
+                           (j.policy.release_branch_like && RE2::PartialMatch(skeleton, *j.policy.release_branch_like)))) {
+    j.add(RuleId::B1, u,
+          printable(name) + " imitates a release branch with look-alike characters (it reads as " + printable(skeleton) +
+              ")",
+          {"release branches are spelled in ASCII: " + j.policy.release_branch.display()}, j.peel(u.new_id));
+    return;
+  }
   if (!under_release_dir && !near_miss) return;
   std::vector<std::string> hints;
   if (auto s = suggest_branch(j.policy, name)) {

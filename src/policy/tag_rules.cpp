@@ -54,6 +54,14 @@ std::string spelled_as(const Policy& policy) {
 void tag_name(Judgement& j, const RefUpdate& u, const std::string& name, const std::optional<repo::ObjectId>& commit) {
   if (u.is_delete()) return; // removing a misspelled tag is always fine
   bool version_like = j.policy.version_like && RE2::PartialMatch(name, *j.policy.version_like);
+  // Look-alikes: v０.１.０ (full-width), ѵ0.1.0 (Cyrillic), v0.1.0‐rc1 (U+2010).
+  const std::string skeleton = ascii_skeleton(name);
+  if (!version_like && skeleton != name && j.policy.version_like && RE2::PartialMatch(skeleton, *j.policy.version_like)) {
+    j.add(RuleId::T1, u,
+          printable(name) + " imitates a version with look-alike characters (it reads as " + printable(skeleton) + ")",
+          {"release tags are spelled in ASCII: " + spelled_as(j.policy)}, commit);
+    return;
+  }
   if (!version_like) {
     if (!j.policy.other_tags_allowed) {
       j.add(RuleId::T1, u, "only release tags may be pushed here (" + spelled_as(j.policy) + ")",

@@ -179,6 +179,26 @@ server_bad_regex_fails_closed() {
     assert_remote_ref_absent refs/tags/v0.1.0-rc1
 }
 
+# The server says an error is not the pusher's fault; the client stops the
+# push, or lets it go on with a warning when the policy says fail_open_on_error.
+fail_closed_said_clearly() {
+    setup_repo pre-receive
+    printf '[rules\n' >"$SERVER/relgate.toml"
+    must git tag v0.1.0-rc1 main
+    expect_fail "not your fault: tell the repository's admins" git push origin v0.1.0-rc1
+    printf 'garbage\n' >"$SCENARIO_DIR/garbage"
+    STDIN_FILE=$SCENARIO_DIR/garbage run_cmd "$RELGATE_BIN" pre-push origin "$SERVER"
+    [ "$LAST_RC" -eq 2 ] || fail "client error should exit 2, got $LAST_RC"
+    assert_output_contains "the push is stopped because relgate could not check it"
+    [ "$(wc -l <"$LAST_STDERR")" -eq 1 ] || fail "expected one line"
+    printf '[client]\nfail_open_on_error = true\n' >.git/relgate.toml
+    STDIN_FILE=$SCENARIO_DIR/garbage run_cmd "$RELGATE_BIN" pre-push origin "$SERVER"
+    [ "$LAST_RC" -eq 0 ] || fail "fail_open_on_error should let the push go on (exit 0), got $LAST_RC"
+    assert_output_contains "relgate: warning:"
+    assert_output_contains "the push goes on unchecked"
+}
+
+run_scenario fail_closed_said_clearly fail_closed_said_clearly
 run_scenario pre_receive_garbage pre_receive_garbage
 run_scenario pre_receive_random_2mb pre_receive_random_2mb
 run_scenario pre_receive_non_hex_ids pre_receive_non_hex_ids

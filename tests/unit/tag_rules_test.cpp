@@ -436,3 +436,21 @@ TEST_CASE("a missing object is an error, not a verdict", "[engine]") {
   h.main_commit("feat: one");
   CHECK_THROWS_AS(h.push(History::create_tag("v0.1.0-rc1", std::string(40, 'a'))), Error);
 }
+
+TEST_CASE("T1 and B1: Unicode look-alikes never pass as release names", "[T1][B1]") {
+  History h;
+  auto c = h.main_commit("feat: one");
+  for (std::string name : {"v\xef\xbc\x90.\xef\xbc\x91.\xef\xbc\x90",  // full-width digits
+                           "\xd1\xb5" "0.1.0",                           // Cyrillic izhitsa for v
+                           "v0.1.0\xe2\x80\x90rc1",                      // U+2010 hyphen
+                           "v0\xef\xbc\x8e" "1.0"}) {                     // full-width dot
+    INFO(name);
+    auto v = h.push(History::create_tag(name, c));
+    REQUIRE(codes(v) == std::vector<std::string>{"T1"});
+    CHECK(text(v).find("\\x") != std::string::npos); // shown escaped
+  }
+  auto b = h.push(History::create_branch("release/v\xef\xbc\x90.1", c));
+  CHECK(codes(b) == std::vector<std::string>{"B1"});
+  CHECK(h.push(History::create_tag("caf\xc3\xa9", c)).violations.empty()); // other non-ASCII names are fine
+  CHECK(codes(h.push(History::create_tag("v0.1.0-rc1\x01", c))) == std::vector<std::string>{"T1"});
+}
