@@ -46,17 +46,7 @@
 # later lines deleted) each line is end of life, so the whole-branch push is
 # refused with B6, naming the release that ended the line.
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-SHARED=${RELGATE_SHARED:-$ROOT/../shared}
-DATA=$SHARED/data/ai-gateway
-BUILDER=$ROOT/tests/support/aigw_replica.py
-
-if [ ! -d "$DATA" ]; then
-    echo "# skipped: no Envoy AI Gateway data at $DATA (set RELGATE_SHARED)"
-    echo "0 passed, 0 failed"
-    exit 125
-fi
+. "$(dirname "$0")/aigw_data.inc"
 
 . "$HERE/lib.sh" "$@"
 

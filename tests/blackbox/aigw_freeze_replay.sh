@@ -30,17 +30,7 @@
 # on the verdict's first line, and list exactly the offending commits, each as
 # `  commit <first 9 hex of the replica sha> <subject>`.
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-SHARED=${RELGATE_SHARED:-$ROOT/../shared}
-DATA=$SHARED/data/ai-gateway
-BUILDER=$ROOT/tests/support/aigw_replica.py
-
-if [ ! -d "$DATA" ]; then
-    echo "# skipped: no Envoy AI Gateway data at $DATA (set RELGATE_SHARED)"
-    echo "0 passed, 0 failed"
-    exit 125
-fi
+. "$(dirname "$0")/aigw_data.inc"
 
 . "$HERE/lib.sh" "$@"
 CMD_TIMEOUT=${CMD_TIMEOUT:-30}

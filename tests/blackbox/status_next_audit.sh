@@ -11,17 +11,7 @@
 # `next` is checked end to end: the commands it prints are run, and the
 # server's pre-receive hook must accept them.
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-SHARED=${RELGATE_SHARED:-$ROOT/../shared}
-DATA=$SHARED/data/ai-gateway
-BUILDER=$ROOT/tests/support/aigw_replica.py
-
-if [ ! -d "$DATA" ]; then
-    echo "# skipped: no Envoy AI Gateway data at $DATA (set RELGATE_SHARED)"
-    echo "0 passed, 0 failed"
-    exit 125
-fi
+. "$(dirname "$0")/aigw_data.inc"
 
 . "$HERE/lib.sh" "$@"
 DATA=$(cd "$DATA" && pwd)
