@@ -84,13 +84,12 @@ PRED_RC=1
 if [ "$BUILD_RC" -eq 0 ]; then
     "$PYTHON" - "$DATA" "$SUITE_TMP" "$PRED" >"$PRED_LOG" 2>&1 <<'EOF'
 import csv, os, re, sys
-csv.field_size_limit(1 << 30)
 data, tmp, out = sys.argv[1:4]
+sys.path.insert(0, os.environ["AIGW_SUPPORT"])
+from aigw_data import DOCS, ALLOW, KEYWORDS  # noqa: E402
+import aigw_data  # noqa: E402
+rows = lambda name: aigw_data.rows(data, name)
 
-def rows(name):
-    with open(os.path.join(data, name), newline="", encoding="utf-8") as f:
-        r = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [dict(zip(r[0], x)) for x in r[1:] if x]
 
 hrows = rows("history.tsv")
 history = {r["sha"]: r for r in hrows}
@@ -110,17 +109,6 @@ for s in main:
     m = re.search(r"\(#(\d+)\)$", history[s]["subject"])
     if m:
         by_pr[m.group(1)] = s
-
-def glob_re(g):
-    o, i = "", 0
-    while i < len(g):
-        if g.startswith("**/", i): o += "(?:.*/)?"; i += 3
-        elif g.startswith("**", i): o += ".*"; i += 2
-        elif g[i] == "*": o += "[^/]*"; i += 1
-        else: o += re.escape(g[i]); i += 1
-    return re.compile(o + r"\Z")
-DOCS = [glob_re(g) for g in ("docs/**", "site/**", "**/*.md")]
-ALLOW = re.compile(r'^(fix|docs|security|revert)(\([^)]*\))?!?: |^Revert "')
 
 def is_fix(subject, paths):
     return bool(ALLOW.search(subject)) or all(any(g.match(p) for g in DOCS) for p in paths)

@@ -65,13 +65,12 @@ PRED_RC=1
 if [ "$BUILD_RC" -eq 0 ]; then
     "$PYTHON" - "$DATA" "$SUITE_TMP/replica.map" "$PRED" >"$PRED_LOG" 2>&1 <<'EOF'
 import csv, os, re, sys
-csv.field_size_limit(1 << 30)
 data, mapfile, out = sys.argv[1:4]
+sys.path.insert(0, os.environ["AIGW_SUPPORT"])
+from aigw_data import DOCS, ALLOW, KEYWORDS  # noqa: E402
+import aigw_data  # noqa: E402
+rows = lambda name: aigw_data.rows(data, name)
 
-def rows(name):
-    with open(os.path.join(data, name), newline="", encoding="utf-8") as f:
-        r = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [dict(zip(r[0], x)) for x in r[1:] if x]
 
 hrows = rows("history.tsv")
 history = {r["sha"]: r for r in hrows}
@@ -84,19 +83,7 @@ def full(prefix, what):
         sys.exit("%s: sha prefix %s matches %d rows of history.tsv" % (what, prefix, len(hits)))
     return hits[0]
 
-def glob_re(g):
-    out, i = "", 0
-    while i < len(g):
-        if g.startswith("**/", i): out += "(?:.*/)?"; i += 3
-        elif g.startswith("**", i): out += ".*"; i += 2
-        elif g[i] == "*": out += "[^/]*"; i += 1
-        elif g[i] == "?": out += "[^/]"; i += 1
-        else: out += re.escape(g[i]); i += 1
-    return re.compile(out + r"\Z")
 
-DOCS = [glob_re(g) for g in ("docs/**", "site/**", "**/*.md")]
-ALLOW = re.compile(r'^(fix|docs|security|revert)(\([^)]*\))?!?: |^Revert "')
-KEYWORDS = re.compile(r"(?<![A-Za-z0-9_])(hotfix|bugfix)(?![A-Za-z0-9_])", re.I)
 
 def allowed(subject, paths):
     if ALLOW.search(subject):

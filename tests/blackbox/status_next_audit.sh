@@ -315,13 +315,12 @@ aigw_replica() {
     cp "$LAST_STDOUT" "$SCENARIO_DIR/audit.jsonl"
     python3 - "$DATA" "$SCENARIO_DIR/map" "$SCENARIO_DIR/audit.jsonl" <<'EOF' || fail "audit findings differ from the data"
 import csv, json, os, re, sys
-csv.field_size_limit(1 << 30)
 data, mapfile, auditfile = sys.argv[1:4]
+sys.path.insert(0, os.environ["AIGW_SUPPORT"])
+from aigw_data import DOCS, ALLOW, KEYWORDS  # noqa: E402
+import aigw_data  # noqa: E402
+rows = lambda name: aigw_data.rows(data, name)
 
-def rows(name):
-    with open(os.path.join(data, name), newline="", encoding="utf-8") as f:
-        r = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [dict(zip(r[0], x)) for x in r[1:] if x]
 
 replica = dict(l.rstrip("\n").split("\t") for l in open(mapfile))
 history = {r["sha"]: r for r in rows("history.tsv")}
@@ -357,17 +356,6 @@ check(not [f for f in findings if f["ref"].startswith("refs/heads/release/") and
 
 # F1: exactly the freeze-window commits that the default policy does not
 # allow (subject type fix/docs/security/revert, or docs-only paths).
-def glob_re(g):
-    out, i = "", 0
-    while i < len(g):
-        if g.startswith("**/", i): out += "(?:.*/)?"; i += 3
-        elif g.startswith("**", i): out += ".*"; i += 2
-        elif g[i] == "*": out += "[^/]*"; i += 1
-        elif g[i] == "?": out += "[^/]"; i += 1
-        else: out += re.escape(g[i]); i += 1
-    return re.compile(out + r"\Z")
-DOCS = [glob_re(g) for g in ("docs/**", "site/**", "**/*.md")]
-ALLOW = re.compile(r'^(fix|docs|security|revert)(\([^)]*\))?!?: |^Revert "')
 want = set()
 for r in rows("main-subjects-in-freeze.tsv"):
     sha = full(r["sha"])
