@@ -4,6 +4,7 @@
 #include "util/text.hpp"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
@@ -54,16 +55,65 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return n;
 }
 
-void global_init() {
+// libcurl is loaded when a CI provider first needs HTTP, not linked: with
+// its TLS, HTTP/2, LDAP, Kerberos, IDN and compression libraries it is ~25
+// shared objects, and loading them cost every hook run more time than git
+// takes to answer the hook's question (ARCHITECTURE.md, "Start-up").
+struct Curl {
+  CURLcode (*global_init)(long);
+  CURL* (*easy_init)();
+  CURLcode (*easy_setopt)(CURL*, CURLoption, ...);
+  CURLcode (*easy_perform)(CURL*);
+  CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...);
+  const char* (*easy_strerror)(CURLcode);
+  void (*easy_cleanup)(CURL*);
+  curl_slist* (*slist_append)(curl_slist*, const char*);
+  void (*slist_free_all)(curl_slist*);
+};
+
+template <typename F>
+void bind(void* lib, F& fn, const char* name, std::string& missing) {
+  void* sym = dlsym(lib, name);
+  if (!sym) missing = name;
+  fn = reinterpret_cast<F>(sym);
+}
+
+const Curl& curl_api() {
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  static Curl api{};
+  static std::string fault;
+  std::call_once(once, [] {
+    void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char* why = dlerror();
+      fault = "cannot load libcurl.so.4 (install libcurl4): " + std::string(why ? why : "not found");
+      return;
+    }
+    std::string missing;
+    bind(lib, api.global_init, "curl_global_init", missing);
+    bind(lib, api.easy_init, "curl_easy_init", missing);
+    bind(lib, api.easy_setopt, "curl_easy_setopt", missing);
+    bind(lib, api.easy_perform, "curl_easy_perform", missing);
+    bind(lib, api.easy_getinfo, "curl_easy_getinfo", missing);
+    bind(lib, api.easy_strerror, "curl_easy_strerror", missing);
+    bind(lib, api.easy_cleanup, "curl_easy_cleanup", missing);
+    bind(lib, api.slist_append, "curl_slist_append", missing);
+    bind(lib, api.slist_free_all, "curl_slist_free_all", missing);
+    if (!missing.empty()) {
+      fault = "libcurl.so.4 has no " + missing;
+      return;
+    }
+    if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) fault = "libcurl failed to start";
+  });
+  if (!fault.empty()) throw Error(fault);
+  return api;
 }
 
 struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+  void operator()(CURL* c) const { curl_api().easy_cleanup(c); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* s) const { curl_slist_free_all(s); }
+  void operator()(curl_slist* s) const { curl_api().slist_free_all(s); }
 };
 
 } // namespace
@@ -74,14 +124,14 @@ std::string Response::header(const std::string& lower_name) const {
 }
 
 Response get(const std::string& url, const std::vector<std::string>& headers, Clock::time_point deadline) {
-  global_init();
+  const Curl& api = curl_api();
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   if (left <= 0) throw Error("no time left for " + url);
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  std::unique_ptr<CURL, CurlDeleter> curl(api.easy_init());
   if (!curl) throw Error("cannot start an HTTP transfer");
   std::unique_ptr<curl_slist, SlistDeleter> list;
   for (const auto& h : headers) {
-    curl_slist* next = curl_slist_append(list.get(), h.c_str());
+    curl_slist* next = api.slist_append(list.get(), h.c_str());
     if (!next) throw Error("cannot start an HTTP transfer");
     (void)list.release();
     list.reset(next);
@@ -89,27 +139,27 @@ Response get(const std::string& url, const std::vector<std::string>& headers, Cl
   Transfer t;
   char error[CURL_ERROR_SIZE] = {0};
   CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "relgate");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(left));
+  api.easy_setopt(c, CURLOPT_URL, url.c_str());
+  api.easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  api.easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
+  api.easy_setopt(c, CURLOPT_USERAGENT, "relgate");
+  api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left));
+  api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(left));
   // A drip of bytes must not keep a transfer alive until the deadline: under
   // 16 bytes/s for a while (half the budget, 1 to 5 s) ends it early.
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 16L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::clamp(static_cast<long>(left / 2000), 1L, 5L));
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(k_max_body));
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); // whatever curl can decode
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-  CURLcode rc = curl_easy_perform(c);
+  api.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 16L);
+  api.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::clamp(static_cast<long>(left / 2000), 1L, 5L));
+  api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(k_max_body));
+  api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); // whatever curl can decode
+  api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  api.easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  api.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  api.easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  api.easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  CURLcode rc = api.easy_perform(c);
   if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
     throw Error("the response is larger than " + std::to_string(k_max_body >> 20) + " MiB");
   }
@@ -118,10 +168,10 @@ Response get(const std::string& url, const std::vector<std::string>& headers, Cl
     throw Error("no complete answer in time from " + origin_of(url));
   }
   if (rc != CURLE_OK) {
-    std::string why = error[0] ? std::string(error) : std::string(curl_easy_strerror(rc));
+    std::string why = error[0] ? std::string(error) : std::string(api.easy_strerror(rc));
     throw Error(why);
   }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.response.status);
+  api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.response.status);
   return std::move(t.response);
 }
 

@@ -15,7 +15,7 @@ namespace relgate::policy::detail {
 namespace {
 
 // Every capture of `re` in `text`.
-std::vector<std::string> captures(const re2::RE2* re, std::string_view text) {
+std::vector<std::string> captures(const Regex* re, std::string_view text) {
   std::vector<std::string> out;
   if (!re) return out;
   re2::StringPiece input(text.data(), text.size());

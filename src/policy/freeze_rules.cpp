@@ -24,6 +24,12 @@ std::string allowed_summary(const Policy& p) {
   return s;
 }
 
+// A push that brings more offending commits than this stops there: the push
+// is rejected anyway, the message stays readable, and a push of 100,000
+// feature commits to a frozen main costs what 100 of them do, not minutes of
+// tree comparisons past the hook time-outs of hosting platforms.
+constexpr std::size_t k_max_offenders = 100;
+
 } // namespace
 
 // F1: while main is frozen, every commit the push brings to main is a fix, a
@@ -55,7 +61,11 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   std::size_t judged = 0;
   std::vector<CommitRef> offenders;
   bool exception_denied = false;
-  for (const auto& id : j.new_commits(u, hide)) {
+  const auto& commits = j.new_commits(u, hide);
+  std::size_t seen = 0;
+  for (const auto& id : commits) {
+    if (offenders.size() == k_max_offenders) break;
+    ++seen;
     const repo::Commit& c = j.commit(id);
     if (c.parents.size() > 1) continue; // merges are not judged; the commits they bring are
     ++judged;
@@ -84,6 +94,9 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
                     " of " + std::to_string(judged) + " new commit" + (judged == 1 ? "" : "s") +
                     (offenders.size() == 1 ? " is" : " are") +
                     " not a fix, security fix or docs change";
+  if (seen < commits.size()) {
+    why += " (stopped there: " + std::to_string(commits.size() - seen) + " more new commits not checked)";
+  }
   j.add(RuleId::F1, u, why, std::move(hints));
   j.verdict.violations.back().commits = std::move(offenders);
 }

@@ -1,7 +1,5 @@
 #include "policy/names.hpp"
 
-#include <re2/re2.h>
-
 #include <charconv>
 
 namespace relgate::policy {
@@ -24,17 +22,18 @@ const char* to_string(TagKind kind) {
 
 namespace {
 const std::vector<std::string> k_placeholders = {"major", "minor", "patch", "rc"};
-// At most nine digits: every number fits, and a longer one is not a version.
-constexpr const char* k_number = "(0|[1-9][0-9]{0,8})";
-// Release candidates count from 1.
-constexpr const char* k_rc_number = "([1-9][0-9]{0,8})";
+// A number is decimal without leading zeros, at most nine digits: every
+// number fits, and a longer one is not a version. Release candidates count
+// from 1.
+constexpr std::size_t k_max_digits = 9;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 } // namespace
 
 std::optional<NameTemplate> NameTemplate::compile(std::string_view text, const std::vector<std::string>& required,
                                                   std::string* error) {
   NameTemplate t;
   t.m_text = std::string(text);
-  std::string pattern;
   std::vector<std::string> seen;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -63,7 +62,6 @@ std::optional<NameTemplate> NameTemplate::compile(std::string_view text, const s
       }
       seen.push_back(name);
       t.m_parts.push_back({true, name});
-      pattern += name == "rc" ? k_rc_number : k_number;
       i = close + 1;
     } else {
       auto next = text.find('{', i);
@@ -73,7 +71,6 @@ std::optional<NameTemplate> NameTemplate::compile(std::string_view text, const s
         return std::nullopt;
       }
       t.m_parts.push_back({false, literal});
-      pattern += RE2::QuoteMeta(literal);
       i = next == std::string_view::npos ? text.size() : next;
     }
   }
@@ -85,31 +82,51 @@ std::optional<NameTemplate> NameTemplate::compile(std::string_view text, const s
       return std::nullopt;
     }
   }
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  t.m_re = std::make_shared<RE2>(pattern, opts);
-  if (!t.m_re->ok()) {
-    *error = "name template \"" + std::string(text) + "\": " + t.m_re->error();
-    return std::nullopt;
-  }
+  t.m_compiled = true;
   return t;
 }
 
-std::optional<Version> NameTemplate::match(std::string_view name) const {
-  if (!m_re) return std::nullopt;
-  const int n = m_re->NumberOfCapturingGroups();
-  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(n) + 1);
-  if (!m_re->Match(re2::StringPiece(name.data(), name.size()), 0, name.size(), RE2::ANCHOR_BOTH, groups.data(),
-                   n + 1)) {
-    return std::nullopt;
+// Matches the parts from `part` on against name[pos..], the whole rest of
+// it. A placeholder tries its longest number first, then shorter ones, so
+// adjacent placeholders and literals that start with a digit still parse;
+// `values` holds one number per placeholder seen so far.
+bool NameTemplate::match_from(std::string_view name, std::size_t part, std::size_t pos,
+                              std::vector<std::uint64_t>& values) const {
+  if (part == m_parts.size()) return pos == name.size();
+  const Part& p = m_parts[part];
+  if (!p.placeholder) {
+    if (name.substr(pos, p.text.size()) != p.text) return false;
+    return match_from(name, part + 1, pos + p.text.size(), values);
   }
+  if (pos >= name.size() || !is_digit(name[pos])) return false;
+  if (name[pos] == '0') {
+    if (p.text == "rc") return false;
+    values.push_back(0);
+    if (match_from(name, part + 1, pos + 1, values)) return true;
+    values.pop_back();
+    return false;
+  }
+  std::size_t run = 0;
+  while (run < k_max_digits && pos + run < name.size() && is_digit(name[pos + run])) ++run;
+  for (std::size_t len = run; len >= 1; --len) {
+    std::uint64_t value = 0;
+    std::from_chars(name.data() + pos, name.data() + pos + len, value);
+    values.push_back(value);
+    if (match_from(name, part + 1, pos + len, values)) return true;
+    values.pop_back();
+  }
+  return false;
+}
+
+std::optional<Version> NameTemplate::match(std::string_view name) const {
+  if (!m_compiled) return std::nullopt;
+  std::vector<std::uint64_t> values;
+  if (!match_from(name, 0, 0, values)) return std::nullopt;
   Version v;
-  int g = 1;
+  std::size_t g = 0;
   for (const auto& part : m_parts) {
     if (!part.placeholder) continue;
-    const auto& sp = groups[static_cast<std::size_t>(g++)];
-    std::uint64_t value = 0;
-    std::from_chars(sp.data(), sp.data() + sp.size(), value);
+    std::uint64_t value = values[g++];
     if (part.text == "major") v.major = value;
     else if (part.text == "minor") v.minor = value;
     else if (part.text == "patch") v.patch = value;

@@ -10,10 +10,6 @@
 #include <string_view>
 #include <vector>
 
-namespace re2 {
-class RE2;
-}
-
 namespace relgate::policy {
 
 // MAJOR.MINOR: a release line.
@@ -62,9 +58,11 @@ private:
     bool placeholder = false;
     std::string text; // literal text, or the placeholder's name
   };
+  bool match_from(std::string_view name, std::size_t part, std::size_t pos, std::vector<std::uint64_t>& values) const;
+
   std::string m_text;
   std::vector<Part> m_parts;
-  std::shared_ptr<re2::RE2> m_re;
+  bool m_compiled = false; // set by compile(); a default NameTemplate matches nothing
 };
 
 } // namespace relgate::policy

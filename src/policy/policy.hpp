@@ -4,6 +4,7 @@
 
 #include "ci/ci.hpp"
 #include "policy/names.hpp"
+#include "policy/regex.hpp"
 
 #include <array>
 #include <map>
@@ -40,22 +41,22 @@ struct CiPolicy : ci::Settings {
 };
 
 struct FreezePolicy {
-  std::vector<std::shared_ptr<re2::RE2>> allow; // subjects allowed on a frozen main
+  std::vector<std::shared_ptr<const Regex>> allow; // subjects allowed on a frozen main
   std::vector<std::string> allow_keywords;      // words that also allow a subject
-  std::shared_ptr<re2::RE2> keywords_re;        // allow_keywords compiled; null when empty
+  std::shared_ptr<const Regex> keywords_re;        // allow_keywords compiled; null when empty
   std::vector<std::string> docs_paths;          // globs: a commit touching only these is docs
   std::string exception_trailer = "Freeze-Exception";
   NameTemplate ref;                             // refs/freeze/v{major}.{minor}.{patch}
 };
 
 struct BackportPolicy {
-  std::shared_ptr<re2::RE2> cherry_pick;    // captures the source sha of a cherry-pick line
-  std::shared_ptr<re2::RE2> pr_ref;         // captures a pull-request number in a backport's message
-  std::shared_ptr<re2::RE2> main_pr;        // captures the PR number a main commit's subject ends with
-  std::shared_ptr<re2::RE2> subject_prefix; // stripped from a backport's subject before classifying (B5)
+  std::shared_ptr<const Regex> cherry_pick;    // captures the source sha of a cherry-pick line
+  std::shared_ptr<const Regex> pr_ref;         // captures a pull-request number in a backport's message
+  std::shared_ptr<const Regex> main_pr;        // captures the PR number a main commit's subject ends with
+  std::shared_ptr<const Regex> subject_prefix; // stripped from a backport's subject before classifying (B5)
   bool patch_id = true;
   int patch_id_window = 5000;               // main commits searched for an equal patch id
-  std::shared_ptr<re2::RE2> target_like;    // branch names that name a line as a backport target
+  std::shared_ptr<const Regex> target_like;    // branch names that name a line as a backport target
 };
 
 struct ClientPolicy {
@@ -81,10 +82,10 @@ struct Policy {
   std::string source = "built-in policy"; // where it was read from, for messages
   std::string main_branch = "main";       // short name, under refs/heads/
   NameTemplate release_branch;            // release/v{major}.{minor}
-  std::shared_ptr<re2::RE2> release_branch_like; // near misses of release_branch
+  std::shared_ptr<const Regex> release_branch_like; // near misses of release_branch
   NameTemplate final_tag;                 // v{major}.{minor}.{patch}: final and patch tags
   NameTemplate rc_tag;                    // v{major}.{minor}.{patch}-rc{rc}
-  std::shared_ptr<re2::RE2> version_like; // tags that look like a version (T1)
+  std::shared_ptr<const Regex> version_like; // tags that look like a version (T1)
   bool other_tags_allowed = true;         // tags.other
   std::array<Severity, static_cast<std::size_t>(RuleId::count_)> severity{};
   CiPolicy ci;

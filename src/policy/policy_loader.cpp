@@ -17,7 +17,8 @@ namespace {
 
 class Loader {
 public:
-  Loader(std::string source, Policy& policy) : m_source(std::move(source)), m_policy(policy) {}
+  Loader(std::string source, Policy& policy, bool validate)
+      : m_source(std::move(source)), m_policy(policy), m_validate(validate) {}
 
   void load(const toml::table& root) {
     using Handlers = std::vector<std::pair<std::string, std::function<void(const toml::node&)>>>;
@@ -64,10 +65,8 @@ public:
                 m_policy.freeze.allow_keywords = words;
                 m_policy.freeze.keywords_re.reset();
                 if (!words.empty()) {
-                  RE2::Options opts;
-                  opts.set_log_errors(false);
-                  opts.set_case_sensitive(false);
-                  m_policy.freeze.keywords_re = std::make_shared<re2::RE2>("\\b(?:" + alternatives + ")\\b", opts);
+                  m_policy.freeze.keywords_re =
+                      std::make_shared<const Regex>("\\b(?:" + alternatives + ")\\b", /*case_sensitive=*/false);
                 }
               }},
              {"docs_paths", [&](const toml::node& n) {
@@ -361,32 +360,33 @@ private:
     return *t;
   }
 
-  std::shared_ptr<re2::RE2> regex(const toml::node& n, const std::string& key) const {
-    auto v = string(n, key);
-    RE2::Options opts;
-    opts.set_log_errors(false);
-    auto re = std::make_shared<re2::RE2>(v, opts);
-    if (!re->ok()) fail(n, key + ": invalid regular expression: " + re->error());
+  // Compiled now when the text is a policy file (a bad pattern is reported
+  // at its place), on first use when it is the built-in policy (regex.hpp).
+  std::shared_ptr<const Regex> regex(const toml::node& n, const std::string& key) const {
+    auto re = std::make_shared<const Regex>(string(n, key));
+    if (m_validate && !(*re)->ok()) fail(n, key + ": invalid regular expression: " + (*re)->error());
     return re;
   }
 
   // A regular expression with exactly one capturing group (the value).
-  std::shared_ptr<re2::RE2> capturing_regex(const toml::node& n, const std::string& key) const {
+  std::shared_ptr<const Regex> capturing_regex(const toml::node& n, const std::string& key) const {
     auto re = regex(n, key);
-    if (re->NumberOfCapturingGroups() != 1)
+    if (m_validate && (*re)->NumberOfCapturingGroups() != 1)
       fail(n, key + " must have exactly one capturing group (the value), it has " +
-                  std::to_string(re->NumberOfCapturingGroups()));
+                  std::to_string((*re)->NumberOfCapturingGroups()));
     return re;
   }
 
   std::string m_source;
   Policy& m_policy;
+  bool m_validate; // compile patterns now (policy files) or on first use (built-in)
   std::optional<toml::source_region> m_ci_provider_at; // where ci.provider was set
 };
 
 } // namespace
 
-Policy parse_policy(std::string_view text, const std::string& source, const Policy& base) {
+namespace {
+Policy parse(std::string_view text, const std::string& source, const Policy& base, bool validate) {
   Policy policy = base;
   policy.source = source;
   toml::table root;
@@ -397,15 +397,20 @@ Policy parse_policy(std::string_view text, const std::string& source, const Poli
     os << source << ':' << e.source().begin.line << ':' << e.source().begin.column << ": " << e.description();
     throw Error(os.str());
   }
-  Loader(source, policy).load(root);
+  Loader(source, policy, validate).load(root);
   return policy;
+}
+} // namespace
+
+Policy parse_policy(std::string_view text, const std::string& source, const Policy& base) {
+  return parse(text, source, base, /*validate=*/true);
 }
 
 const Policy& builtin_policy() {
   static const Policy policy = [] {
     Policy empty;
     for (const auto& info : all_rules()) empty.severity[static_cast<std::size_t>(info.id)] = info.default_severity;
-    return parse_policy(embedded::default_policy, "built-in policy", empty);
+    return parse(embedded::default_policy, "built-in policy", empty, /*validate=*/false);
   }();
   return policy;
 }

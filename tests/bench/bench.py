@@ -10,7 +10,7 @@ whole processes side by side: `relgate check` for a push, and the git
 plumbing that answers the same question (the floor). Prints medians, the
 ratio to the floor, and peak memory.
 
-  tests/bench/bench.py --relgate build/release/relgate [--sizes 10000,200000] [--runs 15]
+  tests/bench/bench.py --relgate build/release/relgate [--sizes 10000,200000,1000000] [--runs 15]
   tests/bench/bench.py --relgate build/test/relgate --smoke    # tiny, checks verdicts (CTest)
 
 Not part of the test run except --smoke, which checks that every case gives
@@ -43,7 +43,7 @@ def generate(repo, n, line_every):
     t0 = 1_600_000_000
     main_marks = []
     tags = {}
-    facts = {"lines": []}
+    facts = {"lines": [], "size": n}
     pr = 0
 
     def commit(ref, subject, parent, path, body="", when=None):
@@ -114,6 +114,9 @@ def generate(repo, n, line_every):
     subprocess.run(["git", "-C", repo, "fast-import", "--quiet"], input=stream, check=True,
                    env=dict(os.environ, MALLOC_TRIM_THRESHOLD_="268435456", MALLOC_TOP_PAD_="268435456"))
     git(repo, "symbolic-ref", "HEAD", "refs/heads/main")
+    # As `git gc` leaves a repository (and hosting platforms keep theirs):
+    # refs packed; fast-import alone leaves every tag a loose file.
+    git(repo, "pack-refs", "--all")
     git(repo, "commit-graph", "write", "--reachable")
     return facts
 
@@ -155,11 +158,15 @@ def cases(repo, relgate, facts):
     patch_base = r(f"v0.{bl}.1")
     check = [relgate, "check"]
     # name, relgate argv, expected exit, floor argv, how main must be set first
-    return [
+    out = [
         ("1-commit push to frozen main", check + ["refs/heads/main", old1, main], {0, 1},
          ["git", "rev-list", "--count", f"{old1}..{main}"], old1),
         ("50-commit push to frozen main", check + ["refs/heads/main", old50, main], {1},
          ["git", "rev-list", "--count", f"{old50}..{main}"], old50),
+        # The same push against git answering the whole question: each new
+        # commit's subject and the paths it changes.
+        ("  same, git reading paths too", check + ["refs/heads/main", old50, main], {1},
+         ["git", "log", "--raw", "--no-renames", "--format=%s", f"{old50}..{main}"], old50),
         ("new rc tag (rc2 on main)", check + [f"refs/tags/v0.{ol}.0-rc2", ZERO, main], {0},
          ["git", "merge-base", "--is-ancestor", rc1, main], None),
         ("final tag at the last rc", check + [f"refs/tags/v0.{ol}.0", ZERO, rc1], {0},
@@ -171,6 +178,11 @@ def cases(repo, relgate, facts):
         ("list release tags", [relgate, "check", "refs/heads/feature", ZERO, main], {0},
          ["git", "for-each-ref", "refs/tags"], None),
     ]
+    if facts["size"] > 100_000:
+        old100k = r("main~100000")
+        out.append(("100k-commit push to frozen main", check + ["refs/heads/main", old100k, main], {1},
+                    ["git", "rev-list", "--count", f"{old100k}..{main}"], old100k))
+    return out
 
 
 def main():
@@ -187,34 +199,41 @@ def main():
     runs = 3 if args.smoke else args.runs
     tmp = tempfile.mkdtemp(prefix="relgate-bench.")
     failures = 0
+    cases_run = 0
     try:
         for n in sizes:
             repo = os.path.join(tmp, f"repo-{n}.git")
             subprocess.run(["git", "init", "-q", "--bare", repo], check=True)
             t = time.perf_counter()
             facts = generate(repo, n, args.line_every or max(20, n // 60))
-            print(f"\n{n} commits ({time.perf_counter() - t:.1f} s to generate), commit-graph present")
-            print(f"{'case':34} {'relgate ms':>10} {'git ms':>8} {'ratio':>6} {'peak MiB':>9}  floor")
-            for name, cmd, want, floor, main_at in cases(repo, relgate, facts):
-                main_now = git(repo, "rev-parse", "main")
-                if main_at:
-                    git(repo, "update-ref", "refs/heads/main", main_at)
-                try:
-                    ms, peak, rcs = run(cmd, repo, runs)
-                    fms, _, _ = run(floor, repo, runs)
-                finally:
-                    git(repo, "update-ref", "refs/heads/main", main_now)
-                ok = rcs <= want
-                failures += not ok
-                peak_text = f"{peak:9.1f}" if peak is not None else f"{'n/a':>9}"
-                print(f"{name:34} {ms:10.1f} {fms:8.1f} {ms / fms:6.2f} {peak_text}  {' '.join(floor[1:3])}"
-                      + ("" if ok else f"   UNEXPECTED exit {sorted(rcs)}, wanted {sorted(want)}"))
+            generated = time.perf_counter() - t
+            graph = os.path.join(repo, "objects", "info", "commit-graph")
+            for with_graph in (True, False):
+                if not with_graph:
+                    os.remove(graph)
+                print(f"\n{n} commits ({generated:.1f} s to generate), refs packed, commit-graph "
+                      + ("present" if with_graph else "absent"))
+                print(f"{'case':34} {'relgate ms':>10} {'git ms':>8} {'ratio':>6} {'peak MiB':>9}  floor")
+                for name, cmd, want, floor, main_at in cases(repo, relgate, facts):
+                    main_now = git(repo, "rev-parse", "main")
+                    if main_at:
+                        git(repo, "update-ref", "refs/heads/main", main_at)
+                    try:
+                        ms, peak, rcs = run(cmd, repo, runs)
+                        fms, _, _ = run(floor, repo, runs)
+                    finally:
+                        git(repo, "update-ref", "refs/heads/main", main_now)
+                    ok = rcs <= want
+                    failures += not ok
+                    cases_run += 1
+                    peak_text = f"{peak:9.1f}" if peak is not None else f"{'n/a':>9}"
+                    print(f"{name:34} {ms:10.1f} {fms:8.1f} {ms / fms:6.2f} {peak_text}  {' '.join(floor[1:3])}"
+                          + ("" if ok else f"   UNEXPECTED exit {sorted(rcs)}, wanted {sorted(want)}"), flush=True)
     finally:
         if args.keep:
             print(f"\nrepositories kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    cases_run = len(sizes) * 7
     print(f"\n{cases_run - failures} passed, {failures} failed")
     return 1 if failures else 0
 

@@ -119,6 +119,15 @@ TEST_CASE("F1: main frozen by an rc tag takes only fixes and docs", "[F1]") {
     CHECK(v.violations[0].commits.size() == 2);
     CHECK(text(v).find("2 of 2 new commits are not") != std::string::npos);
   }
+  SECTION("a push of very many offending commits stops listing at 100") {
+    auto tip = c1;
+    for (int i = 0; i < 150; ++i) tip = h.commit("feat: " + std::to_string(i), {tip});
+    auto v = h.push(h.move_branch("main", tip));
+    REQUIRE(codes(v) == std::vector<std::string>{"F1"});
+    CHECK(v.violations[0].commits.size() == 100);
+    CHECK(text(v).find("100 of 100 new commits are not a fix, security fix or docs change (stopped there: 50 more "
+                       "new commits not checked)") != std::string::npos);
+  }
   SECTION("docs-only paths with a chore subject: accepted") {
     auto a = h.repo.add_commit({c1}, "chore: update the guide\n", 0, {"site/docs/guide.md", "docs/x.png"});
     CHECK(h.push(h.move_branch("main", a)).violations.empty());

@@ -25,6 +25,36 @@ TEST_CASE("name templates match, render and display", "[names]") {
   CHECK_FALSE(branch->match("release/v1.0.0"));
 }
 
+TEST_CASE("name templates parse numbers the way the rule book spells them", "[names]") {
+  std::string err;
+  auto rc = NameTemplate::compile("v{major}.{minor}.{patch}-rc{rc}", {"major", "minor", "patch", "rc"}, &err);
+  REQUIRE(rc);
+  CHECK(*rc->match("v0.0.0-rc1") == Version{0, 0, 0, 1});
+  CHECK(*rc->match("v999999999.1.2-rc10") == Version{999999999, 1, 2, 10});
+  for (std::string bad : {"v0.1.0-rc0", "v0.1.0-rc", "v.1.0-rc1", "v0.1.0-rc1x", "v00.1.0-rc1", "v0.1.0-rc-1",
+                          "v0.1.0-rc1234567890", "", "v", "v0.1.0-rc１"}) {
+    INFO(bad);
+    CHECK_FALSE(rc->match(bad));
+  }
+  // Adjacent placeholders and literals that start with a digit: the longest
+  // number that still lets the rest match, as a regular expression would.
+  auto packed = NameTemplate::compile("r{major}{minor}", {"major", "minor"}, &err);
+  REQUIRE(packed);
+  CHECK(packed->match("r12")->major == 1);
+  CHECK(packed->match("r12")->minor == 2);
+  CHECK(packed->match("r105")->major == 10);
+  CHECK(packed->match("r105")->minor == 5);
+  CHECK(packed->match("r100")->major == 10); // "1" then "00" cannot be
+  CHECK(packed->match("r100")->minor == 0);
+  CHECK_FALSE(packed->match("r1"));
+  auto digit_literal = NameTemplate::compile("v{major}1.{minor}", {"major", "minor"}, &err);
+  REQUIRE(digit_literal);
+  CHECK(digit_literal->match("v21.3")->major == 2);
+  CHECK(digit_literal->match("v211.3")->major == 21);
+  CHECK_FALSE(digit_literal->match("v2.3"));
+  CHECK_FALSE(NameTemplate().match("v0.1.0"));
+}
+
 TEST_CASE("name templates refuse what they cannot mean", "[names]") {
   std::string err;
   CHECK_FALSE(NameTemplate::compile("v{major}.{minor}", {"major", "minor", "patch"}, &err));

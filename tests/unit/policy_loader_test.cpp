@@ -44,6 +44,39 @@ TEST_CASE("the built-in policy is the rule book's default", "[policy]") {
   }
 }
 
+TEST_CASE("every pattern of the built-in policy compiles", "[policy]") {
+  // The built-in policy's patterns compile on first use (policy/regex.hpp),
+  // so this test is what guarantees that they are valid.
+  const Policy& p = builtin_policy();
+  std::vector<std::pair<std::string, std::shared_ptr<const Regex>>> all = {
+      {"branches.release_like", p.release_branch_like}, {"tags.version_like", p.version_like},
+      {"freeze.keywords", p.freeze.keywords_re},         {"backport.cherry_pick", p.backport.cherry_pick},
+      {"backport.pr_ref", p.backport.pr_ref},            {"backport.main_pr", p.backport.main_pr},
+      {"backport.subject_prefix", p.backport.subject_prefix}, {"backport.target_like", p.backport.target_like}};
+  for (const auto& re : p.freeze.allow) all.emplace_back("freeze.allow[]", re);
+  CHECK_FALSE(p.freeze.allow.empty());
+  for (const auto& [key, re] : all) {
+    INFO(key);
+    if (!re) continue; // empty by default (freeze.allow_keywords)
+    CHECK((*re)->ok());
+  }
+  for (const char* key : {"backport.cherry_pick", "backport.pr_ref", "backport.main_pr"}) {
+    for (const auto& [k, re] : all) {
+      if (k != key) continue;
+      INFO(key);
+      REQUIRE(re);
+      CHECK((*re)->NumberOfCapturingGroups() == 1);
+    }
+  }
+}
+
+TEST_CASE("a bad pattern in a policy file is reported where it is", "[policy]") {
+  CHECK(error_of("[freeze]\nallow = [\"fix(\"]\n") ==
+        "relgate.toml:2:10: freeze.allow[]: invalid regular expression: missing ): fix(");
+  CHECK(error_of("[backport]\npr_ref = \"#[0-9]+\"\n").find("must have exactly one capturing group") !=
+        std::string::npos);
+}
+
 TEST_CASE("a policy file overrides only the keys it sets", "[policy]") {
   auto p = parse_policy(R"(
 [branches]
