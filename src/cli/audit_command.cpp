@@ -4,6 +4,7 @@
 #include "cli/status_command.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/engine.hpp"
+#include "policy/follow_ups.hpp"
 #include "policy/overview.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -65,6 +66,7 @@ std::string json_line(const Finding& f, const policy::CommitRef* commit) {
   const auto& v = f.violation;
   const auto& info = policy::rule_info(v.rule);
   nlohmann::json j;
+  j["kind"] = "finding";
   j["rule"] = std::string(info.code);
   j["rule_name"] = std::string(info.name);
   j["severity"] = policy::to_string(v.severity);
@@ -73,6 +75,21 @@ std::string json_line(const Finding& f, const policy::CommitRef* commit) {
   j["subject"] = commit ? nlohmann::json(commit->subject) : nlohmann::json();
   j["message"] = v.why;
   j["date"] = policy::utc_date(f.time);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string json_line(const policy::FollowUp& f, const std::optional<repo::ObjectId>& main_tip, std::int64_t time) {
+  nlohmann::json j;
+  j["kind"] = "follow-up";
+  j["rule"] = "follow-up";
+  j["rule_name"] = policy::to_string(f.kind);
+  j["severity"] = "note";
+  j["ref"] = f.ref;
+  j["commit"] = main_tip ? nlohmann::json(*main_tip) : nlohmann::json();
+  j["subject"] = nlohmann::json();
+  j["message"] = f.message;
+  j["hint"] = f.hint;
+  j["date"] = policy::utc_date(time);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -247,6 +264,19 @@ int run_audit(const GlobalOptions& global, const AuditOptions& opts) {
     i = j;
   }
 
+  // Follow-ups (never findings: they do not change the exit code), for the
+  // releases tagged since --since.
+  std::vector<std::pair<std::int64_t, policy::FollowUp>> follow_ups;
+  {
+    trace::Phase follow_up_phase("audit: follow-ups");
+    for (auto& f : policy::follow_ups(*repo, now_state, pol, main_tip, policy::FollowUpScope::all)) {
+      auto t = times.find(f.ref);
+      std::int64_t when = t == times.end() ? 0 : t->second;
+      if (since && when < *since) continue;
+      follow_ups.emplace_back(when, std::move(f));
+    }
+  }
+
   std::size_t errors = 0, warnings = 0;
   for (const auto& f : findings) (f.violation.severity == policy::Severity::error ? errors : warnings)++;
   if (opts.format == "json") {
@@ -256,6 +286,7 @@ int run_audit(const GlobalOptions& global, const AuditOptions& opts) {
       }
       for (const auto& c : f.violation.commits) std::cout << json_line(f, &c) << '\n';
     }
+    for (const auto& [when, f] : follow_ups) std::cout << json_line(f, main_tip, when) << '\n';
   } else {
     for (const auto& f : findings) {
       const auto& v = f.violation;
@@ -263,6 +294,14 @@ int run_audit(const GlobalOptions& global, const AuditOptions& opts) {
       std::cout << policy::utc_date(f.time) << "  " << policy::to_string(v.severity) << "  " << info.code << ' '
                 << info.name << ": " << v.ref << ": " << v.why << '\n';
       for (const auto& c : v.commits) std::cout << "    commit " << repo::short_id(c.id) << ' ' << c.subject << '\n';
+    }
+    for (const auto& [when, f] : follow_ups) {
+      std::cout << policy::utc_date(when) << "  follow-up  " << policy::to_string(f.kind) << ": " << f.ref << ": "
+                << f.message << "\n    hint: " << f.hint << '\n';
+    }
+    if (!follow_ups.empty()) {
+      std::cout << "relgate audit: " << follow_ups.size() << (follow_ups.size() == 1 ? " follow-up" : " follow-ups")
+                << " open (reported, not findings)\n";
     }
     std::cout << "relgate audit: " << findings.size() << (findings.size() == 1 ? " finding" : " findings") << " ("
               << errors << (errors == 1 ? " error, " : " errors, ") << warnings

@@ -1,6 +1,7 @@
 #include "cli/status_command.hpp"
 
 #include "git/libgit2_repository.hpp"
+#include "policy/follow_ups.hpp"
 #include "policy/freeze.hpp"
 #include "policy/overview.hpp"
 #include "util/error.hpp"
@@ -191,6 +192,9 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   auto reasons = policy::freeze_reasons(state, refs, pol);
   auto steps = policy::next_steps(state, pol);
   auto lines = policy::overview_lines(state);
+  std::optional<repo::ObjectId> main_tip;
+  if (auto it = refs.find(pol.main_ref()); it != refs.end()) main_tip = repo->peel_to_commit(it->second);
+  auto follow_ups = policy::follow_ups(*repo, state, pol, main_tip, policy::FollowUpScope::latest_supported);
 
   auto steps_of = [&](policy::Line l) {
     std::vector<policy::NextStep> out;
@@ -244,6 +248,10 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
     c["stable_due_since"] = pace.stable_due_since;
     c["missed_months"] = pace.missed_months;
     j["cadence"] = std::move(c);
+    auto& jf = j["follow_ups"] = nlohmann::json::array();
+    for (const auto& f : follow_ups) {
+      jf.push_back({{"kind", policy::to_string(f.kind)}, {"release", f.release}, {"message", f.message}, {"hint", f.hint}});
+    }
     std::cout << j.dump() << '\n';
     return 0;
   }
@@ -301,6 +309,13 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
       for (const auto& m : pace.missed_months) months += (months.empty() ? "" : ", ") + m;
       std::cout << "  months without a release: " << months << '\n';
     }
+  }
+
+  std::cout << "\nFollow-ups (RELEASES.md, after a release; not blocking):\n";
+  if (follow_ups.empty()) std::cout << "  none open\n";
+  for (const auto& f : follow_ups) {
+    std::cout << "  " << paint(f.release, "33", colour) << " " << policy::to_string(f.kind) << ": " << f.message << '\n'
+              << "    hint: " << f.hint << '\n';
   }
   return 0;
 }

@@ -467,6 +467,47 @@ std::optional<std::string> Libgit2Repository::read_file(const repo::ObjectId& id
   return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob)));
 }
 
+bool Libgit2Repository::files_under(const repo::ObjectId& id, const std::string& dir,
+                                    const std::function<bool(const std::string&, const std::string&)>& visit) const {
+  auto commit_id = peel_to_commit(id);
+  if (!commit_id) return false;
+  git_oid oid = to_oid(*commit_id);
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + *commit_id);
+  CommitPtr c(raw);
+  git_tree* root_raw = nullptr;
+  check(git_commit_tree(&root_raw, c.get()), "tree of " + repo::short_id(*commit_id));
+  TreePtr root(root_raw);
+  git_tree_entry* entry = nullptr;
+  if (git_tree_entry_bypath(&entry, root.get(), dir.c_str()) != 0) return false;
+  std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> owned(entry);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) return false;
+  git_tree* sub_raw = nullptr;
+  check(git_tree_lookup(&sub_raw, m_repo, git_tree_entry_id(entry)), "tree " + dir);
+  TreePtr sub(sub_raw);
+  static constexpr int k_stop = -7777;
+  struct Walk {
+    git_repository* repo;
+    const std::string& dir;
+    const std::function<bool(const std::string&, const std::string&)>& visit;
+  } walk{m_repo, dir, visit};
+  auto callback = [](const char* root_path, const git_tree_entry* e, void* payload) -> int {
+    auto* w = static_cast<Walk*>(payload);
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return 0;
+    git_blob* blob = nullptr;
+    if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(e)) != 0) return 0;
+    std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>> b(blob);
+    auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
+    if (size > (std::size_t{1} << 20)) return 0;
+    std::string path = w->dir + "/" + root_path + git_tree_entry_name(e);
+    std::string content(static_cast<const char*>(git_blob_rawcontent(blob)), size);
+    return w->visit(path, content) ? 0 : k_stop; // git_tree_walk stops and returns it
+  };
+  int rc = git_tree_walk(sub.get(), GIT_TREEWALK_PRE, callback, &walk);
+  if (rc < 0 && rc != k_stop) check(rc, "reading " + dir);
+  return true;
+}
+
 void Libgit2Repository::write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message) {
   git_oid oid = to_oid(target);
   git_reference* ref = nullptr;

@@ -55,6 +55,8 @@ public:
   bool changes_only(const repo::ObjectId& commit, const std::function<bool(const std::string&)>& keep) const override;
   std::optional<repo::ObjectId> patch_id(const repo::ObjectId& commit) const override;
   std::optional<std::string> read_file(const repo::ObjectId& commit, const std::string& path) const override;
+  bool files_under(const repo::ObjectId& commit, const std::string& dir,
+                   const std::function<bool(const std::string&, const std::string&)>& visit) const override;
 
 private:
   explicit Libgit2Repository(git_repository* repo);

@@ -52,4 +52,23 @@ const RuleInfo& rule_info(RuleId id) { return k_rules[static_cast<std::size_t>(i
 
 const std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)>& all_rules() { return k_rules; }
 
+std::string render_path(const std::string& tmpl, const Version& v) {
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size();) {
+    if (tmpl.compare(i, 7, "{major}") == 0) {
+      out += std::to_string(v.major);
+      i += 7;
+    } else if (tmpl.compare(i, 7, "{minor}") == 0) {
+      out += std::to_string(v.minor);
+      i += 7;
+    } else if (tmpl.compare(i, 7, "{patch}") == 0) {
+      out += std::to_string(v.patch);
+      i += 7;
+    } else {
+      out += tmpl[i++];
+    }
+  }
+  return out;
+}
+
 } // namespace relgate::policy

@@ -71,6 +71,22 @@ struct AuditPolicy {
   std::string log = "relgate-audit.log";
 };
 
+// Follow-ups after a release (RULEBOOK.md, reported by status and audit,
+// never blocking). Paths take {major}, {minor} and {patch}; "" turns a
+// check off.
+struct DocsPolicy {
+  std::string versioned_path = "site/versioned_docs/version-{major}.{minor}";
+  std::string release_notes = "site/src/pages/release-notes.md";
+};
+
+struct UpstreamPolicy {
+  std::string file = "go.mod"; // at the release's commit
+  std::string module;          // e.g. github.com/envoyproxy/gateway; "": no check
+};
+
+// `tmpl` with {major}, {minor} and {patch} replaced by v's numbers.
+std::string render_path(const std::string& tmpl, const Version& v);
+
 struct AccessPolicy {
   std::vector<std::string> maintainers; // empty: everyone may do what maintainers may
   std::vector<std::string> identity_env = {"GL_USERNAME", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME",
@@ -94,6 +110,8 @@ struct Policy {
   AccessPolicy access;
   AuditPolicy audit;
   ClientPolicy client;
+  DocsPolicy docs;
+  UpstreamPolicy upstream;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }
   std::string main_ref() const { return "refs/heads/" + main_branch; }

@@ -123,6 +123,20 @@ public:
          {
              {"log", [&](const toml::node& n) { m_policy.audit.log = string(n, "audit.log"); }},
          }},
+        {"docs",
+         {
+             {"versioned_path", [&](const toml::node& n) { m_policy.docs.versioned_path = path_template(n, "docs.versioned_path"); }},
+             {"release_notes", [&](const toml::node& n) { m_policy.docs.release_notes = path_template(n, "docs.release_notes"); }},
+         }},
+        {"upstream",
+         {
+             {"file", [&](const toml::node& n) { m_policy.upstream.file = path_template(n, "upstream.file"); }},
+             {"module", [&](const toml::node& n) {
+                auto m = string(n, "upstream.module");
+                if (m.find_first_of(" \t\n\r") != std::string::npos) fail(n, "upstream.module must be a module path without spaces");
+                m_policy.upstream.module = m;
+              }},
+         }},
         {"rules", rule_handlers()},
         {"ci",
          {
@@ -358,6 +372,21 @@ private:
     auto t = NameTemplate::compile(v, req, &error);
     if (!t) fail(n, key + ": " + error);
     return *t;
+  }
+
+  // A path in the repository, with {major}, {minor} and {patch} at most; ""
+  // turns its check off.
+  std::string path_template(const toml::node& n, const std::string& key) const {
+    auto v = string(n, key);
+    for (std::size_t i = v.find('{'); i != std::string::npos; i = v.find('{', i + 1)) {
+      auto close = v.find('}', i);
+      std::string name = close == std::string::npos ? std::string() : v.substr(i + 1, close - i - 1);
+      if (name != "major" && name != "minor" && name != "patch")
+        fail(n, key + ": unknown placeholder in \"" + v + "\" (it takes {major}, {minor}, {patch})");
+    }
+    if (!v.empty() && (v.front() == '/' || v.back() == '/' || v.find("..") != std::string::npos))
+      fail(n, key + " must be a path relative to the repository's top, like \"site/docs\"");
+    return v;
   }
 
   // Compiled now when the text is a policy file (a bad pattern is reported

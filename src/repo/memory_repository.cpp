@@ -175,4 +175,20 @@ std::optional<std::string> MemoryRepository::read_file(const ObjectId& id, const
   return it->second;
 }
 
+bool MemoryRepository::files_under(const ObjectId& id, const std::string& dir,
+                                   const std::function<bool(const std::string&, const std::string&)>& visit) const {
+  auto c = peel_to_commit(id);
+  if (!c) return false;
+  const std::string prefix = dir + "/";
+  bool found = false;
+  for (auto it = m_files.lower_bound({*c, prefix}); it != m_files.end() && it->first.first == *c; ++it) {
+    const std::string& path = it->first.second;
+    if (path.compare(0, prefix.size(), prefix) != 0) break;
+    found = true;
+    if (it->second.size() > (std::size_t{1} << 20)) continue;
+    if (!visit(path, it->second)) break;
+  }
+  return found;
+}
+
 } // namespace relgate::repo

@@ -36,6 +36,8 @@ public:
   std::vector<std::string> changed_paths(const ObjectId& commit) const override;
   std::optional<ObjectId> patch_id(const ObjectId& commit) const override;
   std::optional<std::string> read_file(const ObjectId& commit, const std::string& path) const override;
+  bool files_under(const ObjectId& commit, const std::string& dir,
+                   const std::function<bool(const std::string&, const std::string&)>& visit) const override;
 
 private:
   ObjectId next_id();

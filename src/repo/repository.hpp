@@ -78,6 +78,12 @@ public:
   // The content of the file at `path` in the tree of `commit` (tags peeled);
   // nullopt when there is no such file.
   virtual std::optional<std::string> read_file(const ObjectId& commit, const std::string& path) const = 0;
+  // Calls `visit` with the path and content of every file under the
+  // directory `dir` in the tree of `commit`, in git's order, until it returns
+  // false. Files over 1 MiB are skipped. False when there is no such
+  // directory.
+  virtual bool files_under(const ObjectId& commit, const std::string& dir,
+                           const std::function<bool(const std::string& path, const std::string& content)>& visit) const = 0;
 };
 
 // "abc1234" for display.

@@ -300,6 +300,79 @@ audit_annotated_tags_use_tagger_date() {
     assert_output_lacks "sneaky"
 }
 
+# --- follow-ups ------------------------------------------------------------------
+
+# commit_content PATH TEXT MESSAGE: writes PATH and commits it.
+commit_content() {
+    mkdir -p "$(dirname "$1")"
+    printf '%s\n' "$2" >"$1"
+    must git add "$1"
+    must git commit -q -m "$3"
+}
+
+follow_ups_after_a_patch_release() {
+    make_server none
+    make_clone work
+    cd work || exit 1
+    commit_content go.mod $'module example.com/x\n\nrequire (\n\tgithub.com/envoyproxy/gateway v1.3.1-0.20250301120000-0123456789ab\n)' "feat: initial"
+    must git tag v0.1.0-rc1
+    must git tag v0.1.0
+    must git branch release/v0.1
+    commit_content site/versioned_docs/version-0.1/_vars.json '{"aigwVersion": "v0.1.0"}' "docs: versioned docs of 0.1"
+    commit_content site/src/pages/release-notes.md $'# Release notes\n\n## v0.1.0\n\nFirst release.' "docs: release notes"
+    commit_file "fix: crash on start"
+    local fix
+    fix=$(git rev-parse HEAD)
+    must git checkout -q release/v0.1
+    must git cherry-pick -x "$fix"
+    must git tag v0.1.1
+    must git checkout -q main
+    must git push -q origin main release/v0.1 --tags
+    local cfg=$SCENARIO_DIR/upstream.toml
+    printf '[upstream]\nmodule = "github.com/envoyproxy/gateway"\n' >"$cfg"
+
+    # status: the latest release of each supported line.
+    expect_accept "$RELGATE_BIN" --repo "$SERVER" status
+    assert_output_contains "Follow-ups (RELEASES.md, after a release; not blocking):"
+    assert_output_contains "  v0.1.1 versioned-docs: site/versioned_docs/version-0.1 on main does not name v0.1.1 yet (it still names 0.1.0)"
+    assert_output_contains "  v0.1.1 release-notes: site/src/pages/release-notes.md on main does not mention v0.1.1"
+    assert_output_lacks "upstream-warning"
+    expect_accept "$RELGATE_BIN" --repo "$SERVER" --config "$cfg" status --format json
+    python3 - "$LAST_STDOUT" <<'EOF' || fail "status JSON follow-ups are not as expected"
+import json, sys
+j = json.load(open(sys.argv[1]))
+kinds = sorted((f["release"], f["kind"]) for f in j["follow_ups"])
+assert kinds == [("v0.1.1", "release-notes"), ("v0.1.1", "upstream-warning"), ("v0.1.1", "versioned-docs")], kinds
+assert all(f["hint"] for f in j["follow_ups"])
+EOF
+    # audit: follow-ups are reported, and they are not findings (exit 0).
+    expect_exit 0 "$RELGATE_BIN" --repo "$SERVER" --config "$cfg" audit
+    assert_output_contains "follow-up  versioned-docs: refs/tags/v0.1.1: site/versioned_docs/version-0.1 on main does not name v0.1.1 yet"
+    assert_output_contains "follow-up  upstream-warning: refs/tags/v0.1.0: v0.1.0 is built on an unreleased github.com/envoyproxy/gateway (v1.3.1-0.20250301120000-0123456789ab in go.mod)"
+    assert_output_contains "relgate audit: 4 follow-ups open (reported, not findings)"
+    assert_output_contains "relgate audit: 0 findings"
+    expect_exit 0 "$RELGATE_BIN" --repo "$SERVER" --config "$cfg" audit --format json
+    json_lines_valid "$LAST_STDOUT" kind rule rule_name severity ref commit subject message hint
+    python3 - "$LAST_STDOUT" <<'EOF' || fail "audit JSON follow-ups are not as expected"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+got = sorted((r["ref"], r["rule_name"]) for r in rows)
+assert got == [("refs/tags/v0.1.0", "upstream-warning"), ("refs/tags/v0.1.1", "release-notes"),
+               ("refs/tags/v0.1.1", "upstream-warning"), ("refs/tags/v0.1.1", "versioned-docs")], got
+assert all(r["kind"] == "follow-up" and r["rule"] == "follow-up" and r["severity"] == "note" for r in rows)
+EOF
+
+    # The release manager does step 5 (and writes the WARNING): nothing open.
+    commit_content site/versioned_docs/version-0.1/_vars.json '{"aigwVersion": "v0.1.1"}' "docs: 0.1.1 in the versioned docs"
+    commit_content site/src/pages/release-notes.md $'# Release notes\n\n## v0.1.1\n\nWARNING: built on an Envoy Gateway main commit.\n\n## v0.1.0\n\n:::warning\nBuilt on an Envoy Gateway main commit.\n:::' "docs: release notes of 0.1.1"
+    must git push -q origin main
+    expect_accept "$RELGATE_BIN" --repo "$SERVER" --config "$cfg" status
+    assert_output_contains "  none open"
+    expect_exit 0 "$RELGATE_BIN" --repo "$SERVER" --config "$cfg" audit --format json
+    [ -s "$LAST_STDOUT" ] && fail "no follow-up should be open: $(cat "$LAST_STDOUT")"
+    return 0
+}
+
 # --- the real history: Envoy AI Gateway -----------------------------------------
 
 aigw_replica() {
@@ -329,7 +402,13 @@ def full(prefix):
     assert len(hits) == 1, prefix
     return hits[0]
 
-findings = [json.loads(l) for l in open(auditfile)]
+records = [json.loads(l) for l in open(auditfile)]
+# Follow-ups (the replica's files hold no release text, so its release notes
+# name nothing) are reported apart from the findings and never as rules.
+follow_ups = [r for r in records if r.get("kind") == "follow-up"]
+findings = [r for r in records if r.get("kind") == "finding"]
+assert len(follow_ups) + len(findings) == len(records), "records of an unknown kind"
+assert all(r["rule"] == "follow-up" and r["severity"] == "note" for r in follow_ups)
 errors = []
 def check(cond, msg):
     if not cond:
@@ -400,5 +479,6 @@ run_scenario "next: backport a fix from main" next_backport
 run_scenario "audit: a textbook history is clean" audit_clean_history
 run_scenario "audit: F1 and T6 in a history pushed without hooks; JSON; --since" audit_finds_deviations
 run_scenario "audit: annotated tags are dated by their tagger" audit_annotated_tags_use_tagger_date
+run_scenario "status and audit: follow-ups after a patch release" follow_ups_after_a_patch_release
 run_scenario "audit and status: the Envoy AI Gateway replica" aigw_replica
 finish
