@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what relgate needs to build and test, from Debian 12 packages only.
+# Installs what relgate needs to build (and with `test`, to run every test),
+# from Debian 12 packages only.
 # Idempotent: does nothing when everything is already there. Uses sudo when
 # not root.
 set -euo pipefail
@@ -8,7 +9,14 @@ packages=(
   build-essential cmake pkg-config git python3
   libgit2-dev libtomlplusplus-dev libre2-dev libspdlog-dev libfmt-dev
   catch2 libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev
+  libmbedtls-dev libhttp-parser-dev libpcre2-dev zlib1g-dev
 )
+# `deps.sh test`: also what the test run needs beyond building (clang with
+# its sanitizer and libFuzzer runtimes, for the sanitizer run and the fuzz
+# targets; time for the benchmark's peak memory).
+if [ "${1:-}" = test ]; then
+  packages+=(clang-14 libclang-rt-14-dev time)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

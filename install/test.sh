@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
-# Builds relgate and runs every test (unit tests and the black-box suites
-# that push to real repositories), on a fresh Debian 12 machine too.
+# Builds relgate and runs every test, on a fresh Debian 12 machine too:
+#  1. the release configuration (gcc, warnings as errors): unit tests, the
+#     black-box suites that push to real repositories, the benchmark's smoke;
+#  2. the same suite again under AddressSanitizer and UndefinedBehaviorSanitizer
+#     (clang), with the seed corpora of the fuzz targets;
+#  3. every fuzz target for RELGATE_FUZZ_SECONDS (default 15) from its corpus.
 #
 #   install/test.sh
 #
-# RELGATE_SANITIZE=ON builds and runs everything under ASan+UBSan.
+# RELGATE_SANITIZE=OFF skips 2 and 3 (a quick local run).
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-sanitize=${RELGATE_SANITIZE:-OFF}
 build=${RELGATE_BUILD_DIR:-$src/build/test}
-[ "$sanitize" = ON ] && build=${RELGATE_BUILD_DIR:-$src/build/sanitize}
+sanitize=${RELGATE_SANITIZE:-ON}
+jobs=$(nproc)
 
-"$src/install/deps.sh"
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_WERROR=ON \
-  -DRELGATE_SANITIZE="$sanitize" >/dev/null
-cmake --build "$build" -j"$(nproc)"
-cd "$build"
-ctest --output-on-failure -j"$(nproc)" --timeout 600
+"$src/install/deps.sh" test
+step() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+step "release build and tests"
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_WERROR=ON >/dev/null
+cmake --build "$build" -j"$jobs"
+(cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 600)
+
+[ "$sanitize" = ON ] || exit 0
+
+step "sanitizer build (clang, ASan+UBSan, fuzz targets) and tests"
+sbuild=${RELGATE_SANITIZE_BUILD_DIR:-$src/build/sanitize}
+CC=clang-14 CXX=clang++-14 cmake -S "$src" -B "$sbuild" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_FLAGS_RELEASE="-O1 -gline-tables-only" -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" \
+  -DRELGATE_WERROR=ON -DRELGATE_FUZZ=ON >/dev/null
+cmake --build "$sbuild" -j"$jobs"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$src/tests/sanitizers/lsan.supp:print_suppressions=0
+(cd "$sbuild" && ctest --output-on-failure -j"$jobs" --timeout 900)
+
+step "fuzzing each target for ${RELGATE_FUZZ_SECONDS:-15} s"
+"$src/tests/fuzz/run.sh" "$sbuild" "${RELGATE_FUZZ_SECONDS:-15}"
+step "done"

@@ -77,6 +77,19 @@ TEST_CASE("a bad pattern in a policy file is reported where it is", "[policy]") 
         std::string::npos);
 }
 
+TEST_CASE("characters the TOML parser mishandles are refused at their place", "[policy]") {
+  // toml++ 3.3.0 reaches __builtin_unreachable() for these (fuzz_policy).
+  CHECK(error_of("[a\xd1\xa6]\n") == "relgate.toml:1:3: the character U+0466 is not supported in a policy file (the "
+                                     "TOML parser mishandles it); in a string, write it as \\u0466");
+  CHECK(error_of("# caf\xc3\xa9\n").rfind("relgate.toml:1:6: the character U+00E9", 0) == 0);
+  // As an escape in a string it is fine, and other non-ASCII text too.
+  auto p = parse_policy("[access]\nmaintainers = [\"\\u0466x\", \"\xe6\x9d\x8e\"] # \xf0\x9f\x99\x82\n", "relgate.toml",
+                        builtin_policy());
+  REQUIRE(p.access.maintainers.size() == 2);
+  CHECK(p.access.maintainers[0] == "\xd1\xa6x");
+  CHECK(p.access.maintainers[1] == "\xe6\x9d\x8e");
+}
+
 TEST_CASE("a policy file overrides only the keys it sets", "[policy]") {
   auto p = parse_policy(R"(
 [branches]
