@@ -4,7 +4,7 @@
 #     black-box suites that push to real repositories, the benchmark's smoke;
 #  2. the same suite again under AddressSanitizer and UndefinedBehaviorSanitizer
 #     (clang), with the seed corpora of the fuzz targets;
-#  3. every fuzz target for RELGATE_FUZZ_SECONDS (default 15) from its corpus.
+#  3. every fuzz target for RELGATE_FUZZ_SECONDS (default 10) from its corpus.
 #
 #   install/test.sh
 #
@@ -22,7 +22,7 @@ step() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 step "release build and tests"
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_WERROR=ON >/dev/null
 cmake --build "$build" -j"$jobs"
-(cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 600)
+(cd "$build" && ctest --output-on-failure -j"$((jobs * 2))" --timeout 600)
 
 [ "$sanitize" = ON ] || exit 0
 
@@ -35,8 +35,8 @@ cmake --build "$sbuild" -j"$jobs"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$src/tests/sanitizers/lsan.supp:print_suppressions=0
-(cd "$sbuild" && ctest --output-on-failure -j"$jobs" --timeout 900)
+(cd "$sbuild" && ctest --output-on-failure -j"$((jobs * 2))" --timeout 900)
 
-step "fuzzing each target for ${RELGATE_FUZZ_SECONDS:-15} s"
-"$src/tests/fuzz/run.sh" "$sbuild" "${RELGATE_FUZZ_SECONDS:-15}"
+step "fuzzing each target for ${RELGATE_FUZZ_SECONDS:-10} s"
+"$src/tests/fuzz/run.sh" "$sbuild" "${RELGATE_FUZZ_SECONDS:-10}"
 step "done"

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
+#include <vector>
 #include <ctime>
 
 namespace relgate::cli {
@@ -49,15 +51,18 @@ std::string now_utc() {
 void append_audit(const std::string& path, const policy::Request& request, const policy::Verdict& verdict,
                   const std::string& hook) {
   const std::string time = now_utc();
+  // Violations by ref: a push of many refs stays linear.
+  std::unordered_map<std::string, std::vector<const policy::Violation*>> by_ref;
+  for (const auto& v : verdict.violations) by_ref[v.ref].push_back(&v);
   std::string lines;
   for (const auto& u : request.updates) {
     std::string rules;
     bool error = false, overridden = false;
-    for (const auto& v : verdict.violations) {
-      if (v.ref != u.ref) continue;
-      rules += (rules.empty() ? "" : ",") + json_string(policy::rule_info(v.rule).code);
-      error = error || v.severity == policy::Severity::error;
-      overridden = overridden || v.overridden;
+    auto found = by_ref.find(u.ref);
+    for (const policy::Violation* v : found == by_ref.end() ? std::vector<const policy::Violation*>{} : found->second) {
+      rules += (rules.empty() ? "" : ",") + json_string(policy::rule_info(v->rule).code);
+      error = error || v->severity == policy::Severity::error;
+      overridden = overridden || v->overridden;
     }
     // A refusal of the push as a whole (A2) concerns every ref of it.
     bool push_refused = verdict.rejected();

@@ -4,6 +4,7 @@
 #include "cli/app.hpp"
 #include "cli/audit_log.hpp"
 #include "cli/hook_input.hpp"
+#include "cli/push_journal.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/policy_loader.hpp"
 #include "policy/report.hpp"
@@ -145,17 +146,25 @@ std::optional<std::string> override_from_env() {
 }
 } // namespace
 
+// How long a server hook waits for the push judged before it.
+constexpr std::chrono::milliseconds k_journal_wait{20000};
+
 int run_pre_receive(const GlobalOptions& opts) {
   auto input = read_all(std::cin, "pre-receive input");
   auto updates = parse_pre_receive(input);
   auto repo = open_repo(opts);
   auto pol = load_policy(opts, *repo);
   require_objects(*repo, updates);
+  // One push judged at a time, counting accepted pushes still landing
+  // (push_journal.hpp).
+  PushJournal journal(repo->git_dir(), PushJournal::receive_pack_pid(), k_journal_wait);
   policy::Request request;
-  request.before = current_refs(*repo, pol);
+  request.before = journal.with_pending(current_refs(*repo, pol));
   request.updates = std::move(updates);
   request.override_reason = override_from_push_options();
-  return judge_and_report(*repo, pol, request, "nothing was changed", "pre-receive");
+  int rc = judge_and_report(*repo, pol, request, "nothing was changed", "pre-receive");
+  if (rc == 0) journal.record(request.updates);
+  return rc;
 }
 
 int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id) {
@@ -163,10 +172,13 @@ int run_update(const GlobalOptions& opts, const std::string& ref, const std::str
   auto repo = open_repo(opts);
   auto pol = load_policy(opts, *repo);
   require_objects(*repo, {u});
+  PushJournal journal(repo->git_dir(), PushJournal::receive_pack_pid(), k_journal_wait);
   policy::Request request;
-  request.before = current_refs(*repo, pol);
+  request.before = journal.with_pending(current_refs(*repo, pol));
   request.updates = {u};
-  return judge_and_report(*repo, pol, request, u.ref + " was not updated", "update");
+  int rc = judge_and_report(*repo, pol, request, u.ref + " was not updated", "update");
+  if (rc == 0) journal.record(request.updates);
+  return rc;
 }
 
 int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std::string& url) {

@@ -150,6 +150,15 @@ std::vector<repo::Ref> Libgit2Repository::refs(std::string_view prefix) const {
 }
 
 repo::ObjectType Libgit2Repository::type(const repo::ObjectId& id) const {
+  // Asked again and again for the same few objects (every message about a
+  // commit asks); an object's type never changes, a missing one may arrive.
+  if (auto known = m_types.find(id); known != m_types.end()) return known->second;
+  repo::ObjectType t = read_type(id);
+  if (t != repo::ObjectType::missing) m_types.emplace(id, t);
+  return t;
+}
+
+repo::ObjectType Libgit2Repository::read_type(const repo::ObjectId& id) const {
   git_oid oid = to_oid(id);
   git_odb* raw = nullptr;
   check(git_repository_odb(&raw, m_repo), "opening the object database");

@@ -4,6 +4,7 @@
 #include "repo/repository.hpp"
 
 #include <memory>
+#include <unordered_map>
 
 struct git_repository;
 
@@ -59,6 +60,8 @@ public:
                    const std::function<bool(const std::string&, const std::string&)>& visit) const override;
 
 private:
+  repo::ObjectType read_type(const repo::ObjectId& id) const;
+  mutable std::unordered_map<repo::ObjectId, repo::ObjectType> m_types;
   explicit Libgit2Repository(git_repository* repo);
   git_repository* m_repo;
 };

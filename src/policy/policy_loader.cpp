@@ -6,7 +6,23 @@
 
 #include <re2/re2.h>
 
+#include <stdexcept>
+
+namespace relgate::policy {
+struct TomlCheckFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+[[noreturn]] void toml_check_failed(const char* what);
+}
+// toml++ checks its parser's own state with TOML_ASSERT_ASSUME, which in
+// builds with NDEBUG becomes an assumption: one that does not hold (the
+// fuzzer found `[\x04branches]`) is undefined behaviour under clang. relgate
+// keeps those checks in every build and turns a failed one into an error.
+#define TOML_ASSERT(expr) ((expr) ? static_cast<void>(0) : ::relgate::policy::toml_check_failed(#expr))
+#pragma push_macro("NDEBUG")
+#undef NDEBUG
 #include <toml++/toml.h>
+#pragma pop_macro("NDEBUG")
 
 #include <cstdio>
 #include <fstream>
@@ -14,6 +30,8 @@
 #include <sstream>
 
 namespace relgate::policy {
+
+void toml_check_failed(const char* what) { throw TomlCheckFailed(what); }
 
 namespace {
 
@@ -69,6 +87,8 @@ public:
                 if (!words.empty()) {
                   m_policy.freeze.keywords_re =
                       std::make_shared<const Regex>("\\b(?:" + alternatives + ")\\b", /*case_sensitive=*/false);
+                  if (m_validate && !(*m_policy.freeze.keywords_re)->ok())
+                    fail(n, "freeze.allow_keywords: " + (*m_policy.freeze.keywords_re)->error());
                 }
               }},
              {"docs_paths", [&](const toml::node& n) {
@@ -464,6 +484,8 @@ Policy parse(std::string_view text, const std::string& source, const Policy& bas
     std::ostringstream os;
     os << source << ':' << e.source().begin.line << ':' << e.source().begin.column << ": " << e.description();
     throw Error(os.str());
+  } catch (const TomlCheckFailed& e) {
+    throw Error(source + ": not valid TOML (the parser's check " + e.what() + " failed)");
   }
   Loader(source, policy, validate).load(root);
   return policy;

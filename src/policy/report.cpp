@@ -7,22 +7,34 @@ namespace relgate::policy {
 namespace {
 // Subjects and names come from pushers: never let them carry terminal
 // control sequences into someone's terminal.
-std::string clean(std::string_view s) {
+// Lines stay readable: at most k_max_text bytes of a pusher's text (a
+// subject or ref name of megabytes is cut, at a character boundary, with
+// "..."). relgate's own texts (why, hints) are never cut.
+constexpr std::size_t k_max_text = 300;
+
+std::string clean(std::string_view s, bool limit = false) {
+  bool cut = limit && s.size() > k_max_text;
+  if (cut) {
+    std::size_t end = k_max_text;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end; // not inside a UTF-8 character
+    s = s.substr(0, end);
+  }
   std::string out;
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f) out += '?';
     else out += static_cast<char>(c);
   }
+  if (cut) out += "...";
   return out;
 }
 
 void format_one(const Violation& v, std::vector<ReportLine>& out) {
   const auto& info = rule_info(v.rule);
   std::string head = v.overridden ? "relgate: overridden: " : v.severity == Severity::warn ? "relgate: warning: " : "relgate: ";
-  head += std::string(info.code) + " " + std::string(info.name) + ": " + clean(v.ref) + ": " + clean(v.why);
+  head += std::string(info.code) + " " + std::string(info.name) + ": " + clean(v.ref, true) + ": " + clean(v.why);
   out.push_back({v.severity, head});
   for (const auto& c : v.commits) {
-    out.push_back({v.severity, "  commit " + repo::short_id(c.id) + " " + clean(c.subject)});
+    out.push_back({v.severity, "  commit " + repo::short_id(c.id) + " " + clean(c.subject, true)});
   }
   for (const auto& h : v.hints) out.push_back({v.severity, "  hint: " + clean(h)});
 }

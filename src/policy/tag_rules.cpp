@@ -217,9 +217,15 @@ void next_line(Judgement& j, const RefUpdate& u, const std::string& name, const 
   }
   // The highest line below this one after the push (other new lines of the
   // same push count: v0.1.0 and v0.2.0-rc1 may arrive together).
+  // (A lookup, not a scan: a push of thousands of new lines stays linear.)
   std::optional<Line> below;
-  for (const auto& [line, state] : j.after_state.lines()) {
-    if (line < l && state.has_tags()) below = line;
+  const auto& lines = j.after_state.lines();
+  for (auto it = lines.lower_bound(l); it != lines.begin();) {
+    --it;
+    if (it->second.has_tags()) {
+      below = it->first;
+      break;
+    }
   }
   if (!below) return; // the first line of the repository may be any
   Line next_minor{below->major, below->minor + 1}, next_major{below->major + 1, 0};

@@ -96,9 +96,150 @@ rc_skip_over_git_protocol_rejected() {
     expect_reject "T4 rc-sequence" git push origin v0.1.0-rc3
 }
 
+# --- concurrent pushes (push_journal.hpp) --------------------------------------
+#
+# A chained pre-receive hook that sleeps holds the first push between
+# relgate's verdict and its ref update, so the second push is judged while
+# the first is still landing: without serialization both would pass.
+
+# slow_landing: makes pushes to the current daemon repository take 2 s after
+# relgate accepts them.
+slow_landing() {
+    printf '#!/bin/sh\ncat >/dev/null\nsleep 2\n' >"$SERVER/hooks/pre-receive.relgate-chained"
+    chmod +x "$SERVER/hooks/pre-receive.relgate-chained"
+}
+
+# race CLONE_A CMD_A CLONE_B CMD_B: runs CMD_A in CLONE_A, and 0.5 s later
+# CMD_B in CLONE_B (each bounded to 60 s); sets RC_A and RC_B.
+race() {
+    local a=$1 cmd_a=$2 b=$3 cmd_b=$4
+    (cd "$a" && timeout -k 5 60 sh -c "$cmd_a" >"$SCENARIO_DIR/race-a.log" 2>&1; echo $? >"$SCENARIO_DIR/race-a.rc") &
+    local pid_a=$!
+    sleep 0.5
+    (cd "$b" && timeout -k 5 60 sh -c "$cmd_b" >"$SCENARIO_DIR/race-b.log" 2>&1; echo $? >"$SCENARIO_DIR/race-b.rc")
+    wait "$pid_a"
+    RC_A=$(cat "$SCENARIO_DIR/race-a.rc")
+    RC_B=$(cat "$SCENARIO_DIR/race-b.rc")
+    echo "# race: A exit $RC_A, B exit $RC_B"
+    sed 's/^/#   A| /' "$SCENARIO_DIR/race-a.log"
+    sed 's/^/#   B| /' "$SCENARIO_DIR/race-b.log"
+}
+
+remote_has() { git --git-dir="$SERVER" rev-parse -q --verify "$1" >/dev/null; }
+
+race_rc2_and_final() {
+    daemon_repo race-final
+    must git tag v0.1.0-rc1 main
+    must git push -q origin v0.1.0-rc1
+    commit_file "fix: after rc1"
+    must git push -q origin main
+    must git clone -q "$URL_BASE/race-final.git" ../other
+    slow_landing
+    must git tag v0.1.0-rc2 main
+    (cd ../other && must git tag v0.1.0 v0.1.0-rc1) || return 1
+    race . "git push origin v0.1.0-rc2" ../other "git push origin v0.1.0"
+    [ "$RC_A" -eq 0 ] || fail "the first push (rc2) should land"
+    [ "$RC_B" -ne 0 ] || fail "the final tag at rc1 landed while rc2 was landing"
+    grep -q 'T6 final-is-last-rc' "$SCENARIO_DIR/race-b.log" || fail "the second push should be refused by T6"
+    remote_has refs/tags/v0.1.0-rc2 || fail "rc2 is missing"
+    remote_has refs/tags/v0.1.0 && fail "rc2 and a final tag at rc1 both landed"
+    # Afterwards the accepted push no longer counts as pending: the final
+    # tag at rc2 goes through.
+    must git tag v0.1.0 v0.1.0-rc2
+    expect_accept git push origin v0.1.0
+}
+
+race_same_rc() {
+    daemon_repo race-same
+    must git clone -q "$URL_BASE/race-same.git" ../other
+    commit_file "feat: mine"
+    (cd ../other && commit_file "feat: theirs" && must git push -q origin main:refs/heads/theirs) || return 1
+    must git push -q origin main
+    slow_landing
+    must git tag v0.1.0-rc1 main
+    (cd ../other && must git tag v0.1.0-rc1 main) || return 1
+    race . "git push origin v0.1.0-rc1" ../other "git push origin v0.1.0-rc1"
+    [ "$RC_A" -eq 0 ] && [ "$RC_B" -ne 0 ] || fail "exactly the first rc1 should land (A $RC_A, B $RC_B)"
+    [ "$(git --git-dir="$SERVER" rev-parse refs/tags/v0.1.0-rc1)" = "$(git rev-parse main)" ] \
+        || fail "rc1 is not the first push's"
+}
+
+race_two_backports() {
+    daemon_repo race-backport
+    must git tag v0.1.0-rc1 main
+    must git tag v0.1.0 main
+    must git branch release/v0.1 main
+    must git push -q origin v0.1.0-rc1 v0.1.0 release/v0.1
+    commit_file "fix: one (#101)"
+    local one two
+    one=$(git rev-parse HEAD)
+    commit_file "fix: two (#102)"
+    two=$(git rev-parse HEAD)
+    must git push -q origin main
+    must git clone -q "$URL_BASE/race-backport.git" ../other
+    slow_landing
+    must git checkout -q release/v0.1
+    must git cherry-pick -x "$one"
+    (cd ../other && must git checkout -q release/v0.1 && must git cherry-pick -x "$two") || return 1
+    race . "git push origin release/v0.1" ../other "git push origin release/v0.1"
+    [ "$RC_A" -eq 0 ] && [ "$RC_B" -ne 0 ] || fail "exactly the first backport should land (A $RC_A, B $RC_B)"
+    [ "$(git --git-dir="$SERVER" rev-parse refs/heads/release/v0.1)" = "$(git rev-parse HEAD)" ] \
+        || fail "release/v0.1 is not the first push's"
+    # The second backport, rebased, lands.
+    (cd ../other && must git pull -q --rebase origin release/v0.1 && expect_accept git push origin release/v0.1) || return 1
+}
+
+# Four pushes at once, each of a different step, no hook delay: git and
+# relgate leave a state the rules allow whatever the order.
+race_four_at_once() {
+    daemon_repo race-four
+    must git tag v0.1.0-rc1 main
+    must git push -q origin v0.1.0-rc1
+    commit_file "fix: after rc1"
+    must git push -q origin main
+    local i
+    for i in 1 2 3 4; do must git clone -q "$URL_BASE/race-four.git" "../c$i"; done
+    (cd ../c1 && must git tag v0.1.0-rc2 main) &&
+    (cd ../c2 && must git tag v0.1.0 v0.1.0-rc1) &&
+    (cd ../c3 && must git tag v0.1.0-rc3 main) &&
+    (cd ../c4 && must git tag v0.1.0 main) || return 1
+    local pids=()
+    for i in 1 2 3 4; do
+        (cd "../c$i" && timeout -k 5 60 git push -q origin --tags >"$SCENARIO_DIR/c$i.log" 2>&1) &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p"; done
+    # Allowed end states: rc1 alone, or with rc2 (and maybe the final at rc2),
+    # or the final at rc1 without rc2. Never rc3 without rc2, never a final
+    # that is not at the last rc.
+    local rc2=0 rc3=0 final=
+    remote_has refs/tags/v0.1.0-rc2 && rc2=1
+    remote_has refs/tags/v0.1.0-rc3 && rc3=1
+    remote_has refs/tags/v0.1.0 && final=$(git --git-dir="$SERVER" rev-parse refs/tags/v0.1.0^{commit})
+    echo "# four at once: rc2=$rc2 rc3=$rc3 final=${final:0:9}"
+    [ "$rc3" -eq 0 ] || [ "$rc2" -eq 1 ] || fail "rc3 landed without rc2"
+    if [ -n "$final" ]; then
+        local last=v0.1.0-rc1
+        [ "$rc2" -eq 1 ] && last=v0.1.0-rc2
+        [ "$rc3" -eq 1 ] && last=v0.1.0-rc3
+        [ "$final" = "$(git --git-dir="$SERVER" rev-parse "$last^{commit}")" ] || fail "the final tag is not at $last"
+    fi
+    expect_exit_0_audit
+}
+
+# expect_exit_0_audit: relgate audit of the server finds nothing against the tags.
+expect_exit_0_audit() {
+    run_cmd "$RELGATE_BIN" --repo "$SERVER" audit --format json
+    if grep -q '"ref":"refs/tags/' "$LAST_STDOUT"; then fail "audit finds the tags' end state wrong"; fi
+}
+
 run_scenario rc1_over_git_protocol_accepted rc1_over_git_protocol_accepted
 run_scenario bad_tag_over_git_protocol_rejected bad_tag_over_git_protocol_rejected
 run_scenario rc_skip_over_git_protocol_rejected rc_skip_over_git_protocol_rejected
+run_scenario "race: rc2 and the final tag at rc1" race_rc2_and_final
+run_scenario "race: the same rc from two clones" race_same_rc
+run_scenario "race: two backports to one release branch" race_two_backports
+run_scenario "race: four release steps at once" race_four_at_once
 wait_scenarios      # they run in the background: keep the daemon until then
 stop_daemon
 finish

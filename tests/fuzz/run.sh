@@ -4,6 +4,7 @@
 # directory, not into the repository). Any crash, leak or timeout fails.
 #
 #   tests/fuzz/run.sh BUILD_DIR [SECONDS_PER_TARGET]   (default 20)
+# A failing input is kept in BUILD_DIR/fuzz-artifacts and printed in base64.
 #   RELGATE_FUZZ_RUNS=10000000 tests/fuzz/run.sh BUILD_DIR 0   # a number of runs instead
 set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
@@ -40,4 +41,14 @@ for log in "$scratch"/*.log; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   echo "fuzz: ${name%.log}: ${runs:-?} executions"
 done
+if [ "$failed" -ne 0 ]; then
+  # Keep what failed: the scratch directory goes away.
+  kept="$build/fuzz-artifacts"
+  mkdir -p "$kept"
+  for a in "$scratch"/*-crash-* "$scratch"/*-leak-* "$scratch"/*-timeout-* "$scratch"/*-oom-*; do
+    [ -e "$a" ] || continue
+    cp "$a" "$kept/"
+    echo "fuzz: kept $kept/${a##*/} (base64: $(head -c 3000 "$a" | base64 -w0))"
+  done
+fi
 exit $failed

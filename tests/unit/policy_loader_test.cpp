@@ -90,6 +90,13 @@ TEST_CASE("characters the TOML parser mishandles are refused at their place", "[
   CHECK(p.access.maintainers[1] == "\xe6\x9d\x8e");
 }
 
+TEST_CASE("toml++'s own consistency checks fail as errors, not undefined behaviour", "[policy]") {
+  // `[\x04...`: toml++ 3.3.0 asserts (assumes, with NDEBUG) that a table
+  // header starts with a key character (fuzz_policy).
+  CHECK(error_of("[\x04" "branches]\n") ==
+        "relgate.toml: not valid TOML (the parser's check is_bare_key_character(*cp) || is_string_delimiter(*cp) failed)");
+}
+
 TEST_CASE("a policy file overrides only the keys it sets", "[policy]") {
   auto p = parse_policy(R"(
 [branches]
