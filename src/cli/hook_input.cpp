@@ -37,6 +37,8 @@ std::vector<std::string_view> fields(std::string_view line) {
 std::string read_all(std::istream& in, const std::string& what) {
   std::string data;
   char buf[65536];
+  // Reserved, not touched: no doubling (and copying) on the way to the limit.
+  data.reserve(k_max_input_bytes + sizeof buf);
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     data.append(buf, static_cast<std::size_t>(in.gcount()));
     if (data.size() > k_max_input_bytes) {

@@ -455,22 +455,33 @@ std::optional<repo::ObjectId> Libgit2Repository::patch_id(const repo::ObjectId& 
   return to_hex(&out);
 }
 
-std::optional<std::string> Libgit2Repository::read_file(const repo::ObjectId& id, const std::string& path) const {
-  auto commit_id = peel_to_commit(id);
-  if (!commit_id) return std::nullopt;
-  git_oid oid = to_oid(*commit_id);
+// The entry at `path` in the tree of `id` (tags peeled); null when there is
+// no such path or `id` is no commit. Sets `commit_id` to the commit.
+std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> Libgit2Repository::entry_at(const repo::ObjectId& id,
+                                                                                     const std::string& path,
+                                                                                     repo::ObjectId& commit_id) const {
+  std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> none(nullptr, git_tree_entry_free);
+  auto peeled = peel_to_commit(id);
+  if (!peeled) return none;
+  commit_id = *peeled;
+  git_oid oid = to_oid(commit_id);
   git_commit* raw = nullptr;
-  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + *commit_id);
+  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + commit_id);
   CommitPtr c(raw);
   git_tree* tree_raw = nullptr;
-  check(git_commit_tree(&tree_raw, c.get()), "tree of " + repo::short_id(*commit_id));
+  check(git_commit_tree(&tree_raw, c.get()), "tree of " + repo::short_id(commit_id));
   TreePtr tree(tree_raw);
   git_tree_entry* entry = nullptr;
-  if (git_tree_entry_bypath(&entry, tree.get(), path.c_str()) != 0) return std::nullopt;
-  std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> owned(entry);
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return std::nullopt;
+  if (git_tree_entry_bypath(&entry, tree.get(), path.c_str()) != 0) return none;
+  return {entry, git_tree_entry_free};
+}
+
+std::optional<std::string> Libgit2Repository::read_file(const repo::ObjectId& id, const std::string& path) const {
+  repo::ObjectId commit_id;
+  auto entry = entry_at(id, path, commit_id);
+  if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
   git_blob* blob = nullptr;
-  check(git_blob_lookup(&blob, m_repo, git_tree_entry_id(entry)), path + " in " + repo::short_id(*commit_id));
+  check(git_blob_lookup(&blob, m_repo, git_tree_entry_id(entry.get())), path + " in " + repo::short_id(commit_id));
   std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>> b(blob);
   const char* data = static_cast<const char*>(git_blob_rawcontent(blob));
   return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob)));
@@ -478,21 +489,11 @@ std::optional<std::string> Libgit2Repository::read_file(const repo::ObjectId& id
 
 bool Libgit2Repository::files_under(const repo::ObjectId& id, const std::string& dir,
                                     const std::function<bool(const std::string&, const std::string&)>& visit) const {
-  auto commit_id = peel_to_commit(id);
-  if (!commit_id) return false;
-  git_oid oid = to_oid(*commit_id);
-  git_commit* raw = nullptr;
-  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + *commit_id);
-  CommitPtr c(raw);
-  git_tree* root_raw = nullptr;
-  check(git_commit_tree(&root_raw, c.get()), "tree of " + repo::short_id(*commit_id));
-  TreePtr root(root_raw);
-  git_tree_entry* entry = nullptr;
-  if (git_tree_entry_bypath(&entry, root.get(), dir.c_str()) != 0) return false;
-  std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> owned(entry);
-  if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) return false;
+  repo::ObjectId commit_id;
+  auto entry = entry_at(id, dir, commit_id);
+  if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return false;
   git_tree* sub_raw = nullptr;
-  check(git_tree_lookup(&sub_raw, m_repo, git_tree_entry_id(entry)), "tree " + dir);
+  check(git_tree_lookup(&sub_raw, m_repo, git_tree_entry_id(entry.get())), "tree " + dir);
   TreePtr sub(sub_raw);
   static constexpr int k_stop = -7777;
   struct Walk {

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 struct git_repository;
+struct git_tree_entry;
 
 namespace relgate::git {
 
@@ -61,6 +62,8 @@ public:
 
 private:
   repo::ObjectType read_type(const repo::ObjectId& id) const;
+  std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> entry_at(const repo::ObjectId& id, const std::string& path,
+                                                                    repo::ObjectId& commit_id) const;
   mutable std::unordered_map<repo::ObjectId, repo::ObjectType> m_types;
   explicit Libgit2Repository(git_repository* repo);
   git_repository* m_repo;

@@ -13,16 +13,6 @@ CMD_TIMEOUT=10
 
 ZERO=0000000000000000000000000000000000000000
 
-# bare_repo: a bare repository (no hook) with one commit on main; enters it
-# and sets MAIN_ID. relgate runs in it the way git runs hooks (cwd = repo).
-bare_repo() {
-    make_server none
-    make_clone work
-    (cd work && commit_file "feat: initial commit" && must git push -q origin main) || exit 1
-    cd "$SERVER" || exit 1
-    MAIN_ID=$(git rev-parse main)
-}
-
 # expect_error CMD...: the error contract above (stdin from $STDIN_FILE).
 expect_error() {
     run_cmd "$@"

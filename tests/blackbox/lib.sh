@@ -343,6 +343,16 @@ commit_file() {
     must git commit -q -m "$1"
 }
 
+# bare_repo: a bare repository (no hook) with one commit on main; enters it
+# and sets MAIN_ID. relgate runs in it the way git runs hooks (cwd = repo).
+bare_repo() {
+    make_server none
+    make_clone work
+    (cd work && commit_file "feat: initial commit" && must git push -q origin main) || exit 1
+    cd "$SERVER" || exit 1
+    MAIN_ID=$(git rev-parse main)
+}
+
 # setup_repo [KIND]: server and clone `work` (entered), an initial commit on
 # main pushed. KIND (default $HOOK_KIND, which a suite may set) says where
 # relgate guards: pre-receive or update (server hook), pre-push (client hook

@@ -15,14 +15,6 @@ CMD_TIMEOUT=120
 
 ZERO=0000000000000000000000000000000000000000
 
-bare_repo() {
-    make_server none
-    make_clone work
-    (cd work && commit_file "feat: initial commit" && must git push -q origin main) || exit 1
-    cd "$SERVER" || exit 1
-    MAIN_ID=$(git rev-parse main)
-}
-
 # bounded MIB SECONDS WANT_EXIT CMD...: CMD (stdin from $STDIN_FILE) exits
 # WANT_EXIT within SECONDS with a peak resident set under MIB MiB.
 bounded() {
