@@ -1,6 +1,7 @@
 # relgate_embed(OUTPUT name file [name file ...])
 # Compiles text files into the binary as `relgate::embedded::<name>` so the
-# built-in policy and the hook scripts cannot drift from the sources.
+# built-in policy and the hook scripts cannot drift from the sources. Names
+# ending in _policy lose their comment lines (TOML is parsed at every run).
 function(relgate_embed output)
   set(body "#include <string_view>\nnamespace relgate::embedded {\n")
   set(args ${ARGN})
@@ -11,6 +12,12 @@ function(relgate_embed output)
     list(GET args ${i} name)
     list(GET args ${j} file)
     file(READ ${file} text)
+    if(name MATCHES "_policy$")
+      # A policy is parsed on every run: its comment lines (most of the
+      # documented default) are left out of the compiled-in copy.
+      string(REGEX REPLACE "(^|\n)[ \t]*#[^\n]*" "" text "${text}")
+      string(REGEX REPLACE "\n\n+" "\n" text "${text}")
+    endif()
     string(APPEND body "extern const std::string_view ${name};\nconst std::string_view ${name} = R\"relgate_embed(${text})relgate_embed\";\n")
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
   endforeach()
