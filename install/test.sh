@@ -22,7 +22,7 @@ step() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 step "release build and tests"
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELGATE_WERROR=ON >/dev/null
 cmake --build "$build" -j"$jobs"
-(cd "$build" && ctest --output-on-failure -j"$((jobs * 2))" --timeout 600)
+(cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 600)
 
 [ "$sanitize" = ON ] || exit 0
 
@@ -35,7 +35,7 @@ cmake --build "$sbuild" -j"$jobs"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$src/tests/sanitizers/lsan.supp:print_suppressions=0
-(cd "$sbuild" && ctest --output-on-failure -j"$((jobs * 2))" --timeout 900)
+(cd "$sbuild" && ctest --output-on-failure -j"$jobs" --timeout 900)
 
 step "fuzzing each target for ${RELGATE_FUZZ_SECONDS:-10} s"
 "$src/tests/fuzz/run.sh" "$sbuild" "${RELGATE_FUZZ_SECONDS:-10}"
