@@ -1,5 +1,7 @@
 #include "ci/notes_provider.hpp"
 
+#include <algorithm>
+
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -21,7 +23,17 @@ std::vector<Check> parse_note(std::string_view text, int* bad_lines) {
       if (i > start) fields.push_back(line.substr(start, i - start));
     }
     auto state = fields.empty() ? std::nullopt : parse_check_state(fields[0]);
-    if (!state || fields.size() < 2) {
+    // A name or URL with control characters (a stray CR, NUL) is no check:
+    // it would not read back the same once rendered (fuzz_ci_note).
+    auto has_control = [](std::string_view f) {
+      return std::any_of(f.begin(), f.end(), [](char ch) {
+        auto u = static_cast<unsigned char>(ch);
+        return u < 0x20 || u == 0x7f;
+      });
+    };
+    bool control = false;
+    for (auto f : fields) control = control || has_control(f);
+    if (!state || fields.size() < 2 || control) {
       ++bad;
       continue;
     }

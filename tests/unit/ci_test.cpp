@@ -32,6 +32,18 @@ TEST_CASE("required checks: only they count, and each must report", "[ci]") {
   CHECK(r.reason == "build has not reported");
 }
 
+TEST_CASE("a note line with control characters in a field is not a check; notes read back whole", "[ci]") {
+  // From fuzz_ci_note: a CR between fields made a check that read back otherwise.
+  static const char raw[] = "su'\0\0\0\t\xed\xff uilde/2\nfailure uilde/2\nfailure \t\t\r\t\td\nsuccess ok\x01x\n";
+  std::string text(raw, sizeof raw - 1);
+  int bad = 0;
+  auto checks = parse_note(text, &bad);
+  REQUIRE(checks.size() == 1);
+  CHECK(checks[0].name == "uilde/2");
+  CHECK(bad == 3);
+  CHECK(parse_note(render_note(checks)).size() == checks.size());
+}
+
 TEST_CASE("notes are parsed line by line, latest per check", "[ci]") {
   int bad = 0;
   auto checks = parse_note("success build https://ci/1\n\n# comment\nfailure  e2e\ngarbage\npending build\nsuccess\n",
