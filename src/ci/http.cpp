@@ -15,10 +15,6 @@ namespace relgate::ci::http {
 
 namespace {
 
-bool is_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
 struct Transfer {
   Response response;
   bool too_large = false;

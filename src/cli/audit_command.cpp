@@ -114,7 +114,7 @@ int run_audit(const GlobalOptions& global, const AuditOptions& opts) {
   if (!opts.ci) pol.severity[static_cast<std::size_t>(policy::RuleId::T8)] = policy::Severity::off;
 
   auto now_refs = known_refs(*repo, pol, opts.remote);
-  auto times = tag_times(*repo);
+  auto times = tag_times(*repo, now_refs);
   std::optional<repo::ObjectId> main_tip;
   if (auto it = now_refs.find(pol.main_ref()); it != now_refs.end()) main_tip = repo->peel_to_commit(it->second);
   policy::ReleaseState now_state(now_refs, pol);

@@ -136,10 +136,15 @@ policy::RefMap known_refs(const git::Libgit2Repository& repo, const policy::Poli
   return refs;
 }
 
-std::map<std::string, std::int64_t> tag_times(const git::Libgit2Repository& repo) {
+std::map<std::string, std::int64_t> tag_times(const git::Libgit2Repository& repo, const policy::RefMap& refs) {
   std::map<std::string, std::int64_t> out;
   bool annotated = false;
-  for (const auto& r : repo.refs("refs/tags/")) {
+  const std::string prefix = "refs/tags/";
+  std::vector<repo::Ref> tags;
+  for (auto it = refs.lower_bound(prefix); it != refs.end() && starts_with(it->first, prefix); ++it) {
+    tags.push_back({it->first, it->second});
+  }
+  for (const auto& r : tags) {
     auto type = repo.type(r.target);
     if (type == repo::ObjectType::commit) out[r.name] = repo.commit(r.target).time;
     else if (type == repo::ObjectType::tag) annotated = true;
@@ -149,7 +154,7 @@ std::map<std::string, std::int64_t> tag_times(const git::Libgit2Repository& repo
   // creatordate is the tagger date of annotated tags.
   auto text = capture({"git", "--git-dir=" + repo.git_dir(), "for-each-ref",
                        "--format=%(refname)%09%(creatordate:unix)", "refs/tags/"});
-  for (const auto& r : repo.refs("refs/tags/")) {
+  for (const auto& r : tags) {
     if (out.count(r.name) || repo.type(r.target) != repo::ObjectType::tag) continue;
     auto commit = repo.peel_to_commit(r.target);
     if (commit) out[r.name] = repo.commit(*commit).time; // until git says better
@@ -179,7 +184,7 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   auto refs = known_refs(*repo, pol, opts.remote);
   policy::ReleaseState state(refs, pol);
   const std::int64_t now = now_seconds();
-  auto times = tag_times(*repo);
+  auto times = tag_times(*repo, refs);
 
   std::vector<policy::ReleaseEvent> releases;
   for (const auto& [line, ls] : state.lines()) {

@@ -3,6 +3,7 @@
 
 #include "repo/repository.hpp"
 
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -65,6 +66,13 @@ private:
   std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> entry_at(const repo::ObjectId& id, const std::string& path,
                                                                     repo::ObjectId& commit_id) const;
   mutable std::unordered_map<repo::ObjectId, repo::ObjectType> m_types;
+  // Walks that is_ancestor ran to their end, by (descendant, ancestor): the
+  // commits only the descendant has, newest first, and the answer.
+  struct FullWalk {
+    std::vector<repo::ObjectId> newest_first;
+    bool reached = false;
+  };
+  mutable std::map<std::pair<repo::ObjectId, repo::ObjectId>, FullWalk> m_walks;
   explicit Libgit2Repository(git_repository* repo);
   git_repository* m_repo;
 };

@@ -176,7 +176,7 @@ void judge_main_picks(Judgement& j, const RefUpdate& u) {
   auto tip = main_after ? j.peel(*main_after) : std::nullopt;
   std::vector<CommitRef> wrong;
   for (const auto& id : j.new_commits(u, hide)) {
-    const repo::Commit& c = j.commit(id);
+    const repo::Commit c = j.read_commit(id);
     for (const auto& sha : captures(j.policy.backport.cherry_pick.get(), c.message)) {
       bool on_main = tip && j.repo.type(sha) == repo::ObjectType::commit && j.is_ancestor(sha, *tip);
       if (!on_main) {

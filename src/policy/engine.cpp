@@ -109,7 +109,7 @@ bool Judgement::advance(MainIndex& idx) {
   }
   idx.commits.push_back(*id);
   std::string pr;
-  if (policy.backport.main_pr && RE2::PartialMatch(commit(*id).subject(), *policy.backport.main_pr, &pr)) {
+  if (policy.backport.main_pr && RE2::PartialMatch(read_commit(*id).subject(), *policy.backport.main_pr, &pr)) {
     idx.by_pr.emplace(pr, *id); // newest first: the latest commit keeps a repeated number
   }
   return true;
@@ -119,6 +119,12 @@ const repo::Commit& Judgement::commit(const repo::ObjectId& id) {
   auto it = m_commits.find(id);
   if (it != m_commits.end()) return it->second;
   return m_commits.emplace(id, repo.commit(id)).first->second;
+}
+
+repo::Commit Judgement::read_commit(const repo::ObjectId& id) const {
+  auto it = m_commits.find(id);
+  if (it != m_commits.end()) return it->second;
+  return repo.commit(id);
 }
 
 std::optional<repo::ObjectId> Judgement::after_ref(const std::string& ref) const {

@@ -64,6 +64,10 @@ public:
   bool advance(MainIndex& idx);
   // Commit objects, read once per push.
   const repo::Commit& commit(const repo::ObjectId& id);
+  // A commit from that cache when it is there, else read without keeping
+  // it: for rules that read each of a push's new commits once (F1, B7), so
+  // that a push of 100,000 commits does not hold all their messages.
+  repo::Commit read_commit(const repo::ObjectId& id) const;
 
 private:
   std::map<repo::ObjectId, std::optional<repo::ObjectId>> m_peeled;

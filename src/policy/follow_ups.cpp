@@ -17,9 +17,6 @@ const char* to_string(FollowUpKind kind) {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
-
 std::string bare(const Version& v) {
   return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
 }
@@ -201,7 +198,7 @@ bool is_pseudo_version(std::string_view s) {
   auto dash = s.rfind('-');
   if (dash == std::string_view::npos || s.size() - dash - 1 != 12) return false;
   for (char c : s.substr(dash + 1)) {
-    if (!is_hex(c)) return false;
+    if (!is_hex_digit(c)) return false;
   }
   auto rest = s.substr(0, dash);
   if (rest.size() < 16) return false;

@@ -66,7 +66,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   for (const auto& id : commits) {
     if (offenders.size() == k_max_offenders) break;
     ++seen;
-    const repo::Commit& c = j.commit(id);
+    const repo::Commit c = j.read_commit(id);
     if (c.parents.size() > 1) continue; // merges are not judged; the commits they bring are
     ++judged;
     auto cls = classify_for_freeze(j.policy, c, [&](const auto& keep) { return j.repo.changes_only(id, keep); }, may_grant);

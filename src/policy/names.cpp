@@ -1,5 +1,7 @@
 #include "policy/names.hpp"
 
+#include "util/text.hpp"
+
 #include <charconv>
 
 namespace relgate::policy {
@@ -26,8 +28,6 @@ const std::vector<std::string> k_placeholders = {"major", "minor", "patch", "rc"
 // number fits, and a longer one is not a version. Release candidates count
 // from 1.
 constexpr std::size_t k_max_digits = 9;
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 } // namespace
 
 std::optional<NameTemplate> NameTemplate::compile(std::string_view text, const std::vector<std::string>& required,

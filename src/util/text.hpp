@@ -10,6 +10,12 @@ namespace relgate {
 std::string_view trim(std::string_view s);
 std::vector<std::string_view> split(std::string_view s, char sep);
 bool starts_with(std::string_view s, std::string_view prefix);
+// ASCII digits only (std::isdigit depends on the locale).
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+// Lower-case hex digits, as git writes object ids.
+constexpr bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+// Non-empty and all is_digit / all is_hex_digit.
+bool is_digits(std::string_view s);
 bool is_hex(std::string_view s);
 // True for 40 or 64 zeros: git's "no object" id in SHA-1 and SHA-256 repositories.
 bool is_zero_id(std::string_view id);

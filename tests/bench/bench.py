@@ -125,28 +125,29 @@ def generate(repo, n, line_every):
     return facts
 
 
-def peak_mib(cmd, cwd):
+def peak_mib(cmd, cwd, stdin=None, env=None):
     """Peak RSS of `cmd` in MiB, measured by /usr/bin/time (a forked child's
-    own ru_maxrss would include this Python process's pages); None without it."""
+    own ru_maxrss would include this Python process's pages); None without it.
+    It counts the pages of the pack and its index that the process touched."""
     if not os.path.exists("/usr/bin/time"):
         return None
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=cwd, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=cwd, input=stdin, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, env=env)
     try:
         return int(p.stderr.decode().strip().splitlines()[-1]) / 1024
     except (ValueError, IndexError):
         return None
 
 
-def run(cmd, cwd, runs):
+def run(cmd, cwd, runs, stdin=None, env=None):
     """Median wall time (ms), peak RSS (MiB) and exit codes of `cmd` as a whole process."""
     times, rcs = [], set()
     for _ in range(runs):
         start = time.perf_counter()
-        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.run(cmd, cwd=cwd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         times.append((time.perf_counter() - start) * 1000)
         rcs.add(p.returncode)
-    return statistics.median(times), peak_mib(cmd, cwd), rcs
+    return statistics.median(times), peak_mib(cmd, cwd, stdin, env), rcs
 
 
 def cases(repo, relgate, facts):
@@ -173,6 +174,12 @@ def cases(repo, relgate, facts):
          ["git", "log", "--raw", "--no-renames", "--format=%s", f"{old50}..{main}"], old50),
         ("new rc tag (rc2 on main)", check + [f"refs/tags/v0.{ol}.0-rc2", ZERO, main], {0},
          ["git", "merge-base", "--is-ancestor", rc1, main], None),
+        # The same through the server hook: stdin, the lock and the journal
+        # of accepted pushes (relgate-pending/, kept for a receive-pack
+        # process that is gone here, so it never counts for a later case).
+        ("  same, as pre-receive", [relgate, "pre-receive"], {0},
+         ["git", "merge-base", "--is-ancestor", rc1, main], None,
+         f"{ZERO} {main} refs/tags/v0.{ol}.0-rc2\n".encode()),
         ("final tag at the last rc", check + [f"refs/tags/v0.{ol}.0", ZERO, rc1], {0},
          ["git", "merge-base", "--is-ancestor", rc1, main], None),
         ("patch tag on its release branch", check + [f"refs/tags/v0.{bl}.2", ZERO, branch], {0},
@@ -202,6 +209,11 @@ def main():
     sizes = [400] if args.smoke else [int(s) for s in args.sizes.split(",")]
     runs = 3 if args.smoke else args.runs
     tmp = tempfile.mkdtemp(prefix="relgate-bench.")
+    # The server hook records accepted pushes for its receive-pack process;
+    # here that is a process that has already ended.
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    hook_env = dict(os.environ, RELGATE_RECEIVE_PACK_PID=str(gone.pid))
     failures = 0
     cases_run = 0
     try:
@@ -217,20 +229,22 @@ def main():
                     os.remove(graph)
                 print(f"\n{n} commits ({generated:.1f} s to generate), refs packed, commit-graph "
                       + ("present" if with_graph else "absent"))
-                print(f"{'case':34} {'relgate ms':>10} {'git ms':>8} {'ratio':>6} {'peak MiB':>9}  floor")
-                for name, cmd, want, floor, main_at in cases(repo, relgate, facts):
+                print(f"{'case':34} {'relgate ms':>10} {'git ms':>8} {'ratio':>6} {'peak MiB':>9} {'git MiB':>8}  floor")
+                for name, cmd, want, floor, main_at, *stdin in cases(repo, relgate, facts):
+                    stdin = stdin[0] if stdin else None
                     main_now = git(repo, "rev-parse", "main")
                     if main_at:
                         git(repo, "update-ref", "refs/heads/main", main_at)
                     try:
-                        ms, peak, rcs = run(cmd, repo, runs)
-                        fms, _, _ = run(floor, repo, runs)
+                        ms, peak, rcs = run(cmd, repo, runs, stdin, hook_env if stdin else None)
+                        fms, fpeak, _ = run(floor, repo, runs)
                     finally:
                         git(repo, "update-ref", "refs/heads/main", main_now)
                     ok = rcs <= want
                     failures += not ok
                     cases_run += 1
                     peak_text = f"{peak:9.1f}" if peak is not None else f"{'n/a':>9}"
+                    peak_text += f" {fpeak:8.1f}" if fpeak is not None else f" {'n/a':>8}"
                     print(f"{name:34} {ms:10.1f} {fms:8.1f} {ms / fms:6.2f} {peak_text}  {' '.join(floor[1:3])}"
                           + ("" if ok else f"   UNEXPECTED exit {sorted(rcs)}, wanted {sorted(want)}"), flush=True)
     finally:

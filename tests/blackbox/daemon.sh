@@ -127,6 +127,16 @@ race() {
 
 remote_has() { git --git-dir="$SERVER" rev-parse -q --verify "$1" >/dev/null; }
 
+# After `race . CMD_A DIR_B CMD_B`: sets WINNER and LOSER to the directories
+# of the push that landed and the one refused; fails unless exactly one
+# landed.
+race_winner() {
+    if [ "$RC_A" -eq 0 ] && [ "$RC_B" -ne 0 ]; then WINNER=. LOSER=$1
+    elif [ "$RC_B" -eq 0 ] && [ "$RC_A" -ne 0 ]; then WINNER=$1 LOSER=.
+    else fail "exactly one of the two pushes should land (A $RC_A, B $RC_B)"; return 1
+    fi
+}
+
 race_rc2_and_final() {
     daemon_repo race-final
     must git tag v0.1.0-rc1 main
@@ -166,12 +176,8 @@ race_same_rc() {
     must git tag v0.1.0-rc1 main
     (cd ../other && must git tag v0.1.0-rc1 main) || return 1
     race . "git push origin v0.1.0-rc1" ../other "git push origin v0.1.0-rc1"
-    local winner
-    if [ "$RC_A" -eq 0 ] && [ "$RC_B" -ne 0 ]; then winner=.
-    elif [ "$RC_B" -eq 0 ] && [ "$RC_A" -ne 0 ]; then winner=../other
-    else fail "exactly one rc1 should land (A $RC_A, B $RC_B)"; return 1
-    fi
-    [ "$(git --git-dir="$SERVER" rev-parse refs/tags/v0.1.0-rc1)" = "$(git -C "$winner" rev-parse main)" ] \
+    race_winner ../other || return 1
+    [ "$(git --git-dir="$SERVER" rev-parse refs/tags/v0.1.0-rc1)" = "$(git -C "$WINNER" rev-parse main)" ] \
         || fail "rc1 is not the landed push's"
 }
 
@@ -195,15 +201,11 @@ race_two_backports() {
     race . "git push origin release/v0.1" ../other "git push origin release/v0.1"
     # Both are fast-forwards of the same tip: git's lock on the branch decides
     # which lands (relgate accepts either alone); exactly one does, whole.
-    local winner loser
-    if [ "$RC_A" -eq 0 ] && [ "$RC_B" -ne 0 ]; then winner=. loser=../other
-    elif [ "$RC_B" -eq 0 ] && [ "$RC_A" -ne 0 ]; then winner=../other loser=.
-    else fail "exactly one backport should land (A $RC_A, B $RC_B)"; return 1
-    fi
-    [ "$(git --git-dir="$SERVER" rev-parse refs/heads/release/v0.1)" = "$(git -C "$winner" rev-parse HEAD)" ] \
+    race_winner ../other || return 1
+    [ "$(git --git-dir="$SERVER" rev-parse refs/heads/release/v0.1)" = "$(git -C "$WINNER" rev-parse HEAD)" ] \
         || fail "release/v0.1 is not the landed push's"
     # The other backport, rebased, lands too.
-    (cd "$loser" && must git pull -q --rebase origin release/v0.1 && expect_accept git push origin release/v0.1) || return 1
+    (cd "$LOSER" && must git pull -q --rebase origin release/v0.1 && expect_accept git push origin release/v0.1) || return 1
 }
 
 # Four pushes at once, each of a different step, no hook delay: git and

@@ -80,6 +80,42 @@ rc_older_than_previous_rc_rejected() {
     expect_reject "T4 rc-sequence" git push origin v0.1.0-rc2
 }
 
+# Ancestry is exact whatever the commit dates say: a commit dated years
+# before its parent (a wrong clock) neither hides an ancestor (the push is a
+# fast-forward, rc2 descends from rc1) nor makes a stranger one (a force
+# push to an older-dated or newer-dated side commit is a rewrite, an rc on
+# a side commit does not descend from the last rc).
+ancestry_with_skewed_clocks() {
+    use_fixture fresh
+    must git tag v0.1.0-rc1 main
+    must git push -q origin v0.1.0-rc1
+    local rc1
+    rc1=$(git rev-parse main)
+    GIT_COMMITTER_DATE="2001-01-01T00:00:00Z" commit_file "fix: made on a machine with a wrong clock"
+    GIT_COMMITTER_DATE="2001-01-02T00:00:00Z" commit_file "fix: also old-dated"
+    commit_file "fix: dated now"
+    expect_accept git push origin main
+    must git tag v0.1.0-rc2 main
+    expect_accept git push origin v0.1.0-rc2
+    local tip
+    tip=$(git rev-parse main)
+    # Side commits from rc1: one dated before everything, one after.
+    must git checkout -q -b side "$rc1"
+    GIT_COMMITTER_DATE="1999-01-01T00:00:00Z" commit_file "fix: old-dated side commit"
+    expect_reject "B3 no-rewrite" git push --force origin side:main
+    must git tag v0.1.0-rc3 side
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc3
+    must git tag -d v0.1.0-rc3
+    GIT_COMMITTER_DATE="2035-01-01T00:00:00Z" commit_file "fix: future-dated side commit"
+    expect_reject "B3 no-rewrite" git push --force origin side:main
+    must git tag v0.1.0-rc3 side
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc3
+    [ "$(git --git-dir="$SERVER" rev-parse main)" = "$tip" ] || fail "main moved"
+    # The same answers from relgate check on the server.
+    cd "$SERVER" || exit 1
+    expect_accept "$RELGATE_BIN" check refs/heads/main "$rc1" "$tip"
+}
+
 # The final tag is the *highest* rc: not rc1 when rc2 exists.
 final_at_older_rc_rejected() {
     use_fixture rc1
@@ -275,6 +311,7 @@ run_scenario check_subcommand_judges_updates check_subcommand_judges_updates
 run_scenario annotated_tags_accepted annotated_tags_accepted
 run_scenario first_rc_not_rc1_rejected first_rc_not_rc1_rejected
 run_scenario rc_older_than_previous_rc_rejected rc_older_than_previous_rc_rejected
+run_scenario ancestry_with_skewed_clocks ancestry_with_skewed_clocks
 run_scenario final_at_older_rc_rejected final_at_older_rc_rejected
 run_scenario first_line_may_be_any first_line_may_be_any
 run_scenario next_major_line_accepted next_major_line_accepted

@@ -82,6 +82,16 @@ TEST_CASE("characters the TOML parser mishandles are refused at their place", "[
   CHECK(error_of("[a\xd1\xa6]\n") == "relgate.toml:1:3: the character U+0466 is not supported in a policy file (the "
                                      "TOML parser mishandles it); in a string, write it as \\u0466");
   CHECK(error_of("# caf\xc3\xa9\n").rfind("relgate.toml:1:6: the character U+00E9", 0) == 0);
+  // The long fuzz run's finding: U+FBFF at the start of the file.
+  CHECK(error_of("\xef\xaf\xbf#j#N)`;\nprref =0'(?:gh_i").rfind("relgate.toml:1:1: the character U+FBFF", 0) == 0);
+  // The edges of the three ranges (UTF-8 of U+2C5D/U+2C5E, U+3057/U+3058,
+  // U+FB25/U+FB26, U+FEFE/U+FEFF): just inside is refused, just outside is not.
+  for (const char* bad : {"\xe2\xb1\x9e", "\xe3\x81\x97", "\xef\xac\xa6", "\xef\xbb\xbe", "\xd2\x99"}) {
+    CHECK(error_of(std::string("# ") + bad + "\n").find("is not supported in a policy file") != std::string::npos);
+  }
+  for (const char* good : {"\xe2\xb1\x9d", "\xe3\x81\x98", "\xef\xac\xa5", "\xd2\x9a", "\xe3\x80\x80"}) {
+    CHECK_NOTHROW(parse_policy(std::string("# ") + good + "\n", "relgate.toml", builtin_policy()));
+  }
   // As an escape in a string it is fine, and other non-ASCII text too.
   auto p = parse_policy("[access]\nmaintainers = [\"\\u0466x\", \"\xe6\x9d\x8e\"] # \xf0\x9f\x99\x82\n", "relgate.toml",
                         builtin_policy());
