@@ -10,8 +10,8 @@
 #include "policy/report.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
-#include "util/text.hpp"
 #include "util/memory.hpp"
+#include "util/text.hpp"
 #include "util/trace.hpp"
 
 #include <sys/stat.h>

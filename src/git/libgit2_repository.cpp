@@ -299,14 +299,15 @@ private:
 namespace {
 class ListWalk final : public repo::CommitWalk {
 public:
-  explicit ListWalk(const std::vector<repo::ObjectId>& newest_first) : m_ids(newest_first) {}
+  explicit ListWalk(std::shared_ptr<const std::vector<repo::ObjectId>> newest_first)
+      : m_ids(std::move(newest_first)) {}
   std::optional<repo::ObjectId> next() override {
-    if (m_pos >= m_ids.size()) return std::nullopt;
-    return m_ids[m_pos++];
+    if (m_pos >= m_ids->size()) return std::nullopt;
+    return (*m_ids)[m_pos++];
   }
 
 private:
-  const std::vector<repo::ObjectId>& m_ids;
+  std::shared_ptr<const std::vector<repo::ObjectId>> m_ids;
   std::size_t m_pos = 0;
 };
 } // namespace
@@ -314,8 +315,8 @@ private:
 std::unique_ptr<repo::CommitWalk> Libgit2Repository::walk_new(const repo::ObjectId& tip,
                                                               const std::vector<repo::ObjectId>& hide) const {
   if (hide.size() == 1) {
-    if (auto it = m_walks.find({tip, hide.front()}); it != m_walks.end()) {
-      return std::make_unique<ListWalk>(it->second.newest_first);
+    for (const auto& [key, walk] : m_walks) {
+      if (key.first == tip && key.second == hide.front()) return std::make_unique<ListWalk>(walk.newest_first);
     }
   }
   std::vector<git_oid> hidden;
@@ -325,25 +326,23 @@ std::unique_ptr<repo::CommitWalk> Libgit2Repository::walk_new(const repo::Object
 
 bool Libgit2Repository::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const {
   if (ancestor == descendant) return true;
+  for (const auto& [key, walk] : m_walks) {
+    if (key.first == descendant && key.second == ancestor) return walk.reached;
+  }
   // The walk of what `descendant` has and `ancestor` has not, to its end: it
   // costs what lies between the two (git_graph_descendant_of walked far into
   // history instead: about a second for an old commit of a 200,000-commit
   // repository with libgit2 1.5). The rules that ask whether a branch's old
   // tip is contained in its new one (B3) then ask for the same walk's commits
-  // (F1, B4, B7), which are kept for walk_new.
-  auto [it, inserted] = m_walks.try_emplace({descendant, ancestor});
-  if (inserted) {
-    try {
-      git_oid a = to_oid(ancestor);
-      PaintWalk walk(m_repo, to_oid(descendant), {a});
-      while (auto id = walk.next()) it->second.newest_first.push_back(std::move(*id));
-      it->second.reached = walk.reached(a);
-    } catch (...) {
-      m_walks.erase(it);
-      throw;
-    }
-  }
-  return it->second.reached;
+  // (F1, B4, B7), so the last few such walks are kept for walk_new.
+  git_oid a = to_oid(ancestor);
+  PaintWalk walk(m_repo, to_oid(descendant), {a});
+  auto ids = std::make_shared<std::vector<repo::ObjectId>>();
+  while (auto id = walk.next()) ids->push_back(std::move(*id));
+  FullWalk full{std::move(ids), walk.reached(a)};
+  if (m_walks.size() == k_kept_walks) m_walks.erase(m_walks.begin());
+  m_walks.push_back({{descendant, ancestor}, full});
+  return full.reached;
 }
 
 namespace {

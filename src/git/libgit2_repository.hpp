@@ -3,9 +3,10 @@
 
 #include "repo/repository.hpp"
 
-#include <map>
 #include <memory>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 struct git_repository;
 struct git_tree_entry;
@@ -66,13 +67,15 @@ private:
   std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> entry_at(const repo::ObjectId& id, const std::string& path,
                                                                     repo::ObjectId& commit_id) const;
   mutable std::unordered_map<repo::ObjectId, repo::ObjectType> m_types;
-  // Walks that is_ancestor ran to their end, by (descendant, ancestor): the
-  // commits only the descendant has, newest first, and the answer.
+  // The last few walks that is_ancestor ran to their end, by (descendant,
+  // ancestor): the commits only the descendant has, newest first, and the
+  // answer. A few, not all: B7 asks about every cherry-pick source of a push.
   struct FullWalk {
-    std::vector<repo::ObjectId> newest_first;
+    std::shared_ptr<const std::vector<repo::ObjectId>> newest_first;
     bool reached = false;
   };
-  mutable std::map<std::pair<repo::ObjectId, repo::ObjectId>, FullWalk> m_walks;
+  static constexpr std::size_t k_kept_walks = 4;
+  mutable std::vector<std::pair<std::pair<repo::ObjectId, repo::ObjectId>, FullWalk>> m_walks; // newest last
   explicit Libgit2Repository(git_repository* repo);
   git_repository* m_repo;
 };
