@@ -6,6 +6,11 @@
 #   tests/fuzz/run.sh BUILD_DIR [SECONDS_PER_TARGET]   (default 20)
 # A failing input is kept in BUILD_DIR/fuzz-artifacts and printed in base64.
 #   RELGATE_FUZZ_RUNS=10000000 tests/fuzz/run.sh BUILD_DIR 0   # a number of runs instead
+# RELGATE_FUZZ_MAX_LEN (default 65536) and RELGATE_FUZZ_TIMEOUT (seconds a
+# unit may take, default 10) tune libFuzzer; the one-time long run used
+#   RELGATE_FUZZ_RUNS=10000000 RELGATE_FUZZ_MAX_LEN=4096 RELGATE_FUZZ_TIMEOUT=60
+# (60: on a shared machine a starved fuzzer reports a timeout on a unit that
+# takes milliseconds; libFuzzer's timeout is wall-clock time).
 set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 seconds=${2:-20}
@@ -21,7 +26,8 @@ for fuzzer in "$build"/tests/fuzz/fuzz_*; do
   [ -x "$fuzzer" ] || continue
   name=${fuzzer##*/fuzz_}
   mkdir -p "$scratch/$name"
-  ( cd "$scratch" && "$fuzzer" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  ( cd "$scratch" && "$fuzzer" "${limit[@]}" -timeout="${RELGATE_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
+      -max_len="${RELGATE_FUZZ_MAX_LEN:-65536}" \
       -artifact_prefix="$scratch/$name-" -print_final_stats=1 "$scratch/$name" "$here/corpus/$name" \
       >"$scratch/$name.log" 2>&1 ) &
   pids+=($!)
