@@ -9,6 +9,10 @@
 #include <vector>
 
 struct git_repository;
+
+namespace relgate::git {
+class CommitGraph;
+}
 struct git_tree_entry;
 
 namespace relgate::git {
@@ -76,8 +80,17 @@ private:
   };
   static constexpr std::size_t k_kept_walks = 4;
   mutable std::vector<std::pair<std::pair<repo::ObjectId, repo::ObjectId>, FullWalk>> m_walks; // newest last
-  explicit Libgit2Repository(git_repository* repo);
+  // The commit-graph the walks read parents and times from (loaded on first
+  // use), or nullptr: none, unusable, or turned off (see graph()).
+  const CommitGraph* graph() const;
+  // The object directories libgit2 reads, as git finds them.
+  std::vector<std::string> object_dirs() const;
+  mutable std::unique_ptr<CommitGraph> m_graph;
+  mutable bool m_graph_loaded = false;
+
+  Libgit2Repository(git_repository* repo, bool from_env);
   git_repository* m_repo;
+  bool m_from_env; // opened as git's commands are, GIT_DIR and GIT_OBJECT_DIRECTORY honoured
 };
 
 } // namespace relgate::git
