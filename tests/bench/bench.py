@@ -12,11 +12,13 @@ ratio to the floor, and peak memory.
 
   tests/bench/bench.py --relgate build/release/relgate [--sizes 10000,200000,1000000] [--runs 15]
   tests/bench/bench.py --relgate build/test/relgate --smoke    # tiny, checks verdicts (CTest)
+  tests/bench/bench.py --relgate build/release/relgate --dir /tmp/bench-repos --generate-only   # then time with --dir
 
 Not part of the test run except --smoke, which checks that every case gives
 the verdict it should and prints the table, but asserts no timing.
 """
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -204,11 +206,15 @@ def main():
     ap.add_argument("--line-every", type=int, default=0, help="commits per release line (default: size/60)")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, few runs, check verdicts only")
     ap.add_argument("--keep", action="store_true", help="keep the generated repositories")
+    ap.add_argument("--dir", help="keep the repositories in DIR and reuse those already there (repo-N.git)")
+    ap.add_argument("--generate-only", action="store_true", help="generate the repositories (with --dir), time nothing")
     args = ap.parse_args()
     relgate = os.path.abspath(args.relgate)
     sizes = [400] if args.smoke else [int(s) for s in args.sizes.split(",")]
     runs = 3 if args.smoke else args.runs
-    tmp = tempfile.mkdtemp(prefix="relgate-bench.")
+    if args.dir:
+        os.makedirs(args.dir, exist_ok=True)
+    tmp = os.path.abspath(args.dir) if args.dir else tempfile.mkdtemp(prefix="relgate-bench.")
     # The server hook records accepted pushes for its receive-pack process;
     # here that is a process that has already ended.
     gone = subprocess.Popen(["true"])
@@ -219,10 +225,29 @@ def main():
     try:
         for n in sizes:
             repo = os.path.join(tmp, f"repo-{n}.git")
-            subprocess.run(["git", "init", "-q", "--bare", repo], check=True)
-            t = time.perf_counter()
-            facts = generate(repo, n, args.line_every or max(20, n // 60))
-            generated = time.perf_counter() - t
+            facts_file = os.path.join(repo, "bench-facts.json")
+            line_every = args.line_every or max(20, n // 60)
+            facts = None
+            if args.dir and os.path.exists(facts_file):
+                with open(facts_file) as f:
+                    facts = json.load(f)
+                if facts.get("line_every") != line_every:
+                    facts = None
+                    shutil.rmtree(repo)
+            if facts:
+                generated = facts["generated"]
+                git(repo, "commit-graph", "write", "--reachable")
+            else:
+                subprocess.run(["git", "init", "-q", "--bare", repo], check=True)
+                t = time.perf_counter()
+                facts = generate(repo, n, line_every)
+                generated = time.perf_counter() - t
+                facts.update(line_every=line_every, generated=generated)
+                with open(facts_file, "w") as f:
+                    json.dump(facts, f)
+            if args.generate_only:
+                print(f"{repo}: {n} commits ({generated:.1f} s to generate)", flush=True)
+                continue
             graph = os.path.join(repo, "objects", "info", "commit-graph")
             for with_graph in (True, False):
                 if not with_graph:
@@ -248,7 +273,7 @@ def main():
                     print(f"{name:34} {ms:10.1f} {fms:8.1f} {ms / fms:6.2f} {peak_text}  {' '.join(floor[1:3])}"
                           + ("" if ok else f"   UNEXPECTED exit {sorted(rcs)}, wanted {sorted(want)}"), flush=True)
     finally:
-        if args.keep:
+        if args.keep or args.dir:
             print(f"\nrepositories kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
