@@ -206,6 +206,37 @@ one_newer_line_not_eol() {
     assert_remote_ref refs/heads/release/v0.1 release/v0.1
 }
 
+# Many sources in one push: each cherry-pick line asks "is this on main?",
+# and the repository keeps only its last four such walks (is_ancestor), so
+# six sources, in an order that revisits the first, exercise the eviction.
+# One pick from a side branch among them is still the only one named.
+many_sources_in_one_push() {
+    use_fixture released
+    local i picks=()
+    for i in 1 2 3 4 5 6; do
+        fix_on_main "fix: bug $i"
+        picks+=("$(git rev-parse main)")
+    done
+    must git checkout -q -b side main~3
+    commit_file "fix: only on a side branch"
+    local side
+    side=$(git rev-parse HEAD)
+    must git checkout -q release/v0.1
+    for i in 0 5 1 4 2 3; do must git cherry-pick -x "${picks[$i]}"; done
+    must git cherry-pick -x "$side"
+    # The first source again, as a second backport of it (stacked lines).
+    commit_file "fix: follow-up to bug 1"
+    must git commit -q --amend -m "fix: follow-up to bug 1" -m "(cherry picked from commit ${picks[0]})"
+    expect_reject "$B4" git push origin release/v0.1
+    assert_output_contains "1 of 8 new commits on release/v0.1 is not a backport"
+    assert_output_contains "  commit $(git rev-parse --short=9 HEAD~1) fix: only on a side branch"
+    # Without the side-branch pick (the follow-up kept on top): accepted.
+    must git rebase -q --onto HEAD~2 HEAD~1
+    expect_accept git push origin release/v0.1
+    assert_output_lacks "$B4"
+    assert_remote_ref refs/heads/release/v0.1 release/v0.1
+}
+
 # --- B7: cherry-picks onto main ------------------------------------------------------
 
 # A commit of the release branch (a squash backport, so its content is its
@@ -335,5 +366,6 @@ run_scenario "B7: cherry-pick onto main from a release branch warned" pick_from_
 run_scenario "B1: backport/v0.1, v0.1, release-0.1, releases/v0.1, release/v0.1.1 rejected; backport/v0.1-crash accepted" wrong_backport_branch_names
 run_scenario "B4: fix and backport in one push" main_and_backport_in_one_push
 run_scenario "B4: a merge's side-branch commit judged" merge_brings_direct_commit
+run_scenario "B4: six cherry-pick sources and a side-branch pick in one push" many_sources_in_one_push
 run_scenario "pre-push: B4 accept and reject" pre_push_b4
 finish
