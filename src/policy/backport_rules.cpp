@@ -38,16 +38,23 @@ std::vector<std::string> sorted_paths(Judgement& j, MainIndex& idx, const repo::
 }
 
 // B4's proofs, cheapest first: cherry-pick lines, pull-request numbers, patch ids.
-Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id) {
+// With `one_is_enough`, the first source found ends the search: the caller
+// needs no other (B4 needs one, and B5 is settled by the backport itself).
+// Otherwise every source named is looked for (B5 may need one that is a fix).
+// Looking for a pull request that is not on main walks main back to the
+// line's final tag, so the search stops as soon as it can.
+Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id, bool one_is_enough) {
   Provenance p;
   const repo::Commit& c = j.commit(id);
   for (const auto& sha : captures(j.policy.backport.cherry_pick.get(), c.message)) {
     bool on_main = idx.tip && j.repo.type(sha) == repo::ObjectType::commit && j.is_ancestor(sha, *idx.tip);
     if (on_main) p.sources.push_back(sha);
     else p.picked_not_main.push_back(sha);
+    if (on_main && one_is_enough) return p;
   }
   if (!p.sources.empty()) return p;
   for (const auto& n : captures(j.policy.backport.pr_ref.get(), c.message)) {
+    if (one_is_enough && !p.sources.empty()) break;
     auto it = idx.by_pr.find(n);
     while (it == idx.by_pr.end() && j.advance(idx)) it = idx.by_pr.find(n);
     if (it != idx.by_pr.end() && std::find(p.sources.begin(), p.sources.end(), it->second) == p.sources.end()) {
@@ -119,8 +126,15 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
   std::vector<std::string> wrong_way;
   bool may_grant = j.policy.access.is_maintainer(j.request.pusher);
   for (const auto& id : commits) {
-    auto p = prove(j, idx, id);
     const repo::Commit& c = j.commit(id);
+    // B5: the backport, or what it came from, is a fix, security fix or docs.
+    // The backport itself first: when it is one, any single source proves it.
+    repo::Commit stripped = c;
+    if (j.policy.backport.subject_prefix) RE2::Replace(&stripped.message, *j.policy.backport.subject_prefix, "");
+    auto only = [&](const auto& keep) { return j.repo.changes_only(id, keep); };
+    const bool check_kind = j.enabled(RuleId::B5);
+    bool fix = !check_kind || classify_for_freeze(j.policy, stripped, only, may_grant).allowed;
+    auto p = prove(j, idx, id, fix);
     if (p.sources.empty()) {
       unproven.push_back({id, c.subject()});
       for (const auto& s : p.picked_not_main) {
@@ -129,11 +143,6 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
       }
       continue;
     }
-    // B5: the backport, or what it came from, is a fix, security fix or docs.
-    repo::Commit stripped = c;
-    if (j.policy.backport.subject_prefix) RE2::Replace(&stripped.message, *j.policy.backport.subject_prefix, "");
-    auto only = [&](const auto& keep) { return j.repo.changes_only(id, keep); };
-    bool fix = classify_for_freeze(j.policy, stripped, only, may_grant).allowed;
     for (const auto& s : p.sources) {
       if (fix) break;
       fix = classify_for_freeze(j.policy, j.commit(s), [&](const auto& keep) { return j.repo.changes_only(s, keep); },
@@ -217,7 +226,7 @@ bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& 
   MainIndex& idx = j.main_index(since);
   for (const auto& id : j.new_commits(u, hide)) {
     if (j.commit(id).parents.size() > 1) continue;
-    auto p = prove(j, idx, id);
+    auto p = prove(j, idx, id, true);
     if (p.sources.empty()) continue;
     j.add(RuleId::B1, u,
           printable(name) + " is not a release branch, but this push brings it backports of " + j.main_name() +

@@ -75,10 +75,15 @@ std::optional<ObjectId> MemoryRepository::peel_to_commit(const ObjectId& id) con
   return std::nullopt;
 }
 
-Commit MemoryRepository::commit(const ObjectId& id) const {
+const Commit& MemoryRepository::stored(const ObjectId& id) const {
   auto it = m_commits.find(id);
   if (it == m_commits.end()) throw Error("commit " + id + " is missing from the repository");
   return it->second;
+}
+
+Commit MemoryRepository::commit(const ObjectId& id) const {
+  ++m_commit_reads;
+  return stored(id);
 }
 
 bool MemoryRepository::is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const {
@@ -89,7 +94,7 @@ bool MemoryRepository::is_ancestor(const ObjectId& ancestor, const ObjectId& des
     todo.pop_back();
     if (id == ancestor) return true;
     if (!seen.insert(id).second) continue;
-    for (const auto& p : commit(id).parents) todo.push_back(p);
+    for (const auto& p : stored(id).parents) todo.push_back(p);
   }
   return false;
 }
@@ -124,7 +129,7 @@ std::unique_ptr<CommitWalk> MemoryRepository::walk_new(const ObjectId& tip, cons
     auto id = todo.back();
     todo.pop_back();
     if (!hidden.insert(id).second) continue;
-    for (const auto& p : commit(id).parents) todo.push_back(p);
+    for (const auto& p : stored(id).parents) todo.push_back(p);
   }
   // Depth-first post-order: parents before children.
   std::vector<ObjectId> out;
@@ -140,13 +145,13 @@ std::unique_ptr<CommitWalk> MemoryRepository::walk_new(const ObjectId& tip, cons
     }
     if (!seen.insert(id).second) continue;
     stack.push_back({id, true});
-    for (const auto& p : commit(id).parents) stack.push_back({p, false});
+    for (const auto& p : stored(id).parents) stack.push_back({p, false});
   }
   return std::make_unique<ListWalk>(std::vector<ObjectId>(out.rbegin(), out.rend())); // children first
 }
 
 std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) const {
-  commit(id); // throws when missing
+  stored(id); // throws when missing
   auto it = m_paths.find(id);
   return it == m_paths.end() ? std::vector<std::string>{} : it->second;
 }
@@ -154,7 +159,7 @@ std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) con
 void MemoryRepository::set_patch(const ObjectId& commit, std::string patch) { m_patches[commit] = std::move(patch); }
 
 std::optional<ObjectId> MemoryRepository::patch_id(const ObjectId& id) const {
-  Commit c = commit(id);
+  const Commit& c = stored(id);
   if (c.parents.empty()) return std::nullopt;
   auto it = m_patches.find(id);
   std::string text = it == m_patches.end() ? "own change of " + id : it->second;

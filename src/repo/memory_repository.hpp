@@ -26,6 +26,10 @@ public:
   void set_file(const ObjectId& commit, const std::string& path, std::string content);
   void delete_ref(const std::string& name);
 
+  // How many times commit() was asked: what a judgement read, for tests
+  // that check a walk stopped when it could.
+  std::size_t commit_reads() const { return m_commit_reads; }
+
   std::vector<Ref> refs(std::string_view prefix) const override;
   ObjectType type(const ObjectId& id) const override;
   std::optional<ObjectId> peel_to_commit(const ObjectId& id) const override;
@@ -41,8 +45,10 @@ public:
 
 private:
   ObjectId next_id();
+  const Commit& stored(const ObjectId& id) const; // throws Error when missing
 
   std::uint64_t m_counter = 0;
+  mutable std::size_t m_commit_reads = 0;
   std::map<ObjectId, Commit> m_commits;
   std::map<ObjectId, std::vector<std::string>> m_paths;
   std::map<ObjectId, std::string> m_patches;

@@ -152,6 +152,33 @@ def run(cmd, cwd, runs, stdin=None, env=None):
     return statistics.median(times), peak_mib(cmd, cwd, stdin, env), rcs
 
 
+def recent_backports(repo, facts, branch):
+    """10 squash backports of commits that landed on main recently (its last
+    hundred commits), on top of `branch`, as refs/bench/backports-recent:
+    the common case, where the newest-first search of main stops early. The
+    other backport case is the worst: sources right after the line's final
+    tag."""
+    ref = "refs/bench/backports-recent"
+    try:
+        return git(repo, "rev-parse", "-q", "--verify", ref)
+    except subprocess.CalledProcessError:
+        pass
+    n = facts["size"]
+    # Main commit i is "<kind>: change i (#i)"; take sources among the
+    # newest hundred made after the line's final tag.
+    since = int(git(repo, "rev-list", "--count", f"v0.{facts['backport_line']}.0..main"))
+    newest = min(since, 100)
+    tree = git(repo, "rev-parse", f"{branch}^{{tree}}")
+    parent = branch
+    for k in range(10):
+        src = n - (k * newest) // 10
+        parent = git(repo, "-c", "user.name=Bench", "-c", "user.email=b@example.invalid", "commit-tree", tree,
+                     "-p", parent, "-m",
+                     f"backport: fix: change {src} (#{src}) (#{n + 200 + k})")
+    git(repo, "update-ref", ref, parent)
+    return parent
+
+
 def cases(repo, relgate, facts):
     r = lambda *a: git(repo, "rev-parse", *a)
     main = r("main")
@@ -163,6 +190,7 @@ def cases(repo, relgate, facts):
     branch = r(f"release/v0.{bl}")
     pending = r("refs/bench/backports")
     patch_base = r(f"v0.{bl}.1")
+    recent = recent_backports(repo, facts, branch)
     check = [relgate, "check"]
     # name, relgate argv, expected exit, floor argv, how main must be set first
     out = [
@@ -188,6 +216,8 @@ def cases(repo, relgate, facts):
          ["git", "merge-base", "--is-ancestor", patch_base, branch], None),
         ("push of 10 backports", check + [f"refs/heads/release/v0.{bl}", branch, pending], {0, 1},
          ["git", "rev-list", "--count", f"{branch}..{pending}"], None),
+        ("  same, sources near main's tip", check + [f"refs/heads/release/v0.{bl}", branch, recent], {0},
+         ["git", "rev-list", "--count", f"{branch}..{recent}"], None),
         ("list release tags", [relgate, "check", "refs/heads/feature", ZERO, main], {0},
          ["git", "for-each-ref", "refs/tags"], None),
     ]

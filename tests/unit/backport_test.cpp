@@ -130,6 +130,39 @@ TEST_CASE("B5: backports are fixes, security fixes or docs (warning)", "[B5]") {
   }
 }
 
+TEST_CASE("B4: the search for sources stops once one proves the backport", "[B4][B5]") {
+  // A squash backport names its source (#21, near main's tip) and its own
+  // pull request (#99, on no main commit). Looking for #99 would read all
+  // of main since v0.1.0; a fix proven by #21 needs nothing more.
+  Backports h;
+  for (int i = 0; i < 200; ++i) h.main_commit("docs: page " + std::to_string(i));
+  h.main_commit("fix: crash on start, again (#121)");
+  h.main_commit("docs: after the fix");
+  auto bp = h.on_release("backport: fix: crash on start, again (#121) (#999)");
+  std::size_t before = h.repo.commit_reads();
+  CHECK(h.push_release(bp).violations.empty());
+  const std::size_t lazy = h.repo.commit_reads() - before;
+  CHECK(lazy < 50);
+  SECTION("a backport that is not a fix itself looks on, for a source that is") {
+    // #121 is a fix; the backport's own subject is not: B5 is satisfied by
+    // the source, and the search stops after it too.
+    auto vague = h.on_release("backport: crash (#998) (#121)");
+    before = h.repo.commit_reads();
+    CHECK(h.push_release(vague).violations.empty());
+    // #998 is on no main commit: all of main since v0.1.0 was read for it.
+    CHECK(h.repo.commit_reads() - before > 200);
+  }
+  SECTION("and warns when no source is a fix") {
+    auto feat = h.on_release("backport: knob (#22) (#997)");
+    auto v = h.push_release(feat);
+    // #22 is "fix: leak in extproc": a fix, found at the far end of main.
+    CHECK(v.violations.empty());
+    auto none = h.on_release("backport: pages (#996)");
+    h.main_commit("feat: pages (#996)");
+    CHECK(codes(h.push_release(none)) == std::vector<std::string>{"B5"});
+  }
+}
+
 TEST_CASE("B6: no new commits on the release branch of an end-of-life line", "[B6]") {
   Backports h;
   auto pick = h.on_release("fix: crash\n\n(cherry picked from commit " + h.fix_a + ")");
