@@ -2,6 +2,8 @@
 
 #include "util/text.hpp"
 
+#include <algorithm>
+
 namespace relgate::repo {
 
 std::string Commit::subject() const { return std::string(first_line(message)); }
@@ -9,8 +11,9 @@ std::string Commit::subject() const { return std::string(first_line(message)); }
 std::vector<ObjectId> Repository::new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const {
   std::vector<ObjectId> out;
   auto walk = walk_new(tip, hide);
-  while (auto id = walk->next()) out.push_back(*id);
-  return {out.rbegin(), out.rend()};
+  while (auto id = walk->next()) out.push_back(std::move(*id));
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 bool Repository::changes_only(const ObjectId& commit, const std::function<bool(const std::string&)>& keep) const {
