@@ -159,6 +159,7 @@ std::unique_ptr<CommitGraph> CommitGraph::build(std::vector<std::unique_ptr<Mapp
     const std::size_t body_end = l.size - k_oid_size;
     if (table_end > body_end) return bad("chunk table runs past the end");
     const unsigned char* base_chunk = nullptr;
+    std::size_t cdat_size = 0;
     std::size_t base_size = 0;
     for (std::size_t c = 0; c < chunks; ++c) {
       const unsigned char* e = d + k_header + c * k_chunk_entry;
@@ -179,8 +180,8 @@ std::unique_ptr<CommitGraph> CommitGraph::build(std::vector<std::unique_ptr<Mapp
         if (n % k_oid_size != 0) return bad("OID lookup chunk of the wrong size");
         break;
       case 0x43444154: // CDAT
-        if (n % k_cdat_width != 0) return bad("commit data chunk of the wrong size");
         l.cdat = p;
+        cdat_size = n;
         break;
       case 0x45444745: // EDGE
         if (n % 4 != 0) return bad("extra edge chunk of the wrong size");
@@ -205,8 +206,7 @@ std::unique_ptr<CommitGraph> CommitGraph::build(std::vector<std::unique_ptr<Mapp
       prev = v;
     }
     if (prev != l.count) return bad("OID fanout and lookup disagree on the number of commits");
-    const unsigned char* cdat_end = l.cdat + std::size_t(l.count) * k_cdat_width;
-    if (cdat_end > d + body_end || cdat_end < l.cdat) return bad("commit data chunk of the wrong size");
+    if (cdat_size != std::size_t(l.count) * k_cdat_width) return bad("commit data chunk of the wrong size");
     // A chain's layer names the layers below it, base first.
     if (i > 0) {
       if (!base_chunk || base_size != i * k_oid_size) return bad("does not name its " + std::to_string(i) + " base graphs");

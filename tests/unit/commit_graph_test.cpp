@@ -210,6 +210,14 @@ TEST_CASE("commit-graph: a malformed file is not used, and says why", "[commit-g
   std::string dec = good;
   for (int i = 0; i < 4; ++i) dec[fanout_at + i] = '\x01';
   refused(dec, "decreases");
+  // A CDAT chunk (the last) one entry short: the table's end moved back.
+  std::string short_cdat = good;
+  const std::size_t end_at = 8 + 3 * 12 + 4; // the terminating entry's offset
+  std::uint64_t end = 0;
+  for (int i = 0; i < 8; ++i) end = (end << 8) | static_cast<unsigned char>(short_cdat[end_at + i]);
+  end -= 36;
+  for (int i = 7; i >= 0; --i, end >>= 8) short_cdat[end_at + i] = static_cast<char>(end & 0xff);
+  refused(short_cdat, "commit data chunk of the wrong size");
   // No OIDF chunk: its id renamed.
   std::string missing = good;
   missing[8] = 'X';
