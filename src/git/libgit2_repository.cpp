@@ -420,6 +420,37 @@ std::unique_ptr<repo::CommitWalk> Libgit2Repository::walk_new(const repo::Object
   return std::make_unique<PaintWalk>(m_repo, graph(), to_oid(tip), hidden);
 }
 
+std::optional<std::vector<repo::ObjectId>> Libgit2Repository::first_parents(const repo::ObjectId& tip,
+                                                                            const repo::ObjectId& stop,
+                                                                            std::size_t limit) const {
+  const CommitGraph* g = graph();
+  if (!g) return std::nullopt; // listing the chain would read every commit: no cheaper than a walk
+  const git_oid stop_oid = to_oid(stop);
+  git_oid id = to_oid(tip);
+  std::vector<repo::ObjectId> chain;
+  std::vector<std::uint32_t> parents;
+  std::uint32_t pos = g->find(id.id);
+  while (!git_oid_equal(&id, &stop_oid)) {
+    if (chain.size() >= limit) return std::nullopt;
+    chain.push_back(to_hex(&id));
+    if (pos != CommitGraph::k_none) {
+      parents.clear();
+      g->parents(pos, parents);
+      if (parents.empty()) return std::nullopt;
+      pos = parents.front();
+      std::memcpy(id.id, g->oid(pos), GIT_OID_RAWSZ);
+    } else {
+      git_commit* c = nullptr;
+      check(git_commit_lookup(&c, m_repo, &id), "commit " + to_hex(&id));
+      CommitPtr commit(c);
+      if (git_commit_parentcount(c) == 0) return std::nullopt;
+      id = *git_commit_parent_id(c, 0);
+      pos = g->find(id.id);
+    }
+  }
+  return chain;
+}
+
 bool Libgit2Repository::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const {
   if (ancestor == descendant) return true;
   for (const auto& [key, walk] : m_walks) {

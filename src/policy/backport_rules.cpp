@@ -53,13 +53,27 @@ Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id, bool on
     if (on_main && one_is_enough) return p;
   }
   if (!p.sources.empty()) return p;
-  for (const auto& n : captures(j.policy.backport.pr_ref.get(), c.message)) {
+  const auto numbers = captures(j.policy.backport.pr_ref.get(), c.message);
+  auto add = [&](const repo::ObjectId& source) {
+    if (std::find(p.sources.begin(), p.sources.end(), source) == p.sources.end()) p.sources.push_back(source);
+  };
+  // A binary search of main's chain first (a few reads), then the walk.
+  std::vector<bool> searched(numbers.size(), false);
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    auto it = idx.by_pr.find(numbers[i]);
+    std::optional<repo::ObjectId> source = it != idx.by_pr.end() ? std::optional(it->second) : j.find_pr(idx, numbers[i]);
+    if (!source) continue;
+    add(*source);
+    searched[i] = true;
+    if (one_is_enough) return p;
+  }
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (searched[i]) continue;
+    const std::string& n = numbers[i];
     if (one_is_enough && !p.sources.empty()) break;
     auto it = idx.by_pr.find(n);
     while (it == idx.by_pr.end() && j.advance(idx)) it = idx.by_pr.find(n);
-    if (it != idx.by_pr.end() && std::find(p.sources.begin(), p.sources.end(), it->second) == p.sources.end()) {
-      p.sources.push_back(it->second);
-    }
+    if (it != idx.by_pr.end()) add(it->second);
   }
   if (!p.sources.empty() || !j.policy.backport.patch_id) return p;
   // Equal patch ids need equal changed paths: compare paths (cheap) before

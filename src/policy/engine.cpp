@@ -91,6 +91,7 @@ MainIndex& Judgement::main_index(const std::optional<repo::ObjectId>& since) {
   auto it = m_main_index.find(since);
   if (it != m_main_index.end()) return it->second;
   MainIndex idx;
+  idx.since = since;
   if (auto main = after_ref(main_ref())) idx.tip = peel(*main);
   if (idx.tip) {
     std::vector<repo::ObjectId> hide;
@@ -113,6 +114,40 @@ bool Judgement::advance(MainIndex& idx) {
     idx.by_pr.emplace(pr, *id); // newest first: the latest commit keeps a repeated number
   }
   return true;
+}
+
+std::optional<repo::ObjectId> Judgement::find_pr(MainIndex& idx, const std::string& pr) {
+  if (!policy.backport.main_pr || !idx.tip || !idx.since || pr.empty() || pr.size() > 18 || !is_digits(pr)) {
+    return std::nullopt;
+  }
+  if (!idx.chain_tried) {
+    idx.chain_tried = true;
+    constexpr std::size_t k_limit = std::size_t{1} << 22;
+    if (auto chain = repo.first_parents(*idx.tip, *idx.since, k_limit)) idx.chain = std::move(*chain);
+  }
+  const std::uint64_t want = std::stoull(pr);
+  auto number_at = [&](std::size_t i) -> std::optional<std::uint64_t> {
+    auto it = idx.chain_pr.find(i);
+    if (it != idx.chain_pr.end()) return it->second;
+    std::optional<std::uint64_t> n;
+    std::string found;
+    if (RE2::PartialMatch(read_commit(idx.chain[i]).subject(), *policy.backport.main_pr, &found) && !found.empty() &&
+        found.size() <= 18 && is_digits(found)) {
+      n = std::stoull(found);
+    }
+    return idx.chain_pr.emplace(i, n).first->second;
+  };
+  // Newest first: numbers decrease along the chain.
+  std::size_t lo = 0, hi = idx.chain.size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    auto n = number_at(mid);
+    if (!n) return std::nullopt;
+    if (*n == want) return idx.chain[mid];
+    if (*n > want) lo = mid + 1;
+    else hi = mid;
+  }
+  return std::nullopt;
 }
 
 const repo::Commit& Judgement::commit(const repo::ObjectId& id) {

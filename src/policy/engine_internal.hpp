@@ -21,6 +21,13 @@ struct MainIndex {
   std::vector<repo::ObjectId> commits;             // newest first, as far as walked
   std::unordered_map<std::string, repo::ObjectId> by_pr; // "473" -> the main commit ending in (#473)
   std::unordered_map<repo::ObjectId, std::vector<std::string>> paths; // filled as needed
+  // Main's first-parent chain since the final release, newest first, when
+  // the repository lists it cheaply (commit-graph); for the binary search of
+  // Judgement::find_pr. Empty once tried and unavailable.
+  std::optional<repo::ObjectId> since;
+  bool chain_tried = false;
+  std::vector<repo::ObjectId> chain;
+  std::unordered_map<std::size_t, std::optional<std::uint64_t>> chain_pr; // position -> its (#N), as read
 };
 
 class Judgement {
@@ -62,6 +69,14 @@ public:
   MainIndex& main_index(const std::optional<repo::ObjectId>& since);
   // Takes one more commit of main into the index; false when there is none.
   bool advance(MainIndex& idx);
+  // The commit on main's first-parent chain since the final release whose
+  // subject ends in (#pr), found by a binary search over pull-request
+  // numbers, which squash merges give in increasing order: a few commits
+  // read instead of all of main since the release. nullopt when the chain
+  // is unavailable, a subject on the search's path names no pull request,
+  // or the search does not land on it (numbers out of order): the caller
+  // then walks (advance), so the answer never depends on the order.
+  std::optional<repo::ObjectId> find_pr(MainIndex& idx, const std::string& pr);
   // Commit objects, read once per push.
   const repo::Commit& commit(const repo::ObjectId& id);
   // A commit from that cache when it is there, else read without keeping

@@ -150,6 +150,20 @@ std::unique_ptr<CommitWalk> MemoryRepository::walk_new(const ObjectId& tip, cons
   return std::make_unique<ListWalk>(std::vector<ObjectId>(out.rbegin(), out.rend())); // children first
 }
 
+std::optional<std::vector<ObjectId>> MemoryRepository::first_parents(const ObjectId& tip, const ObjectId& stop,
+                                                                     std::size_t limit) const {
+  std::vector<ObjectId> chain;
+  ObjectId id = tip;
+  while (id != stop) {
+    if (chain.size() >= limit) return std::nullopt;
+    chain.push_back(id);
+    const Commit& c = stored(id);
+    if (c.parents.empty()) return std::nullopt;
+    id = c.parents.front();
+  }
+  return chain;
+}
+
 std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) const {
   stored(id); // throws when missing
   auto it = m_paths.find(id);

@@ -37,6 +37,8 @@ public:
   bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const override;
   std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const override;
   std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
+  std::optional<std::vector<ObjectId>> first_parents(const ObjectId& tip, const ObjectId& stop,
+                                                     std::size_t limit) const override;
   std::vector<std::string> changed_paths(const ObjectId& commit) const override;
   std::optional<ObjectId> patch_id(const ObjectId& commit) const override;
   std::optional<std::string> read_file(const ObjectId& commit, const std::string& path) const override;

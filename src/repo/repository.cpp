@@ -16,6 +16,10 @@ std::vector<ObjectId> Repository::new_commits(const ObjectId& tip, const std::ve
   return out;
 }
 
+std::optional<std::vector<ObjectId>> Repository::first_parents(const ObjectId&, const ObjectId&, std::size_t) const {
+  return std::nullopt;
+}
+
 bool Repository::changes_only(const ObjectId& commit, const std::function<bool(const std::string&)>& keep) const {
   auto paths = changed_paths(commit);
   if (paths.empty()) return false;

@@ -63,6 +63,12 @@ public:
   // The commits reachable from `tip` and from none of `hide`, newest first,
   // one at a time: work grows with the commits taken, not with history.
   virtual std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const = 0;
+  // The first-parent chain from `tip` (included) down to `stop` (excluded),
+  // newest first, when it reaches `stop` within `limit` commits and the
+  // implementation can list it without reading every commit (libgit2: from
+  // the commit-graph). nullopt otherwise; callers then walk (walk_new).
+  virtual std::optional<std::vector<ObjectId>> first_parents(const ObjectId& tip, const ObjectId& stop,
+                                                             std::size_t limit) const;
   // All of walk_new's commits, parents before children.
   std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const;
   // The paths a commit changes against its first parent (every path of its

@@ -137,7 +137,37 @@ EOF
     [ "$(wc -l <"$LAST_OUTPUT")" = 1 ] || fail "expected one line"
 }
 
+# Squash backports are proven by the pull-request numbers main's subjects
+# end in; with a commit-graph relgate finds them by a binary search of
+# main's first-parent chain (numbers in order), else it walks: the verdicts
+# are the same either way, numbers in order or not.
+pr_numbers_found_by_search() {
+    use_fixture released
+    local k
+    for k in $(seq 101 140) 60 $(seq 141 150); do
+        commit_file "fix: change $k (#$k)"
+    done
+    must git push -q origin main
+    must git -C "$SERVER" commit-graph write --reachable
+    must git checkout -q release/v0.1
+    commit_file "backport: fix: change 117 (#117) (#900)"
+    commit_file "backport: fix: change 60 (#901) (#60)"
+    RELGATE_LOG=debug expect_accept git push origin release/v0.1
+    assert_output_contains "commit-graph of"
+    assert_output_lacks "B4"
+    commit_file "backport: fix: change 99 (#99) (#902)"
+    expect_reject "B4 backport-provenance" git push origin release/v0.1
+    assert_output_contains "fix: change 99 (#99) (#902)"
+    # The same answers without the graph.
+    must rm -f "$SERVER/objects/info/commit-graph"
+    expect_reject "B4 backport-provenance" git push origin release/v0.1
+    must git reset -q --hard HEAD~1
+    commit_file "backport: fix: change 142 (#142) (#903)"
+    expect_accept git push origin release/v0.1
+}
+
 run_scenario graph_found_during_quarantine graph_found_during_quarantine
 run_scenario same_answers_with_and_without same_answers_with_and_without
 run_scenario broken_graphs broken_graphs
+run_scenario pr_numbers_found_by_search pr_numbers_found_by_search
 finish

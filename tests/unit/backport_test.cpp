@@ -163,6 +163,37 @@ TEST_CASE("B4: the search for sources stops once one proves the backport", "[B4]
   }
 }
 
+TEST_CASE("B4: pull requests are found on main by a binary search when numbers are in order", "[B4]") {
+  // Squash merges: main commit k ends in (#k), in increasing order.
+  History h;
+  h.main_commit("fix: before the release (#1)");
+  h.release_line("0.1");
+  for (int k = 100; k < 600; ++k) h.main_commit("fix: change " + std::to_string(k) + " (#" + std::to_string(k) + ")");
+  auto on_release = [&](const std::string& m) { return h.commit(m, {h.head("release/v0.1")}); };
+  auto push = [&](const ObjectId& id) { return h.push(h.move_branch("release/v0.1", id)); };
+  SECTION("a source deep in main's history, and the backport's own number first") {
+    auto bp = on_release("backport: fix: change 123 (#9999) (#123)");
+    std::size_t before = h.repo.commit_reads();
+    CHECK(push(bp).violations.empty());
+    CHECK(h.repo.commit_reads() - before < 40); // a walk would read about 480
+  }
+  SECTION("a number from before the release is not found, by the search or the walk") {
+    auto bp = on_release("backport: fix: before the release (#1) (#9998)");
+    CHECK(codes(push(bp)) == std::vector<std::string>{"B4"});
+  }
+  SECTION("numbers out of order: the search misses, the walk still finds it") {
+    History o;
+    o.release_line("0.1");
+    for (int k = 100; k < 300; ++k) o.main_commit("fix: change (#" + std::to_string(k) + ")");
+    o.main_commit("fix: merged late (#50)"); // an old pull request merged last but one
+    for (int k = 300; k < 310; ++k) o.main_commit("fix: change (#" + std::to_string(k) + ")");
+    auto bp = o.commit("backport: fix: merged late (#50) (#9997)", {o.head("release/v0.1")});
+    std::size_t before = o.repo.commit_reads();
+    CHECK(o.push(o.move_branch("release/v0.1", bp)).violations.empty());
+    CHECK(o.repo.commit_reads() - before > 10);
+  }
+}
+
 TEST_CASE("B6: no new commits on the release branch of an end-of-life line", "[B6]") {
   Backports h;
   auto pick = h.on_release("fix: crash\n\n(cherry picked from commit " + h.fix_a + ")");
