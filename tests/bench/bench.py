@@ -225,6 +225,10 @@ def cases(repo, relgate, facts):
         old100k = r("main~100000")
         out.append(("100k-commit push to frozen main", check + ["refs/heads/main", old100k, main], {1},
                     ["git", "rev-list", "--count", f"{old100k}..{main}"], old100k))
+        # B7 reads every new commit's message for a cherry-pick line: git
+        # answering that question reads the same 100,000 commits.
+        out.append(("  same, git reading messages", check + ["refs/heads/main", old100k, main], {1},
+                    ["git", "log", "--format=%B", "--grep=cherry picked from commit", f"{old100k}..{main}"], old100k))
     return out
 
 
