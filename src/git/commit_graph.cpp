@@ -268,6 +268,11 @@ std::int64_t CommitGraph::time(std::uint32_t pos) const {
   return static_cast<std::int64_t>((std::uint64_t(be32(e) & 3u) << 32) | be32(e + 4));
 }
 
+std::uint32_t CommitGraph::generation(std::uint32_t pos) const {
+  const Layer& l = layer_of(pos);
+  return be32(l.cdat + std::size_t(pos - l.first) * k_cdat_width + k_oid_size + 8) >> 2;
+}
+
 void CommitGraph::parents(std::uint32_t pos, std::vector<std::uint32_t>& out) const {
   const Layer& l = layer_of(pos);
   const unsigned char* e = l.cdat + std::size_t(pos - l.first) * k_cdat_width + k_oid_size;

@@ -46,6 +46,9 @@ public:
   // The commit at `pos` (< size()): its id, commit time, parents in order.
   const unsigned char* oid(std::uint32_t pos) const;
   std::int64_t time(std::uint32_t pos) const;
+  // Its topological level (generation number v1): greater than each of its
+  // parents'; 0 when the graph was written without them.
+  std::uint32_t generation(std::uint32_t pos) const;
   void parents(std::uint32_t pos, std::vector<std::uint32_t>& out) const; // appends; throws Error if corrupt
 
 private:

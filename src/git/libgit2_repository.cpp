@@ -430,8 +430,13 @@ std::optional<std::vector<repo::ObjectId>> Libgit2Repository::first_parents(cons
   std::vector<repo::ObjectId> chain;
   std::vector<std::uint32_t> parents;
   std::uint32_t pos = g->find(id.id);
+  // Generations fall along every parent edge: once the chain is at or below
+  // `stop`'s, `stop` is not on it (a release tagged on a merged branch).
+  const std::uint32_t stop_pos = g->find(stop_oid.id);
+  const std::uint32_t stop_generation = stop_pos == CommitGraph::k_none ? 0 : g->generation(stop_pos);
   while (!git_oid_equal(&id, &stop_oid)) {
     if (chain.size() >= limit) return std::nullopt;
+    if (pos != CommitGraph::k_none && stop_generation != 0 && g->generation(pos) <= stop_generation) return std::nullopt;
     chain.push_back(to_hex(&id));
     if (pos != CommitGraph::k_none) {
       parents.clear();

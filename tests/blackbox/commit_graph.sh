@@ -166,8 +166,40 @@ pr_numbers_found_by_search() {
     expect_accept git push origin release/v0.1
 }
 
+# A release tagged on a commit main has through a merge, not on its
+# first-parent chain: the search gives up (generation numbers say the chain
+# has passed it) and the walk decides.
+release_on_merged_branch() {
+    use_fixture fresh
+    local base
+    base=$(git rev-parse main)
+    must git checkout -q -b side "$base"
+    commit_file "feat: made on a branch"
+    must git checkout -q main
+    commit_file "fix: on main meanwhile"
+    must git merge -q --no-ff --no-edit side
+    must git push -q origin main
+    must git tag v0.1.0-rc1 side
+    must git push -q origin v0.1.0-rc1
+    must git tag v0.1.0 side
+    must git push -q origin v0.1.0
+    must git branch release/v0.1 side
+    must git push -q origin release/v0.1
+    local k
+    for k in $(seq 201 230); do commit_file "fix: change $k (#$k)"; done
+    must git push -q origin main
+    must git -C "$SERVER" commit-graph write --reachable
+    must git checkout -q release/v0.1
+    commit_file "backport: fix: change 205 (#205) (#999)"
+    RELGATE_LOG=debug expect_accept git push origin release/v0.1
+    assert_output_contains "commit-graph of"
+    commit_file "backport: fix: change 150 (#150) (#998)"
+    expect_reject "B4 backport-provenance" git push origin release/v0.1
+}
+
 run_scenario graph_found_during_quarantine graph_found_during_quarantine
 run_scenario same_answers_with_and_without same_answers_with_and_without
 run_scenario broken_graphs broken_graphs
 run_scenario pr_numbers_found_by_search pr_numbers_found_by_search
+run_scenario release_on_merged_branch release_on_merged_branch
 finish

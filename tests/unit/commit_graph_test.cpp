@@ -136,6 +136,7 @@ TEST_CASE("commit-graph: ids, times and parents by position", "[commit-graph]") 
     g->parents(p, parents);
     CHECK(parents == commits[i].parents);
     CHECK(g->time(p) == static_cast<std::int64_t>(commits[i].time));
+    CHECK(g->generation(p) == 7);
   }
   CHECK(g->find(raw(oid_of(99))) == CommitGraph::k_none);
   std::string low(20, '\0'), high(20, '\xff');
