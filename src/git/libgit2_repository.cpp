@@ -261,6 +261,7 @@ repo::Commit Libgit2Repository::commit(const repo::ObjectId& id) const {
   repo::Commit out;
   out.id = id;
   out.time = git_commit_time(c.get());
+  remember_shape(c.get());
   const char* msg = git_commit_message_raw(c.get());
   out.message = msg ? msg : "";
   unsigned n = git_commit_parentcount(c.get());
@@ -290,10 +291,13 @@ namespace {
 // hidden tip, nothing older can be new. Commits come out as they are popped,
 // so a caller that stops early pays only for what it took. (libgit2's revwalk
 // with hidden commits took ~50 ms for a 50-commit push on a 200,000-commit
-// repository here.) Parents and commit times come from the commit-graph when
-// it has the commit, as in `git rev-list`: reading the commit object instead
-// cost 83% of a 100,000-commit push. Commits the graph lacks (those of the
-// push itself, in git's quarantine) are read.
+// repository here.) Past its first k_graph_after commits, parents and commit
+// times come from the commit-graph when it has the commit, as in `git
+// rev-list`: reading the commit objects cost 83% of a 100,000-commit push.
+// Not before: a short walk's commits are read anyway (F1 reads their
+// subjects), and the graph's pages would be faults of their own (a
+// 50-commit push was 10% slower). Commits the graph lacks (those of the push
+// itself, in git's quarantine) are read.
 class PaintWalk final : public repo::CommitWalk {
 public:
   PaintWalk(git_repository* repo, const CommitGraph* graph, const git_oid& tip, const std::vector<git_oid>& hide)
@@ -307,6 +311,7 @@ public:
       std::pop_heap(m_heap.begin(), m_heap.end(), older);
       Entry e = std::move(m_heap.back());
       m_heap.pop_back();
+      ++m_popped;
       unsigned f = m_flags[e.id];
       if (f == k_new) --m_queued_new;
       if (e.pos != CommitGraph::k_none) {
@@ -350,7 +355,10 @@ private:
     bool operator()(const git_oid& a, const git_oid& b) const { return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0; }
   };
 
-  std::uint32_t find(const git_oid& id) const { return m_graph ? m_graph->find(id.id) : CommitGraph::k_none; }
+  static constexpr std::size_t k_graph_after = 64;
+  std::uint32_t find(const git_oid& id) const {
+    return m_graph && m_popped >= k_graph_after ? m_graph->find(id.id) : CommitGraph::k_none;
+  }
   git_oid oid_at(std::uint32_t pos) const {
     git_oid id;
     std::memcpy(id.id, m_graph->oid(pos), GIT_OID_RAWSZ);
@@ -388,6 +396,7 @@ private:
   std::unordered_map<git_oid, unsigned, OidHash, OidEq> m_flags;
   std::vector<std::uint32_t> m_parents;
   std::size_t m_queued_new = 0; // queued entries not (yet) reached from a hidden tip
+  std::size_t m_popped = 0;
 };
 
 } // namespace
@@ -528,32 +537,42 @@ bool tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, co
 }
 } // namespace
 
-namespace {
-// Runs tree_changes for `commit` against its first parent.
-bool commit_changes(git_repository* repo, const repo::ObjectId& id, const std::function<bool(const std::string&)>& emit) {
-  git_oid oid = to_oid(id);
+Libgit2Repository::Shape Libgit2Repository::shape(const git_oid& id) const {
+  const std::string key(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
+  if (auto it = m_shapes.find(key); it != m_shapes.end()) return it->second;
   git_commit* raw = nullptr;
-  check(git_commit_lookup(&raw, repo, &oid), "commit " + id);
+  check(git_commit_lookup(&raw, m_repo, &id), "commit " + to_hex(&id));
   CommitPtr c(raw);
-  git_tree* tree_raw = nullptr;
-  check(git_commit_tree(&tree_raw, c.get()), "tree of " + repo::short_id(id));
-  TreePtr tree(tree_raw);
-  TreePtr parent_tree;
-  if (git_commit_parentcount(c.get()) > 0) {
-    git_commit* p = nullptr;
-    check(git_commit_parent(&p, c.get(), 0), "first parent of " + repo::short_id(id));
-    CommitPtr parent(p);
-    git_tree* pt = nullptr;
-    check(git_commit_tree(&pt, parent.get()), "tree of the parent of " + repo::short_id(id));
-    parent_tree.reset(pt);
-  }
-  return tree_changes(repo, parent_tree.get(), tree.get(), "", emit);
+  return remember_shape(c.get());
 }
-} // namespace
+
+Libgit2Repository::Shape Libgit2Repository::remember_shape(const git_commit* c) const {
+  Shape s{*git_commit_tree_id(c), {}, git_commit_parentcount(c) > 0};
+  if (s.has_parent) s.parent = *git_commit_parent_id(c, 0);
+  if (m_shapes.size() >= k_kept_shapes) m_shapes.clear();
+  m_shapes.emplace(std::string(reinterpret_cast<const char*>(git_commit_id(c)->id), GIT_OID_RAWSZ), s);
+  return s;
+}
+
+// Runs tree_changes for `commit` against its first parent. The commits' tree
+// ids come from shape(): F1 has just read each commit (and its parent, the
+// commit before it in the push) for its subject.
+bool Libgit2Repository::commit_changes(const repo::ObjectId& id, const std::function<bool(const std::string&)>& emit) const {
+  auto tree_of = [&](const git_oid& tree_id, const std::string& what) {
+    git_tree* t = nullptr;
+    check(git_tree_lookup(&t, m_repo, &tree_id), what);
+    return TreePtr(t);
+  };
+  const Shape s = shape(to_oid(id));
+  TreePtr tree = tree_of(s.tree, "tree of " + repo::short_id(id));
+  TreePtr parent_tree;
+  if (s.has_parent) parent_tree = tree_of(shape(s.parent).tree, "tree of the parent of " + repo::short_id(id));
+  return tree_changes(m_repo, parent_tree.get(), tree.get(), "", emit);
+}
 
 std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& id) const {
   std::vector<std::string> paths;
-  commit_changes(m_repo, id, [&](const std::string& p) {
+  commit_changes(id, [&](const std::string& p) {
     paths.push_back(p);
     return true;
   });
@@ -564,7 +583,7 @@ std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& 
 
 bool Libgit2Repository::changes_only(const repo::ObjectId& id, const std::function<bool(const std::string&)>& keep) const {
   bool any = false;
-  bool all = commit_changes(m_repo, id, [&](const std::string& p) {
+  bool all = commit_changes(id, [&](const std::string& p) {
     any = true;
     return keep(p);
   });

@@ -3,12 +3,15 @@
 
 #include "repo/repository.hpp"
 
+#include <git2/oid.h>
+
 #include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 struct git_repository;
+struct git_commit;
 
 namespace relgate::git {
 class CommitGraph;
@@ -83,6 +86,20 @@ private:
   };
   static constexpr std::size_t k_kept_walks = 4;
   mutable std::vector<std::pair<std::pair<repo::ObjectId, repo::ObjectId>, FullWalk>> m_walks; // newest last
+  // A commit's tree and first parent, kept for the last commits read
+  // (libgit2 caches no commits): changes_only() of a push's commits then
+  // reads no commit again.
+  struct Shape {
+    git_oid tree;
+    git_oid parent;
+    bool has_parent;
+  };
+  Shape shape(const git_oid& id) const;
+  Shape remember_shape(const git_commit* c) const;
+  bool commit_changes(const repo::ObjectId& id, const std::function<bool(const std::string&)>& emit) const;
+  static constexpr std::size_t k_kept_shapes = 4096;
+  mutable std::unordered_map<std::string, Shape> m_shapes; // by raw id
+
   // The commit-graph the walks read parents and times from (loaded on first
   // use), or nullptr: none, unusable, or turned off (see graph()).
   const CommitGraph* graph() const;

@@ -8,14 +8,17 @@
 . "$(dirname "$0")/lib.sh" "$@"
 
 # A history with merges and an octopus, pushed to the server's main (not
-# frozen); MH_BASE is the commit the side branches start from.
+# frozen); MH_BASE is the commit the side branches start from. Over 64
+# commits: relgate's walks take parents from the graph after their first 64.
 merge_history() {
     commit_file "feat: base"
     must git push -q origin main
     MH_BASE=$(git rev-parse main)
+    local k
     for b in a b c; do
         must git checkout -q -b "side-$b" "$MH_BASE"
         if [ "$b" = c ]; then commit_file "feat: on side c"; else commit_file "fix: on side $b"; fi
+        for k in $(seq 1 25); do commit_file "fix: more on side $b"; done
     done
     must git checkout -q main
     commit_file "fix: on main"
@@ -92,14 +95,14 @@ same_answers_with_and_without() {
 # parent it does not have fails the push closed, in one line.
 broken_graphs() {
     use_fixture rc1
-    commit_file "fix: one"
-    commit_file "fix: two"
+    local k
+    for k in $(seq 1 80); do commit_file "fix: number $k"; done
     must git push -q origin main
     must git -C "$SERVER" commit-graph write --reachable
-    # A range of commits in the graph ("fix: one" and "fix: two"), named
-    # now: git's own commands die on the graph corrupted below.
+    # A range of 80 commits in the graph (walks read the graph past their
+    # first 64), named now: git's own commands die on the graph corrupted below.
     local old new
-    old=$(git -C "$SERVER" rev-parse main~2)
+    old=$(git -C "$SERVER" rev-parse main~80)
     new=$(git -C "$SERVER" rev-parse main)
     local graph=$SERVER/objects/info/commit-graph good
     good=$(mktemp "$SCENARIO_DIR/graph.XXXXXX")
