@@ -253,19 +253,39 @@ std::optional<repo::ObjectId> Libgit2Repository::peel_to_commit(const repo::Obje
   return to_hex(git_object_id(peeled));
 }
 
+Libgit2Repository::RecentCommits::~RecentCommits() {
+  for (git_commit* c : slots) git_commit_free(c);
+}
+
+void Libgit2Repository::RecentCommits::keep(git_commit* c) {
+  git_commit_free(slots[next]);
+  slots[next] = c;
+  next = (next + 1) % k_size;
+}
+
+git_commit* Libgit2Repository::RecentCommits::find(const git_oid& id) const {
+  for (git_commit* c : slots) {
+    if (c && git_oid_equal(git_commit_id(c), &id)) return c;
+  }
+  return nullptr;
+}
+
 repo::Commit Libgit2Repository::commit(const repo::ObjectId& id) const {
   git_oid oid = to_oid(id);
-  git_commit* raw = nullptr;
-  check(git_commit_lookup(&raw, m_repo, &oid), "commit " + id);
-  CommitPtr c(raw);
+  git_commit* c = m_recent.find(oid);
+  CommitPtr owned;
+  if (!c) {
+    check(git_commit_lookup(&c, m_repo, &oid), "commit " + id);
+    owned.reset(c);
+  }
   repo::Commit out;
   out.id = id;
-  out.time = git_commit_time(c.get());
-  remember_shape(c.get());
-  const char* msg = git_commit_message_raw(c.get());
+  out.time = git_commit_time(c);
+  remember_shape(c);
+  const char* msg = git_commit_message_raw(c);
   out.message = msg ? msg : "";
-  unsigned n = git_commit_parentcount(c.get());
-  for (unsigned i = 0; i < n; ++i) out.parents.push_back(to_hex(git_commit_parent_id(c.get(), i)));
+  unsigned n = git_commit_parentcount(c);
+  for (unsigned i = 0; i < n; ++i) out.parents.push_back(to_hex(git_commit_parent_id(c, i)));
   return out;
 }
 
@@ -300,8 +320,9 @@ namespace {
 // itself, in git's quarantine) are read.
 class PaintWalk final : public repo::CommitWalk {
 public:
-  PaintWalk(git_repository* repo, const CommitGraph* graph, const git_oid& tip, const std::vector<git_oid>& hide)
-      : m_repo(repo), m_graph(graph) {
+  PaintWalk(git_repository* repo, const CommitGraph* graph, Libgit2Repository::RecentCommits* recent, const git_oid& tip,
+            const std::vector<git_oid>& hide)
+      : m_repo(repo), m_graph(graph), m_recent(recent) {
     for (const auto& h : hide) push(h, k_old, find(h));
     push(tip, k_new, find(tip));
   }
@@ -378,9 +399,11 @@ private:
       e.time = m_graph->time(pos);
     } else {
       // Read once (libgit2 caches no commits, see Libgit2Init).
-      git_commit* c = nullptr;
-      check(git_commit_lookup(&c, m_repo, &id), "commit " + to_hex(&id));
-      CommitPtr commit(c);
+      git_commit* c = m_recent->find(id);
+      if (!c) {
+        check(git_commit_lookup(&c, m_repo, &id), "commit " + to_hex(&id));
+        m_recent->keep(c); // the rules read the commits a walk yields, next
+      }
       e.time = git_commit_time(c);
       unsigned n = git_commit_parentcount(c);
       for (unsigned i = 0; i < n; ++i) e.parents.push_back(*git_commit_parent_id(c, i));
@@ -392,6 +415,7 @@ private:
 
   git_repository* m_repo;
   const CommitGraph* m_graph;
+  Libgit2Repository::RecentCommits* m_recent;
   std::vector<Entry> m_heap;
   std::unordered_map<git_oid, unsigned, OidHash, OidEq> m_flags;
   std::vector<std::uint32_t> m_parents;
@@ -426,7 +450,7 @@ std::unique_ptr<repo::CommitWalk> Libgit2Repository::walk_new(const repo::Object
   }
   std::vector<git_oid> hidden;
   for (const auto& h : hide) hidden.push_back(to_oid(h));
-  return std::make_unique<PaintWalk>(m_repo, graph(), to_oid(tip), hidden);
+  return std::make_unique<PaintWalk>(m_repo, graph(), &m_recent, to_oid(tip), hidden);
 }
 
 std::optional<std::vector<repo::ObjectId>> Libgit2Repository::first_parents(const repo::ObjectId& tip,
@@ -477,7 +501,7 @@ bool Libgit2Repository::is_ancestor(const repo::ObjectId& ancestor, const repo::
   // tip is contained in its new one (B3) then ask for the same walk's commits
   // (F1, B4, B7), so the last few such walks are kept for walk_new.
   git_oid a = to_oid(ancestor);
-  PaintWalk walk(m_repo, graph(), to_oid(descendant), {a});
+  PaintWalk walk(m_repo, graph(), &m_recent, to_oid(descendant), {a});
   auto ids = std::make_shared<std::vector<repo::ObjectId>>();
   while (auto id = walk.next()) ids->push_back(std::move(*id));
   FullWalk full{std::move(ids), walk.reached(a)};

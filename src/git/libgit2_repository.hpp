@@ -72,6 +72,21 @@ public:
   bool files_under(const repo::ObjectId& commit, const std::string& dir,
                    const std::function<bool(const std::string&, const std::string&)>& visit) const override;
 
+public:
+  // (Implementation detail, public for the walks in the .cpp.) The last
+  // commits the walks read from objects (libgit2 caches no commits): the rules read a walk's commits right after it yields them.
+  struct RecentCommits {
+    static constexpr std::size_t k_size = 16;
+    git_commit* slots[k_size] = {};
+    std::size_t next = 0;
+    RecentCommits() = default;
+    RecentCommits(const RecentCommits&) = delete;
+    RecentCommits& operator=(const RecentCommits&) = delete;
+    ~RecentCommits();
+    void keep(git_commit* c); // takes ownership
+    git_commit* find(const git_oid& id) const;
+  };
+
 private:
   repo::ObjectType read_type(const repo::ObjectId& id) const;
   std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> entry_at(const repo::ObjectId& id, const std::string& path,
@@ -99,6 +114,8 @@ private:
   bool commit_changes(const repo::ObjectId& id, const std::function<bool(const std::string&)>& emit) const;
   static constexpr std::size_t k_kept_shapes = 4096;
   mutable std::unordered_map<std::string, Shape> m_shapes; // by raw id
+
+  mutable RecentCommits m_recent;
 
   // The commit-graph the walks read parents and times from (loaded on first
   // use), or nullptr: none, unusable, or turned off (see graph()).
