@@ -7,6 +7,12 @@
 # git's quarantine (where libgit2 alone would look for it first).
 . "$(dirname "$0")/lib.sh" "$@"
 
+# empty_commit SUBJECT: a commit that changes nothing (one git process; the
+# scenarios below need many commits whose subjects decide).
+empty_commit() {
+    must git commit -q --allow-empty -m "$1"
+}
+
 # A history with merges and an octopus, pushed to the server's main (not
 # frozen); MH_BASE is the commit the side branches start from. Over 64
 # commits: relgate's walks take parents from the graph after their first 64.
@@ -18,7 +24,7 @@ merge_history() {
     for b in a b c; do
         must git checkout -q -b "side-$b" "$MH_BASE"
         if [ "$b" = c ]; then commit_file "feat: on side c"; else commit_file "fix: on side $b"; fi
-        for k in $(seq 1 25); do commit_file "fix: more on side $b"; done
+        for k in $(seq 1 25); do empty_commit "fix: more on side $b"; done
     done
     must git checkout -q main
     commit_file "fix: on main"
@@ -96,7 +102,7 @@ same_answers_with_and_without() {
 broken_graphs() {
     use_fixture rc1
     local k
-    for k in $(seq 1 80); do commit_file "fix: number $k"; done
+    for k in $(seq 1 80); do empty_commit "fix: number $k"; done
     must git push -q origin main
     must git -C "$SERVER" commit-graph write --reachable
     # A range of 80 commits in the graph (walks read the graph past their
@@ -148,7 +154,7 @@ pr_numbers_found_by_search() {
     use_fixture released
     local k
     for k in $(seq 101 140) 60 $(seq 141 150); do
-        commit_file "fix: change $k (#$k)"
+        empty_commit "fix: change $k (#$k)"
     done
     must git push -q origin main
     must git -C "$SERVER" commit-graph write --reachable
@@ -189,7 +195,7 @@ release_on_merged_branch() {
     must git branch release/v0.1 side
     must git push -q origin release/v0.1
     local k
-    for k in $(seq 201 230); do commit_file "fix: change $k (#$k)"; done
+    for k in $(seq 201 230); do empty_commit "fix: change $k (#$k)"; done
     must git push -q origin main
     must git -C "$SERVER" commit-graph write --reachable
     must git checkout -q release/v0.1
