@@ -141,23 +141,22 @@ std::unique_ptr<CommitGraph> CommitGraph::build(std::vector<std::unique_ptr<Mapp
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < maps.size(); ++i) {
     Layer l;
-    l.data = maps[i]->data;
-    l.size = maps[i]->size;
     l.name = names[i];
     auto bad = [&](const std::string& what) {
       why_not = l.name + ": " + what;
       return nullptr;
     };
-    const unsigned char* d = l.data;
+    const unsigned char* d = maps[i]->data;
+    const std::size_t size = maps[i]->size;
     // Header, chunk table and the trailing checksum.
-    if (l.size < k_header + k_chunk_entry + k_oid_size) return bad("too small for a commit-graph");
+    if (size < k_header + k_chunk_entry + k_oid_size) return bad("too small for a commit-graph");
     if (std::memcmp(d, "CGPH", 4) != 0) return bad("not a commit-graph (signature)");
     if (d[4] != 1) return bad("commit-graph version " + std::to_string(d[4]) + " (relgate reads version 1)");
     if (d[5] != 1) return bad("not a SHA-1 commit-graph");
     const std::size_t chunks = d[6];
     if (d[7] != i) return bad("names " + std::to_string(d[7]) + " base graphs, the chain " + std::to_string(i));
     const std::size_t table_end = k_header + (chunks + 1) * k_chunk_entry;
-    const std::size_t body_end = l.size - k_oid_size;
+    const std::size_t body_end = size - k_oid_size;
     if (table_end > body_end) return bad("chunk table runs past the end");
     const unsigned char* base_chunk = nullptr;
     std::size_t cdat_size = 0;
@@ -257,6 +256,10 @@ void CommitGraph::corrupt(const Layer& l, const std::string& what) const {
   throw Error(l.name + " is corrupt (" + what + "); remove it or run `git commit-graph write --reachable`");
 }
 
+const unsigned char* CommitGraph::entry(const Layer& l, std::uint32_t pos) {
+  return l.cdat + std::size_t(pos - l.first) * k_cdat_width;
+}
+
 const unsigned char* CommitGraph::oid(std::uint32_t pos) const {
   const Layer& l = layer_of(pos);
   return l.oids + std::size_t(pos - l.first) * k_oid_size;
@@ -264,18 +267,18 @@ const unsigned char* CommitGraph::oid(std::uint32_t pos) const {
 
 std::int64_t CommitGraph::time(std::uint32_t pos) const {
   const Layer& l = layer_of(pos);
-  const unsigned char* e = l.cdat + std::size_t(pos - l.first) * k_cdat_width + k_oid_size + 8;
+  const unsigned char* e = entry(l, pos) + k_oid_size + 8;
   return static_cast<std::int64_t>((std::uint64_t(be32(e) & 3u) << 32) | be32(e + 4));
 }
 
 std::uint32_t CommitGraph::generation(std::uint32_t pos) const {
   const Layer& l = layer_of(pos);
-  return be32(l.cdat + std::size_t(pos - l.first) * k_cdat_width + k_oid_size + 8) >> 2;
+  return be32(entry(l, pos) + k_oid_size + 8) >> 2;
 }
 
 void CommitGraph::parents(std::uint32_t pos, std::vector<std::uint32_t>& out) const {
   const Layer& l = layer_of(pos);
-  const unsigned char* e = l.cdat + std::size_t(pos - l.first) * k_cdat_width + k_oid_size;
+  const unsigned char* e = entry(l, pos) + k_oid_size;
   // A parent lies in the commit's own layer or below it.
   const std::uint64_t limit = std::uint64_t(l.first) + l.count;
   auto add = [&](std::uint32_t p) {

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace relgate::git {
@@ -53,8 +52,6 @@ public:
 
 private:
   struct Layer {
-    const unsigned char* data = nullptr;
-    std::size_t size = 0;
     std::uint32_t first = 0; // position of its first commit
     std::uint32_t count = 0;
     const unsigned char* fanout = nullptr;
@@ -70,6 +67,9 @@ private:
   static std::unique_ptr<CommitGraph> build(std::vector<std::unique_ptr<Mapping>> maps, std::vector<std::string> names,
                                             const std::vector<std::string>& bases, std::string& why_not);
   const Layer& layer_of(std::uint32_t pos) const;
+  // The commit data entry at `pos` of layer `l`: tree id, two parent words,
+  // generation and time.
+  static const unsigned char* entry(const Layer& l, std::uint32_t pos);
   [[noreturn]] void corrupt(const Layer& l, const std::string& what) const;
 
   std::vector<std::unique_ptr<Mapping>> m_maps;

@@ -1,9 +1,8 @@
 #include "git/libgit2_repository.hpp"
 
 #include "git/commit_graph.hpp"
-#include "util/log.hpp"
-
 #include "util/error.hpp"
+#include "util/log.hpp"
 #include "util/text.hpp"
 
 #include <git2.h>
@@ -12,8 +11,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <unordered_map>
 
@@ -365,16 +364,6 @@ private:
     std::vector<git_oid> parents; // read from the commit when it is not in the graph
   };
   static bool older(const Entry& x, const Entry& y) { return x.time < y.time; }
-  struct OidHash {
-    std::size_t operator()(const git_oid& id) const {
-      std::size_t h;
-      std::memcpy(&h, id.id, sizeof h); // object ids are uniformly distributed
-      return h;
-    }
-  };
-  struct OidEq {
-    bool operator()(const git_oid& a, const git_oid& b) const { return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0; }
-  };
 
   static constexpr std::size_t k_graph_after = 64;
   std::uint32_t find(const git_oid& id) const {
@@ -562,8 +551,7 @@ bool tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, co
 } // namespace
 
 Libgit2Repository::Shape Libgit2Repository::shape(const git_oid& id) const {
-  const std::string key(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
-  if (auto it = m_shapes.find(key); it != m_shapes.end()) return it->second;
+  if (auto it = m_shapes.find(id); it != m_shapes.end()) return it->second;
   git_commit* raw = nullptr;
   check(git_commit_lookup(&raw, m_repo, &id), "commit " + to_hex(&id));
   CommitPtr c(raw);
@@ -574,7 +562,7 @@ Libgit2Repository::Shape Libgit2Repository::remember_shape(const git_commit* c) 
   Shape s{*git_commit_tree_id(c), {}, git_commit_parentcount(c) > 0};
   if (s.has_parent) s.parent = *git_commit_parent_id(c, 0);
   if (m_shapes.size() >= k_kept_shapes) m_shapes.clear();
-  m_shapes.emplace(std::string(reinterpret_cast<const char*>(git_commit_id(c)->id), GIT_OID_RAWSZ), s);
+  m_shapes.emplace(*git_commit_id(c), s);
   return s;
 }
 

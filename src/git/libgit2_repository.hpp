@@ -5,6 +5,7 @@
 
 #include <git2/oid.h>
 
+#include <cstring>
 #include <memory>
 #include <unordered_map>
 #include <utility>
@@ -12,13 +13,23 @@
 
 struct git_repository;
 struct git_commit;
-
-namespace relgate::git {
-class CommitGraph;
-}
 struct git_tree_entry;
 
 namespace relgate::git {
+
+class CommitGraph;
+
+// Object ids as hash-map keys (they are uniformly distributed already).
+struct OidHash {
+  std::size_t operator()(const git_oid& id) const {
+    std::size_t h;
+    std::memcpy(&h, id.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0; }
+};
 
 class Libgit2Repository final : public repo::Repository {
 public:
@@ -72,9 +83,9 @@ public:
   bool files_under(const repo::ObjectId& commit, const std::string& dir,
                    const std::function<bool(const std::string&, const std::string&)>& visit) const override;
 
-public:
-  // (Implementation detail, public for the walks in the .cpp.) The last
-  // commits the walks read from objects (libgit2 caches no commits): the rules read a walk's commits right after it yields them.
+  // (For the walks in the .cpp.) The last commits the walks read from
+  // objects, since libgit2 caches no commits: the rules read a walk's
+  // commits right after it yields them.
   struct RecentCommits {
     static constexpr std::size_t k_size = 16;
     git_commit* slots[k_size] = {};
@@ -113,7 +124,7 @@ private:
   Shape remember_shape(const git_commit* c) const;
   bool commit_changes(const repo::ObjectId& id, const std::function<bool(const std::string&)>& emit) const;
   static constexpr std::size_t k_kept_shapes = 4096;
-  mutable std::unordered_map<std::string, Shape> m_shapes; // by raw id
+  mutable std::unordered_map<git_oid, Shape, OidHash, OidEq> m_shapes;
 
   mutable RecentCommits m_recent;
 

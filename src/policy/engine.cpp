@@ -116,25 +116,28 @@ bool Judgement::advance(MainIndex& idx) {
   return true;
 }
 
+namespace {
+// A pull-request number as captured ("473"), if it is one that fits.
+std::optional<std::uint64_t> pr_number(const std::string& s) {
+  if (s.empty() || s.size() > 18 || !is_digits(s)) return std::nullopt;
+  return std::stoull(s);
+}
+} // namespace
+
 std::optional<repo::ObjectId> Judgement::find_pr(MainIndex& idx, const std::string& pr) {
-  if (!policy.backport.main_pr || !idx.tip || !idx.since || pr.empty() || pr.size() > 18 || !is_digits(pr)) {
-    return std::nullopt;
-  }
+  const auto want = pr_number(pr);
+  if (!policy.backport.main_pr || !idx.tip || !idx.since || !want) return std::nullopt;
   if (!idx.chain_tried) {
     idx.chain_tried = true;
     constexpr std::size_t k_limit = std::size_t{1} << 22;
     if (auto chain = repo.first_parents(*idx.tip, *idx.since, k_limit)) idx.chain = std::move(*chain);
   }
-  const std::uint64_t want = std::stoull(pr);
   auto number_at = [&](std::size_t i) -> std::optional<std::uint64_t> {
     auto it = idx.chain_pr.find(i);
     if (it != idx.chain_pr.end()) return it->second;
-    std::optional<std::uint64_t> n;
     std::string found;
-    if (RE2::PartialMatch(read_commit(idx.chain[i]).subject(), *policy.backport.main_pr, &found) && !found.empty() &&
-        found.size() <= 18 && is_digits(found)) {
-      n = std::stoull(found);
-    }
+    std::optional<std::uint64_t> n;
+    if (RE2::PartialMatch(read_commit(idx.chain[i]).subject(), *policy.backport.main_pr, &found)) n = pr_number(found);
     return idx.chain_pr.emplace(i, n).first->second;
   };
   // Newest first: numbers decrease along the chain.
@@ -143,8 +146,8 @@ std::optional<repo::ObjectId> Judgement::find_pr(MainIndex& idx, const std::stri
     const std::size_t mid = lo + (hi - lo) / 2;
     auto n = number_at(mid);
     if (!n) return std::nullopt;
-    if (*n == want) return idx.chain[mid];
-    if (*n > want) lo = mid + 1;
+    if (*n == *want) return idx.chain[mid];
+    if (*n > *want) lo = mid + 1;
     else hi = mid;
   }
   return std::nullopt;
