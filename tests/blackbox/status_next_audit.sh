@@ -378,12 +378,9 @@ EOF
 aigw_replica() {
     local replica=$SCENARIO_DIR/replica.git
     must timeout -k 5 120 python3 "$BUILDER" --data "$DATA" --out "$replica" --bare --map "$SCENARIO_DIR/map"
-    local t0 t1
-    t0=$(date +%s%N)
+    # How fast the audit is belongs to tests/bench, not here: this suite also
+    # runs under the sanitizers and on slow CI machines.
     expect_exit 1 "$RELGATE_BIN" --repo "$replica" audit --format json
-    t1=$(date +%s%N)
-    echo "# audit of the replica: $(( (t1 - t0) / 1000000 )) ms"
-    [ $(( (t1 - t0) / 1000000 )) -lt 1000 ] || fail "audit of the replica took more than 1 s"
     json_lines_valid "$LAST_STDOUT" rule rule_name severity ref commit subject message
     cp "$LAST_STDOUT" "$SCENARIO_DIR/audit.jsonl"
     python3 - "$DATA" "$SCENARIO_DIR/map" "$SCENARIO_DIR/audit.jsonl" <<'EOF' || fail "audit findings differ from the data"
