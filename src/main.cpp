@@ -25,15 +25,15 @@ int report_error(const std::string& message) {
     break;
   case relgate::cli::Side::client:
     if (state.fail_open) {
-      relgate::log::get().warn("{}relgate: warning: {} (the push goes on unchecked: [client] fail_open_on_error)",
-                               prefix, message);
+      relgate::log::warn(prefix + "relgate: warning: " + message +
+                         " (the push goes on unchecked: [client] fail_open_on_error)");
       return relgate::k_exit_accepted;
     }
     meaning = " (the push is stopped because relgate could not check it; the server still judges it)";
     break;
   case relgate::cli::Side::other: break;
   }
-  relgate::log::get().error("{}relgate: error: {}{}", prefix, message, meaning);
+  relgate::log::error(prefix + "relgate: error: " + message + meaning);
   return relgate::k_exit_error;
 }
 } // namespace

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <memory>
 
 namespace relgate::cli {
 
@@ -34,6 +35,27 @@ std::string did_you_mean(const CLI::App& app, int argc, char** argv) {
            " (relgate --help lists the commands)";
   }
   return {};
+}
+
+// `ci record` and `ci status`. Every command is registered in this file, so
+// CLI11 (header-only) is compiled once.
+void add_ci_commands(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  auto* ci = app.add_subcommand("ci", "CI results: record COMMIT CHECK STATE (for CI jobs) | status COMMIT");
+  ci->require_subcommand(1);
+
+  auto record_opts = std::make_shared<CiRecordOptions>();
+  auto* record = ci->add_subcommand("record", "Record a check's state for a commit on the CI notes ref");
+  record->add_option("commit", record_opts->commit, "The commit (any revision)")->required();
+  record->add_option("check", record_opts->check, "The check's name, one word")->required();
+  record->add_option("state", record_opts->state, "success, failure, pending, skipped or cancelled")->required();
+  record->add_option("--url", record_opts->url, "Where the check's run can be seen");
+  record->add_option("--push", record_opts->push_remote, "Push the notes ref to this remote (merging concurrent updates)");
+  record->callback([&global, &exit_code, record_opts] { exit_code = run_ci_record(global, *record_opts); });
+
+  auto status_commit = std::make_shared<std::string>();
+  auto* status = ci->add_subcommand("status", "Show what relgate decides about a commit's CI, and why (exit 0: green)");
+  status->add_option("commit", *status_commit, "The commit (any revision)")->required();
+  status->callback([&global, &exit_code, status_commit] { exit_code = run_ci_status(global, *status_commit); });
 }
 
 } // namespace

@@ -7,10 +7,6 @@
 
 #include <string>
 
-namespace CLI {
-class App;
-}
-
 namespace relgate::cli {
 
 struct CiRecordOptions {
@@ -30,8 +26,5 @@ int run_ci_record(const GlobalOptions& global, const CiRecordOptions& opts);
 // Prints the provider, the decision, each check and the reason; exit 0 when
 // green, 1 when not.
 int run_ci_status(const GlobalOptions& global, const std::string& commit);
-
-// Registers `ci record` and `ci status` on the app.
-void add_ci_commands(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 } // namespace relgate::cli

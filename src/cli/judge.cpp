@@ -62,13 +62,12 @@ RefMap current_refs(const repo::Repository& repo, const policy::Policy& pol) {
 int report(const policy::Verdict& verdict, const std::string& outcome) {
   const char* gl = std::getenv("GL_ID");
   const std::string prefix = (gl && *gl && verdict.rejected()) ? "GL-HOOK-ERR: " : "";
-  auto& out = log::get();
   for (const auto& line : policy::format_verdict(verdict)) {
-    if (line.severity == policy::Severity::error) out.error("{}{}", prefix, line.text);
-    else out.warn("{}{}", prefix, line.text);
+    if (line.severity == policy::Severity::error) log::error(prefix + line.text);
+    else log::warn(prefix + line.text);
   }
   if (verdict.rejected()) {
-    out.error("{}relgate: rejected by the release policy ({}); {}", prefix, verdict.error_codes(), outcome);
+    log::error(prefix + "relgate: rejected by the release policy (" + verdict.error_codes() + "); " + outcome);
     return k_exit_rejected;
   }
   return k_exit_accepted;

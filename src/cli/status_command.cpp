@@ -160,8 +160,8 @@ std::map<std::string, std::int64_t> tag_times(const git::Libgit2Repository& repo
     if (commit) out[r.name] = repo.commit(*commit).time; // until git says better
   }
   if (!text) {
-    log::get().warn("relgate: warning: could not read tagger dates (git for-each-ref failed); annotated tags are "
-                    "dated by their commits");
+    log::warn("relgate: warning: could not read tagger dates (git for-each-ref failed); annotated tags are "
+              "dated by their commits");
     return out;
   }
   for (auto line : split(*text, '\n')) {

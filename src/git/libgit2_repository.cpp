@@ -150,10 +150,10 @@ const CommitGraph* Libgit2Repository::graph() const {
     std::string why_not;
     m_graph = CommitGraph::load(objects, why_not);
     if (m_graph) {
-      log::get().debug("commit-graph of {}: {} commits", objects, m_graph->size());
+      log::debug("commit-graph of " + objects + ": " + std::to_string(m_graph->size()) + " commits");
       break;
     }
-    if (!why_not.empty()) log::get().debug("commit-graph not used: {}", why_not);
+    if (!why_not.empty()) log::debug("commit-graph not used: " + why_not);
   }
   return m_graph.get();
 }

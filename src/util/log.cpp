@@ -1,6 +1,7 @@
 #include "util/log.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <memory>
@@ -29,9 +30,15 @@ void init() {
   logger->flush_on(spdlog::level::trace);
 }
 
-spdlog::logger& get() {
+namespace {
+void write(spdlog::level::level_enum level, std::string_view text) {
   init();
-  return *instance();
+  instance()->log(level, "{}", text);
 }
+} // namespace
+
+void debug(std::string_view text) { write(spdlog::level::debug, text); }
+void warn(std::string_view text) { write(spdlog::level::warn, text); }
+void error(std::string_view text) { write(spdlog::level::err, text); }
 
 } // namespace relgate::log

@@ -3,13 +3,22 @@
 // no timestamps, colour only on a terminal and never when NO_COLOR is set.
 // RELGATE_LOG=debug|info|warn shows relgate's own diagnostics.
 
-#include <spdlog/spdlog.h>
+//
+// spdlog (and fmt, header-only) stay inside log.cpp: this header is all the
+// rest of relgate sees, so one translation unit compiles them, not every
+// one that logs. Callers build their text; each call writes one line.
+
+#include <string_view>
 
 namespace relgate::log {
 
 // Sets up the logger; safe to call more than once.
 void init();
-// The logger every relgate module writes to.
-spdlog::logger& get();
+// Shown only with RELGATE_LOG=debug.
+void debug(std::string_view text);
+// Yellow on a terminal.
+void warn(std::string_view text);
+// Red on a terminal.
+void error(std::string_view text);
 
 } // namespace relgate::log
