@@ -7,12 +7,6 @@
 # git's quarantine (where libgit2 alone would look for it first).
 . "$(dirname "$0")/lib.sh" "$@"
 
-# empty_commit SUBJECT: a commit that changes nothing (one git process; the
-# scenarios below need many commits whose subjects decide).
-empty_commit() {
-    must git commit -q --allow-empty -m "$1"
-}
-
 # A history with merges and an octopus, pushed to the server's main (not
 # frozen); MH_BASE is the commit the side branches start from. Over 64
 # commits: relgate's walks take parents from the graph after their first 64.
@@ -20,11 +14,10 @@ merge_history() {
     commit_file "feat: base"
     must git push -q origin main
     MH_BASE=$(git rev-parse main)
-    local k
     for b in a b c; do
         must git checkout -q -b "side-$b" "$MH_BASE"
         if [ "$b" = c ]; then commit_file "feat: on side c"; else commit_file "fix: on side $b"; fi
-        for k in $(seq 1 25); do empty_commit "fix: more on side $b"; done
+        empty_commits "fix: more on side $b" $(seq 1 25)
     done
     must git checkout -q main
     commit_file "fix: on main"
@@ -101,8 +94,7 @@ same_answers_with_and_without() {
 # parent it does not have fails the push closed, in one line.
 broken_graphs() {
     use_fixture rc1
-    local k
-    for k in $(seq 1 80); do empty_commit "fix: number $k"; done
+    empty_commits "fix: number {}" $(seq 1 80)
     must git push -q origin main
     must git -C "$SERVER" commit-graph write --reachable
     # A range of 80 commits in the graph (walks read the graph past their
@@ -152,10 +144,7 @@ EOF
 # are the same either way, numbers in order or not.
 pr_numbers_found_by_search() {
     use_fixture released
-    local k
-    for k in $(seq 101 140) 60 $(seq 141 150); do
-        empty_commit "fix: change $k (#$k)"
-    done
+    empty_commits "fix: change {} (#{})" $(seq 101 140) 60 $(seq 141 150)
     must git push -q origin main
     must git -C "$SERVER" commit-graph write --reachable
     must git checkout -q release/v0.1
@@ -194,8 +183,7 @@ release_on_merged_branch() {
     must git push -q origin v0.1.0
     must git branch release/v0.1 side
     must git push -q origin release/v0.1
-    local k
-    for k in $(seq 201 230); do empty_commit "fix: change $k (#$k)"; done
+    empty_commits "fix: change {} (#{})" $(seq 201 230)
     must git push -q origin main
     must git -C "$SERVER" commit-graph write --reachable
     must git checkout -q release/v0.1

@@ -73,6 +73,7 @@ git config --global core.pager cat
 git config --global core.fsync none
 git config --global gc.auto 0
 git config --global receive.autogc false
+git config --global maintenance.auto false
 # no sample hooks in new repositories: less to create and copy
 mkdir -p "$HOME/git-template"
 git config --global init.templateDir "$HOME/git-template"
@@ -184,13 +185,14 @@ fail() {
 }
 
 # must CMD...: a setup step; if it fails the scenario is aborted as failed.
+# (Its output goes to a file, not into a $(...): no subshell per step.)
 must() {
-    local out rc
-    out=$(timeout -k 5 "$CMD_TIMEOUT" "$@" 2>&1 </dev/null)
+    local rc out=${SCENARIO_DIR:-$SUITE_TMP}/.must.$BASHPID
+    timeout -k 5 "$CMD_TIMEOUT" "$@" >"$out" 2>&1 </dev/null
     rc=$?
     if [ "$rc" -ne 0 ]; then
         echo "FAIL: setup step failed (exit $rc): $*"
-        printf '%s\n' "$out" | sed 's/^/    | /'
+        sed 's/^/    | /' "$out"
         exit 1
     fi
 }
@@ -341,6 +343,38 @@ commit_file() {
     echo "$1 ($COMMIT_SEQ)" >"file-$COMMIT_SEQ.txt"
     must git add "file-$COMMIT_SEQ.txt"
     must git commit -q -m "$1"
+}
+
+# empty_commits SUBJECT K...: one commit per K on the current branch, each
+# with SUBJECT ({} replaced by K) and the tree of HEAD, all made by one
+# `git fast-import` (a loop of `git commit` costs three processes a commit).
+# The work tree and index stay as they are: the tree does not change.
+empty_commits() {
+    local subject=$1
+    shift
+    local branch head now k msg first=1
+    branch=$(git symbolic-ref -q HEAD) || { fail "empty_commits: HEAD is detached"; exit 1; }
+    head=$(git rev-parse HEAD) || exit 1
+    now=$(date +%s)
+    {
+        for k in "$@"; do
+            msg=${subject//\{\}/$k}
+            printf 'commit %s
+committer Relgate Test <relgate-test@example.invalid> %s +0000
+data %d
+%s
+' \
+                "$branch" "$now" "$(( ${#msg} + 1 ))" "$msg"
+            if [ "$first" = 1 ]; then
+                printf 'from %s
+' "$head"
+                first=0
+            fi
+            printf '\n'
+        done
+    } >"$SCENARIO_DIR/.fast-import"
+    timeout -k 5 "$CMD_TIMEOUT" git fast-import --quiet <"$SCENARIO_DIR/.fast-import" \
+        || { echo "FAIL: setup step failed: git fast-import"; exit 1; }
 }
 
 # bare_repo: a bare repository (no hook) with one commit on main; enters it
