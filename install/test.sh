@@ -4,7 +4,8 @@
 #     black-box suites that push to real repositories, the benchmark's smoke;
 #  2. the same suite again under AddressSanitizer and UndefinedBehaviorSanitizer
 #     (clang), with the seed corpora of the fuzz targets;
-#  3. every fuzz target for RELGATE_FUZZ_SECONDS (default 10) from its corpus.
+#  3. every fuzz target for RELGATE_FUZZ_SECONDS (default 5) from its corpus
+#     (a smoke: the long runs are tests/fuzz/run.sh with more time).
 #
 #   install/test.sh
 #
@@ -37,6 +38,6 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$src/tests/sanitizers/lsan.supp:print_suppressions=0
 (cd "$sbuild" && ctest --output-on-failure -j"$jobs" --timeout 900)
 
-step "fuzzing each target for ${RELGATE_FUZZ_SECONDS:-10} s"
-"$src/tests/fuzz/run.sh" "$sbuild" "${RELGATE_FUZZ_SECONDS:-10}"
+step "fuzzing each target for ${RELGATE_FUZZ_SECONDS:-5} s"
+"$src/tests/fuzz/run.sh" "$sbuild" "${RELGATE_FUZZ_SECONDS:-5}"
 step "done"
