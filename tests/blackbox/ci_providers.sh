@@ -128,7 +128,10 @@ fault_case() {
     assert_output_lacks "$TOKEN"
     local ms=$(( (end - start) / 1000000 ))
     echo "    (took $ms ms)"
-    [ "$ms" -lt 4000 ] || fail "took $ms ms, budget 1500 ms"
+    # The policy's budget is 1.5 s; a client without a deadline would wait
+    # 60 s (Retry-After) or 120 s (a hanging server). The margin is wide:
+    # this also runs under the sanitizers on a busy CI machine.
+    [ "$ms" -lt 15000 ] || fail "took $ms ms: the 1.5 s budget was not kept"
 }
 
 github_faults() {
