@@ -442,14 +442,16 @@ std::unique_ptr<repo::CommitWalk> Libgit2Repository::walk_new(const repo::Object
   return std::make_unique<PaintWalk>(m_repo, graph(), &m_recent, to_oid(tip), hidden);
 }
 
-std::optional<std::vector<repo::ObjectId>> Libgit2Repository::first_parents(const repo::ObjectId& tip,
-                                                                            const repo::ObjectId& stop,
-                                                                            std::size_t limit) const {
+std::optional<repo::FirstParents> Libgit2Repository::first_parents(const repo::ObjectId& tip,
+                                                                   const repo::ObjectId& stop,
+                                                                   std::size_t limit) const {
   const CommitGraph* g = graph();
   if (!g) return std::nullopt; // listing the chain would read every commit: no cheaper than a walk
   const git_oid stop_oid = to_oid(stop);
   git_oid id = to_oid(tip);
-  std::vector<repo::ObjectId> chain;
+  constexpr std::size_t k_max_chain = std::size_t{1} << 22;
+  repo::FirstParents out;
+  auto& chain = out.chain;
   std::vector<std::uint32_t> parents;
   std::uint32_t pos = g->find(id.id);
   // Generations fall along every parent edge: once the chain is at or below
@@ -457,7 +459,11 @@ std::optional<std::vector<repo::ObjectId>> Libgit2Repository::first_parents(cons
   const std::uint32_t stop_pos = g->find(stop_oid.id);
   const std::uint32_t stop_generation = stop_pos == CommitGraph::k_none ? 0 : g->generation(stop_pos);
   while (!git_oid_equal(&id, &stop_oid)) {
-    if (chain.size() >= limit) return std::nullopt;
+    if (chain.size() >= limit) {
+      // Partial only when generations prove `stop` reaches none of it.
+      if (stop_generation != 0) return out;
+      if (chain.size() >= k_max_chain) return std::nullopt;
+    }
     if (pos != CommitGraph::k_none && stop_generation != 0 && g->generation(pos) <= stop_generation) return std::nullopt;
     chain.push_back(to_hex(&id));
     if (pos != CommitGraph::k_none) {
@@ -475,7 +481,8 @@ std::optional<std::vector<repo::ObjectId>> Libgit2Repository::first_parents(cons
       pos = g->find(id.id);
     }
   }
-  return chain;
+  out.complete = true;
+  return out;
 }
 
 bool Libgit2Repository::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const {

@@ -72,8 +72,8 @@ public:
   bool is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const override;
   std::optional<std::string> note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const override;
   // From the commit-graph (commits it lacks, such as a push's own, are read).
-  std::optional<std::vector<repo::ObjectId>> first_parents(const repo::ObjectId& tip, const repo::ObjectId& stop,
-                                                           std::size_t limit) const override;
+  std::optional<repo::FirstParents> first_parents(const repo::ObjectId& tip, const repo::ObjectId& stop,
+                                                  std::size_t limit) const override;
   std::unique_ptr<repo::CommitWalk> walk_new(const repo::ObjectId& tip,
                                              const std::vector<repo::ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const repo::ObjectId& commit) const override;

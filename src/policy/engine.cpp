@@ -127,10 +127,21 @@ std::optional<std::uint64_t> pr_number(const std::string& s) {
 std::optional<repo::ObjectId> Judgement::find_pr(MainIndex& idx, const std::string& pr) {
   const auto want = pr_number(pr);
   if (!policy.backport.main_pr || !idx.tip || !idx.since || !want) return std::nullopt;
+  // The chain is listed from main's tip as far as the search needs, 64
+  // commits first, then four times as many while the oldest listed is still
+  // newer than the number (backports are mostly of recent fixes; listing the
+  // chain touches a page of the graph per commit). A prefix lists the same
+  // commits again, so positions and the numbers read at them stay valid.
+  constexpr std::size_t k_first = 64, k_limit = std::size_t{1} << 22;
+  auto list = [&](std::size_t limit) {
+    auto fp = repo.first_parents(*idx.tip, *idx.since, limit);
+    idx.chain_complete = !fp || fp->complete;
+    if (fp) idx.chain = std::move(fp->chain);
+    else idx.chain.clear();
+  };
   if (!idx.chain_tried) {
     idx.chain_tried = true;
-    constexpr std::size_t k_limit = std::size_t{1} << 22;
-    if (auto chain = repo.first_parents(*idx.tip, *idx.since, k_limit)) idx.chain = std::move(*chain);
+    list(k_first);
   }
   auto number_at = [&](std::size_t i) -> std::optional<std::uint64_t> {
     auto it = idx.chain_pr.find(i);
@@ -140,6 +151,13 @@ std::optional<repo::ObjectId> Judgement::find_pr(MainIndex& idx, const std::stri
     if (RE2::PartialMatch(read_commit(idx.chain[i]).subject(), *policy.backport.main_pr, &found)) n = pr_number(found);
     return idx.chain_pr.emplace(i, n).first->second;
   };
+  while (!idx.chain_complete && !idx.chain.empty()) {
+    auto oldest = number_at(idx.chain.size() - 1);
+    if (!oldest) return std::nullopt;
+    if (*oldest <= *want) break;
+    if (idx.chain.size() >= k_limit) return std::nullopt;
+    list(std::min(idx.chain.size() * 4, k_limit));
+  }
   // Newest first: numbers decrease along the chain.
   std::size_t lo = 0, hi = idx.chain.size();
   while (lo < hi) {

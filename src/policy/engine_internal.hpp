@@ -23,9 +23,11 @@ struct MainIndex {
   std::unordered_map<repo::ObjectId, std::vector<std::string>> paths; // filled as needed
   // Main's first-parent chain since the final release, newest first, when
   // the repository lists it cheaply (commit-graph); for the binary search of
-  // Judgement::find_pr. Empty once tried and unavailable.
+  // Judgement::find_pr. Listed as far as the search needed (all of it when
+  // chain_complete); empty once tried and unavailable.
   std::optional<repo::ObjectId> since;
   bool chain_tried = false;
+  bool chain_complete = false;
   std::vector<repo::ObjectId> chain;
   std::unordered_map<std::size_t, std::optional<std::uint64_t>> chain_pr; // position -> its (#N), as read
 };

@@ -150,18 +150,22 @@ std::unique_ptr<CommitWalk> MemoryRepository::walk_new(const ObjectId& tip, cons
   return std::make_unique<ListWalk>(std::vector<ObjectId>(out.rbegin(), out.rend())); // children first
 }
 
-std::optional<std::vector<ObjectId>> MemoryRepository::first_parents(const ObjectId& tip, const ObjectId& stop,
-                                                                     std::size_t limit) const {
-  std::vector<ObjectId> chain;
+std::optional<FirstParents> MemoryRepository::first_parents(const ObjectId& tip, const ObjectId& stop,
+                                                            std::size_t limit) const {
+  // The whole chain first: only a chain that meets `stop` proves that
+  // `stop` reaches none of its commits (there are no generation numbers).
+  FirstParents out;
   ObjectId id = tip;
   while (id != stop) {
-    if (chain.size() >= limit) return std::nullopt;
-    chain.push_back(id);
+    out.chain.push_back(id);
     const Commit& c = stored(id);
     if (c.parents.empty()) return std::nullopt;
     id = c.parents.front();
   }
-  return chain;
+  out.complete = out.chain.size() <= limit;
+  if (!out.complete) out.chain.resize(limit);
+  m_chain_listed += out.chain.size();
+  return out;
 }
 
 std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) const {

@@ -29,6 +29,9 @@ public:
   // How many times commit() was asked: what a judgement read, for tests
   // that check a walk stopped when it could.
   std::size_t commit_reads() const { return m_commit_reads; }
+  // How many chain commits first_parents has returned, for tests of how far
+  // a search lists main.
+  std::size_t chain_listed() const { return m_chain_listed; }
 
   std::vector<Ref> refs(std::string_view prefix) const override;
   ObjectType type(const ObjectId& id) const override;
@@ -37,8 +40,8 @@ public:
   bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const override;
   std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const override;
   std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
-  std::optional<std::vector<ObjectId>> first_parents(const ObjectId& tip, const ObjectId& stop,
-                                                     std::size_t limit) const override;
+  std::optional<FirstParents> first_parents(const ObjectId& tip, const ObjectId& stop,
+                                            std::size_t limit) const override;
   std::vector<std::string> changed_paths(const ObjectId& commit) const override;
   std::optional<ObjectId> patch_id(const ObjectId& commit) const override;
   std::optional<std::string> read_file(const ObjectId& commit, const std::string& path) const override;
@@ -51,6 +54,7 @@ private:
 
   std::uint64_t m_counter = 0;
   mutable std::size_t m_commit_reads = 0;
+  mutable std::size_t m_chain_listed = 0;
   std::map<ObjectId, Commit> m_commits;
   std::map<ObjectId, std::vector<std::string>> m_paths;
   std::map<ObjectId, std::string> m_patches;

@@ -16,7 +16,7 @@ std::vector<ObjectId> Repository::new_commits(const ObjectId& tip, const std::ve
   return out;
 }
 
-std::optional<std::vector<ObjectId>> Repository::first_parents(const ObjectId&, const ObjectId&, std::size_t) const {
+std::optional<FirstParents> Repository::first_parents(const ObjectId&, const ObjectId&, std::size_t) const {
   return std::nullopt;
 }
 

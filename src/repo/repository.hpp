@@ -34,6 +34,12 @@ struct Ref {
 };
 
 // A lazy walk over commits; see Repository::walk_new.
+// Repository::first_parents' answer.
+struct FirstParents {
+  std::vector<ObjectId> chain; // newest first
+  bool complete = false;       // it ended at `stop`; else `limit` commits were listed and more follow
+};
+
 class CommitWalk {
 public:
   virtual ~CommitWalk() = default;
@@ -63,12 +69,16 @@ public:
   // The commits reachable from `tip` and from none of `hide`, newest first,
   // one at a time: work grows with the commits taken, not with history.
   virtual std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const = 0;
-  // The first-parent chain from `tip` (included) down to `stop` (excluded),
-  // newest first, when it reaches `stop` within `limit` commits and the
-  // implementation can list it without reading every commit (libgit2: from
-  // the commit-graph). nullopt otherwise; callers then walk (walk_new).
-  virtual std::optional<std::vector<ObjectId>> first_parents(const ObjectId& tip, const ObjectId& stop,
-                                                             std::size_t limit) const;
+  // The first-parent chain from `tip` (included) towards `stop` (excluded),
+  // newest first, when the implementation can list it without reading every
+  // commit (libgit2: from the commit-graph). At most `limit` commits:
+  // `complete` when it ended at `stop`; a partial chain only when the
+  // implementation can tell that `stop` reaches none of its commits (by
+  // generation numbers), else the whole chain or nullopt past `limit`.
+  // nullopt also when it cannot list cheaply, or when the chain ends or
+  // passes `stop` without meeting it; callers then walk (walk_new).
+  virtual std::optional<FirstParents> first_parents(const ObjectId& tip, const ObjectId& stop,
+                                                    std::size_t limit) const;
   // All of walk_new's commits, parents before children.
   std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const;
   // The paths a commit changes against its first parent (every path of its

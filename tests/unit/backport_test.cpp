@@ -177,6 +177,22 @@ TEST_CASE("B4: pull requests are found on main by a binary search when numbers a
     CHECK(push(bp).violations.empty());
     CHECK(h.repo.commit_reads() - before < 40); // a walk would read about 480
   }
+  SECTION("a source near main's tip: only the newest 64 commits of the chain are listed") {
+    auto bp = on_release("backport: fix: change 590 (#590) (#9996)");
+    std::size_t listed = h.repo.chain_listed();
+    CHECK(push(bp).violations.empty());
+    CHECK(h.repo.chain_listed() - listed == 64);
+  }
+  SECTION("a source deep in the chain: listed 64, then 256, then all 500") {
+    auto bp = on_release("backport: fix: change 101 (#101) (#9995)");
+    std::size_t listed = h.repo.chain_listed();
+    CHECK(push(bp).violations.empty());
+    CHECK(h.repo.chain_listed() - listed == 64 + 256 + 500);
+  }
+  SECTION("a number newer than main's tip is not found") {
+    auto bp = on_release("backport: fix: change 700 (#700) (#9994)");
+    CHECK(codes(push(bp)) == std::vector<std::string>{"B4"});
+  }
   SECTION("a number from before the release is not found, by the search or the walk") {
     auto bp = on_release("backport: fix: before the release (#1) (#9998)");
     CHECK(codes(push(bp)) == std::vector<std::string>{"B4"});
