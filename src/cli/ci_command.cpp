@@ -7,7 +7,6 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-
 #include <unistd.h>
 
 #include <chrono>
