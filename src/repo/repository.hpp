@@ -33,13 +33,13 @@ struct Ref {
   ObjectId target;   // direct target (a tag object for annotated tags)
 };
 
-// A lazy walk over commits; see Repository::walk_new.
 // Repository::first_parents' answer.
 struct FirstParents {
   std::vector<ObjectId> chain; // newest first
   bool complete = false;       // it ended at `stop`; else `limit` commits were listed and more follow
 };
 
+// A lazy walk over commits; see Repository::walk_new.
 class CommitWalk {
 public:
   virtual ~CommitWalk() = default;

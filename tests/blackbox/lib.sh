@@ -359,15 +359,10 @@ empty_commits() {
     {
         for k in "$@"; do
             msg=${subject//\{\}/$k}
-            printf 'commit %s
-committer Relgate Test <relgate-test@example.invalid> %s +0000
-data %d
-%s
-' \
+            printf 'commit %s\ncommitter Relgate Test <relgate-test@example.invalid> %s +0000\ndata %d\n%s\n' \
                 "$branch" "$now" "$(( ${#msg} + 1 ))" "$msg"
             if [ "$first" = 1 ]; then
-                printf 'from %s
-' "$head"
+                printf 'from %s\n' "$head"
                 first=0
             fi
             printf '\n'
