@@ -1,5 +1,6 @@
 #include "cli/install.hpp"
 
+#include "cli/process.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/embedded.hpp"
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -22,7 +24,12 @@ namespace {
 
 const std::string k_marker = "relgate-managed-hook";
 const std::string k_chained_suffix = ".relgate-chained";
-const std::string k_policy_refspec = "+refs/meta/relgate:refs/meta/relgate";
+// A pattern: git fetch matches it against nothing, quietly, when the remote
+// has no policy ref (the built-in policy, the default). An exact refspec
+// makes every fetch and pull fail with "couldn't find remote ref"; earlier
+// relgate added one, so install replaces it and doctor reports it.
+const std::string k_policy_refspec = "+refs/meta/relgate*:refs/meta/relgate*";
+const std::string k_exact_policy_refspec = "+refs/meta/relgate:refs/meta/relgate";
 
 std::string self_path() {
   char buf[PATH_MAX];
@@ -124,11 +131,29 @@ std::string choose_hook(const git::Libgit2Repository& repo, const InstallOptions
   return hook;
 }
 
-bool has_refspec(git::Libgit2Repository& repo, const std::string& remote) {
-  for (const auto& v : repo.config_values("remote." + remote + ".fetch")) {
-    if (v == k_policy_refspec) return true;
+bool has_refspec(const git::Libgit2Repository& repo, const std::string& remote, const std::string& refspec) {
+  auto values = repo.config_values("remote." + remote + ".fetch");
+  return std::find(values.begin(), values.end(), refspec) != values.end();
+}
+
+// Multi-valued keys are written by git itself: libgit2's multivar writes
+// match values with a regex (and leak its match data under LeakSanitizer).
+void git_config(const git::Libgit2Repository& repo, std::vector<std::string> args) {
+  std::vector<std::string> argv{"git", "--git-dir=" + repo.git_dir(), "config"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int rc = run_program(argv);
+  // 5: --unset-all found nothing to remove.
+  if (rc != 0 && !(rc == 5 && args.front() == "--unset-all")) {
+    throw Error("git config " + args.front() + " " + args[args.size() - 2] + " failed (exit " + std::to_string(rc) + ")");
   }
-  return false;
+}
+
+void add_fetch_refspec(const git::Libgit2Repository& repo, const std::string& remote, const std::string& refspec) {
+  git_config(repo, {"--add", "remote." + remote + ".fetch", refspec});
+}
+
+void remove_fetch_refspec(const git::Libgit2Repository& repo, const std::string& remote, const std::string& refspec) {
+  git_config(repo, {"--unset-all", "--fixed-value", "remote." + remote + ".fetch", refspec});
 }
 
 int install_ghes(const Plan& plan) {
@@ -182,11 +207,16 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
       write_executable(t.file, script);
     }
   }
-  if (hook == "pre-push") {
-    if (repo->has_remote(opts.remote) && !has_refspec(*repo, opts.remote)) {
+  if (hook == "pre-push" && repo->has_remote(opts.remote)) {
+    if (has_refspec(*repo, opts.remote, k_exact_policy_refspec)) {
+      plan.say("repair remote." + opts.remote + ".fetch: remove " + k_exact_policy_refspec +
+               " (git fetch fails when " + opts.remote + " has no policy ref)");
+      if (!opts.dry_run) remove_fetch_refspec(*repo, opts.remote, k_exact_policy_refspec);
+    }
+    if (!has_refspec(*repo, opts.remote, k_policy_refspec)) {
       plan.say("fetch the versioned policy from " + opts.remote + ": add " + k_policy_refspec + " to remote." +
                opts.remote + ".fetch");
-      if (!opts.dry_run) repo->add_fetch_refspec(opts.remote, k_policy_refspec);
+      if (!opts.dry_run) add_fetch_refspec(*repo, opts.remote, k_policy_refspec);
     }
   } else if (opts.platform == "plain" && repo->config_values("receive.advertisePushOptions") !=
                                              std::vector<std::string>{"true"}) {
@@ -214,9 +244,12 @@ int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
     plan.say("remove " + t.file);
     if (!opts.dry_run && std::remove(t.file.c_str()) != 0) throw Error("cannot remove " + t.file + ": " + std::strerror(errno));
   }
-  if (hook == "pre-push" && repo->has_remote(opts.remote) && has_refspec(*repo, opts.remote)) {
-    plan.say("stop fetching the policy ref: remove " + k_policy_refspec + " from remote." + opts.remote + ".fetch");
-    if (!opts.dry_run) repo->remove_config_value("remote." + opts.remote + ".fetch", k_policy_refspec);
+  if (hook == "pre-push" && repo->has_remote(opts.remote)) {
+    for (const auto& refspec : {k_policy_refspec, k_exact_policy_refspec}) {
+      if (!has_refspec(*repo, opts.remote, refspec)) continue;
+      plan.say("stop fetching the policy ref: remove " + refspec + " from remote." + opts.remote + ".fetch");
+      if (!opts.dry_run) remove_fetch_refspec(*repo, opts.remote, refspec);
+    }
   }
   return 0;
 }
@@ -260,6 +293,13 @@ int run_doctor(const GlobalOptions& global) {
         problem(default_dir + hook + " is shadowed by core.hooksPath (" + repo->hooks_dir() +
                 "): git does not run it; run relgate install again");
       }
+    }
+  }
+  if (!repo->is_bare()) {
+    for (const auto& remote : repo->remotes()) {
+      if (!has_refspec(*repo, remote, k_exact_policy_refspec)) continue;
+      problem("remote." + remote + ".fetch has " + k_exact_policy_refspec + ": git fetch and git pull fail while " +
+              remote + " has no policy ref; repair it with: relgate install --remote " + remote);
     }
   }
   if (!any) problem("relgate's hook is not installed: relgate install" + std::string(repo->is_bare() ? " --server" : ""));

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <unordered_map>
 
 namespace relgate::git {
@@ -765,15 +766,6 @@ ConfigPtr local_config(git_repository* repo) {
   check(git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL), "opening the repository's git configuration");
   return ConfigPtr(local);
 }
-
-std::string regex_quote(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (std::strchr("\\^$.|?*+()[]{}", c)) out += '\\';
-    out += c;
-  }
-  return out;
-}
 } // namespace
 
 void Libgit2Repository::set_config(const std::string& name, const std::string& value) {
@@ -781,21 +773,27 @@ void Libgit2Repository::set_config(const std::string& name, const std::string& v
   check(git_config_set_string(cfg.get(), name.c_str(), value.c_str()), "setting " + name);
 }
 
-void Libgit2Repository::remove_config_value(const std::string& name, const std::string& value) {
-  auto cfg = local_config(m_repo);
-  int rc = git_config_delete_multivar(cfg.get(), name.c_str(), ("^" + regex_quote(value) + "$").c_str());
-  if (rc != GIT_ENOTFOUND) check(rc, "removing " + value + " from " + name);
+std::vector<std::string> Libgit2Repository::remotes() const {
+  git_config* raw = nullptr;
+  check(git_repository_config_snapshot(&raw, m_repo), "reading the git configuration");
+  ConfigPtr cfg(raw);
+  std::set<std::string> names;
+  git_config_iterator* it = nullptr;
+  check(git_config_iterator_new(&it, cfg.get()), "reading the git configuration");
+  git_config_entry* entry = nullptr;
+  while (git_config_next(&entry, it) == 0) {
+    std::string_view key = entry->name;
+    if (key.substr(0, 7) != "remote.") continue;
+    auto dot = key.rfind('.');
+    if (dot > 7) names.emplace(key.substr(7, dot - 7));
+  }
+  git_config_iterator_free(it);
+  return {names.begin(), names.end()};
 }
 
 bool Libgit2Repository::has_remote(const std::string& name) const {
-  git_remote* remote = nullptr;
-  if (git_remote_lookup(&remote, m_repo, name.c_str()) != 0) return false;
-  git_remote_free(remote);
-  return true;
-}
-
-void Libgit2Repository::add_fetch_refspec(const std::string& remote, const std::string& refspec) {
-  check(git_remote_add_fetch(m_repo, remote.c_str(), refspec.c_str()), "adding " + refspec + " to " + remote);
+  auto all = remotes();
+  return std::binary_search(all.begin(), all.end(), name);
 }
 
 } // namespace relgate::git

@@ -50,12 +50,15 @@ public:
   // the repository itself. Throws Error on failure.
   void write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message);
   void delete_ref(const std::string& name);
-  // Configuration of the repository (local config file) for the installer.
+  // Configuration of the repository (every level git reads) for the
+  // installer. None of these reaches libgit2's regex-matched config lookups
+  // (git_remote_lookup, git_config_*_multivar), which leak under
+  // LeakSanitizer; multi-valued keys are written by `git config` (cli/install).
   std::vector<std::string> config_values(const std::string& name) const;
   void set_config(const std::string& name, const std::string& value);
-  void remove_config_value(const std::string& name, const std::string& value);
+  // The names of the configured remotes (any remote.<name>.* key), sorted.
+  std::vector<std::string> remotes() const;
   bool has_remote(const std::string& name) const;
-  void add_fetch_refspec(const std::string& remote, const std::string& refspec);
   // The commit a revision names (any revision git understands: a sha, a
   // branch, HEAD~2, a tag, which is peeled). Throws Error when there is none.
   repo::ObjectId resolve_commit(const std::string& revision) const;

@@ -29,11 +29,62 @@ plain_clone() {
     clone_setup
     expect_accept "$RELGATE_BIN" install
     [ -x .git/hooks/pre-push ] || fail "no executable .git/hooks/pre-push"
-    git config --get-all remote.origin.fetch | grep -qxF '+refs/meta/relgate:refs/meta/relgate' \
+    git config --get-all remote.origin.fetch | grep -qxF '+refs/meta/relgate*:refs/meta/relgate*' \
         || fail "the policy ref's fetch refspec was not added"
     push_bad_tag
     expect_accept "$RELGATE_BIN" doctor
     assert_output_contains "all is well"
+}
+
+# After install, git fetch and git pull work whether the remote has a policy
+# ref or not, and after it is deleted there (issue: an exact refspec made
+# every fetch fail with "couldn't find remote ref refs/meta/relgate").
+fetch_and_pull_after_install() {
+    clone_setup
+    expect_accept "$RELGATE_BIN" install
+    expect_accept git fetch origin
+    expect_accept git pull -q --no-rebase origin main
+    expect_accept git pull -q --no-rebase
+    git rev-parse -q --verify refs/meta/relgate >/dev/null && fail "a policy ref appeared from nowhere"
+    # The remote gets a policy ref (its hook is none: anyone may push it).
+    (cd ../seed && git checkout -q --orphan policy && git rm -rqf . && printf '[rules]\n' >relgate.toml \
+        && git add relgate.toml && git commit -q -m "chore: policy" && git push -q origin policy:refs/meta/relgate) || exit 1
+    expect_accept git fetch origin
+    [ "$(git rev-parse -q --verify refs/meta/relgate)" = "$(git -C "$SERVER" rev-parse refs/meta/relgate)" ] \
+        || fail "git fetch did not bring the remote's policy ref"
+    expect_accept git pull -q --no-rebase
+    must git -C "$SERVER" update-ref -d refs/meta/relgate
+    expect_accept git fetch origin
+    expect_accept git pull -q --no-rebase
+    expect_accept git fetch --prune origin
+    git rev-parse -q --verify refs/meta/relgate >/dev/null && fail "git fetch --prune kept a deleted policy ref"
+    return 0
+}
+
+# A clone where an earlier relgate added the exact refspec: fetch fails,
+# doctor says so with a command that repairs it, and install repairs it.
+exact_refspec_repaired() {
+    clone_setup
+    expect_accept "$RELGATE_BIN" install
+    must git config --unset-all remote.origin.fetch 'refs/meta/relgate'
+    must git config --add remote.origin.fetch '+refs/meta/relgate:refs/meta/relgate'
+    run_cmd git fetch origin
+    [ "$LAST_RC" -ne 0 ] || fail "the exact refspec should make git fetch fail here"
+    assert_output_contains "couldn't find remote ref"
+    run_cmd "$RELGATE_BIN" doctor
+    [ "$LAST_RC" -eq 1 ] || fail "doctor should report the exact refspec (exit 1), got $LAST_RC"
+    assert_output_contains "git fetch and git pull fail"
+    paste_command "repair it with: "
+    assert_output_contains "repair remote.origin.fetch"
+    [ "$(git config --get-all remote.origin.fetch | grep -c relgate)" -eq 1 ] \
+        || fail "install should leave exactly one policy refspec: $(git config --get-all remote.origin.fetch)"
+    expect_accept git fetch origin
+    expect_accept git pull -q --no-rebase
+    expect_accept "$RELGATE_BIN" doctor
+    assert_output_contains "all is well"
+    expect_accept "$RELGATE_BIN" uninstall
+    git config --get-all remote.origin.fetch | grep -qF refs/meta/relgate && fail "uninstall left a policy refspec"
+    return 0
 }
 
 hooks_path_relative() {
@@ -192,6 +243,8 @@ cmake_install() {
 run_scenario "pre-commit framework" pre_commit_framework
 run_scenario "cmake --install, git relgate" cmake_install
 run_scenario "plain clone" plain_clone
+run_scenario "git fetch and git pull work after install" fetch_and_pull_after_install
+run_scenario "an exact policy refspec: doctor reports, install repairs" exact_refspec_repaired
 run_scenario "core.hooksPath relative" hooks_path_relative
 run_scenario "core.hooksPath absolute" hooks_path_absolute
 run_scenario "doctor: hook shadowed by core.hooksPath" hooks_path_shadows

@@ -306,6 +306,24 @@ assert_remote_ref_absent() {
     fi
 }
 
+# printed_command MARKER: the command the last run_cmd printed after MARKER
+# (the rest of the first line that has it), as a person would copy it.
+printed_command() {
+    grep -m1 -F -- "$1" "$LAST_OUTPUT" | sed "s/.*$(printf '%s' "$1" | sed 's/[][\\.*^$/]/\\&/g')//"
+}
+
+# paste_command MARKER: runs (through expect_accept) the command printed
+# after MARKER, exactly as pasted into a shell, with `relgate` meaning the
+# binary under test.
+paste_command() {
+    local cmd
+    cmd=$(printed_command "$1")
+    [ -n "$cmd" ] || { fail "no command printed after '$1'"; return 1; }
+    mkdir -p "$SUITE_TMP/bin"
+    ln -sf "$RELGATE_BIN" "$SUITE_TMP/bin/relgate"
+    PATH=$SUITE_TMP/bin:$PATH expect_accept bash -c "$cmd"
+}
+
 # --- repositories ---------------------------------------------------------------
 
 # make_server [KIND] [DIR]: bare repository DIR (default server.git) with the
