@@ -13,9 +13,11 @@ packages=(
 )
 # `deps.sh test`: also what the test run needs beyond building (clang with
 # its sanitizer and libFuzzer runtimes, for the sanitizer run and the fuzz
-# targets; time for the benchmark's peak memory).
+# targets; llvm-14 for llvm-symbolizer, without which a sanitizer report has
+# no function names and LeakSanitizer's suppressions cannot match; time for
+# the benchmark's peak memory).
 if [ "${1:-}" = test ]; then
-  packages+=(clang-14 libclang-rt-14-dev time)
+  packages+=(clang-14 libclang-rt-14-dev llvm-14 time)
 fi
 
 missing=()

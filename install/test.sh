@@ -29,11 +29,20 @@ cmake --build "$build" -j"$jobs"
 [ "$sanitize" = ON ] || exit 0
 
 step "sanitizer build (clang, ASan+UBSan, fuzz targets) and tests"
+# What this stage needs, each said in one line if missing (deps.sh test
+# installs them; a development machine may have them from elsewhere).
+symbolizer=/usr/lib/llvm-14/bin/llvm-symbolizer
+for need in /usr/bin/clang-14 /usr/bin/clang++-14 "$symbolizer"; do
+  [ -x "$need" ] || { echo "relgate: error: the sanitizer run needs $need (install/deps.sh test installs it)" >&2; exit 2; }
+done
+compgen -G "/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a" >/dev/null ||
+  { echo "relgate: error: the sanitizer run needs clang's ASan runtime (libclang-rt-14-dev; install/deps.sh test installs it)" >&2; exit 2; }
 sbuild=${RELGATE_SANITIZE_BUILD_DIR:-$src/build/sanitize}
 CC=clang-14 CXX=clang++-14 cmake -S "$src" -B "$sbuild" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_C_FLAGS_RELEASE="-O1 -gline-tables-only" -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" \
   -DRELGATE_WERROR=ON -DRELGATE_FUZZ=ON >/dev/null
 cmake --build "$sbuild" -j"$jobs"
+export ASAN_SYMBOLIZER_PATH=$symbolizer
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$src/tests/sanitizers/lsan.supp:print_suppressions=0
