@@ -65,8 +65,8 @@ timed() { # timed NAME CMD...: runs CMD, says how long it took and how it ended
 }
 
 # The host's mirror (the first URIs/deb line of its apt sources).
-mirror=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list |
-  grep -v security | head -n1 | awk '{ print $2 }')
+mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null |
+  awk '/^(URIs:|deb )/ && !/security/ { print $2; exit }' || true)
 [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
 
 say "relgate fresh check: $(git -C "$src" describe --always --dirty) in $dir ($(nproc) cores), mirror $mirror"
