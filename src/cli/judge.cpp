@@ -113,23 +113,39 @@ void require_objects(const repo::Repository& repo, const std::vector<policy::Ref
 
 } // namespace
 
+// The system-wide host file; RELGATE_SYSTEM_CONFIG names another (tests,
+// and hosts that keep configuration elsewhere).
+std::string system_config_path() {
+  const char* env = std::getenv("RELGATE_SYSTEM_CONFIG");
+  return env && *env ? env : "/etc/relgate/relgate.toml";
+}
+
 // In a hook this runs before any ref of the push changes, so a push is always
 // judged by the policy from before it, also when it updates the policy ref.
 policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo) {
   trace::Phase phase("load policy");
-  if (!opts.config.empty()) return policy::load_policy_file(opts.config);
-  std::string in_git_dir = repo.git_dir() + "relgate.toml";
-  if (file_exists(in_git_dir)) return policy::load_policy_file(in_git_dir);
+  policy::PolicySources sources;
+  const std::string system = system_config_path();
+  const std::string in_git_dir = repo.git_dir() + policy::Policy::k_policy_file;
+  sources.host_places = {system, in_git_dir};
+  for (const auto& path : {system, in_git_dir}) {
+    if (file_exists(path)) sources.host.push_back({path, policy::read_policy_file(path)});
+  }
+  if (!opts.config.empty()) sources.host.push_back({opts.config, policy::read_policy_file(opts.config)});
+  bool without_file = false;
   for (const auto& r : repo.refs(policy::Policy::k_policy_ref)) {
     if (r.name != policy::Policy::k_policy_ref) continue;
     auto text = repo.read_file(r.target, policy::Policy::k_policy_file);
-    if (!text) {
-      throw Error(std::string(policy::Policy::k_policy_ref) + " has no " + policy::Policy::k_policy_file);
-    }
-    return policy::parse_policy(*text, std::string(policy::Policy::k_policy_ref) + ":" + policy::Policy::k_policy_file,
-                                policy::builtin_policy());
+    if (text) sources.versioned = {std::string(policy::Policy::k_policy_ref) + ":" + policy::Policy::k_policy_file, *text};
+    else without_file = true;
   }
-  return policy::builtin_policy();
+  auto loaded = policy::layer_policy(sources);
+  if (without_file && loaded.policy.host.versioned) {
+    throw Error(std::string(policy::Policy::k_policy_ref) + " has no " + policy::Policy::k_policy_file +
+                "; the administrator can set [policy] versioned = false in " + in_git_dir + " until it is fixed");
+  }
+  for (const auto& w : loaded.warnings) log::warn(w);
+  return std::move(loaded.policy);
 }
 
 namespace {

@@ -22,7 +22,19 @@ std::string maintainer_list(const Policy& p) {
 // only by maintainers, when maintainers are configured. (Freeze refs are
 // F2's.)
 void judge_access(Judgement& j, const RefUpdate& u) {
-  if (!j.enabled(RuleId::A1) || j.policy.access.is_maintainer(j.request.pusher)) return;
+  if (!j.enabled(RuleId::A1)) return;
+  // The policy decides who the maintainers are, so with nobody named nobody
+  // may push it: the administrator names the first maintainers on the host.
+  if (u.ref == Policy::k_policy_ref && j.policy.access.maintainers.empty()) {
+    std::string places;
+    for (const auto& p : j.policy.host.places) places += (places.empty() ? "" : " or ") + p;
+    j.add(RuleId::A1, u, "nobody may push the policy while no maintainers are named",
+          {"the administrator names them first, in host configuration" + (places.empty() ? std::string() : " (" + places + ")") +
+           ": [access] maintainers = [\"name\"]"},
+          u.is_delete() ? std::nullopt : j.peel(u.new_id));
+    return;
+  }
+  if (j.policy.access.is_maintainer(j.request.pusher)) return;
   std::string what;
   if (starts_with(u.ref, "refs/tags/") && parse_release_tag(j.policy, u.ref.substr(10))) {
     what = "release tags";
@@ -39,8 +51,9 @@ void judge_access(Judgement& j, const RefUpdate& u) {
         u.is_delete() ? std::nullopt : j.peel(u.new_id));
 }
 
-// P1: a policy pushed to refs/meta/relgate must load; it takes effect for
-// the pushes after this one.
+// P1: a policy pushed to refs/meta/relgate must load, and may set only
+// repository policy (config_keys.hpp); it takes effect for the pushes after
+// this one. P1 is never overridden (apply_override).
 void judge_policy_ref(Judgement& j, const RefUpdate& u) {
   if (u.is_delete() || !j.enabled(RuleId::P1)) return;
   const std::string source = std::string(Policy::k_policy_ref) + ":" + Policy::k_policy_file;
@@ -50,7 +63,7 @@ void judge_policy_ref(Judgement& j, const RefUpdate& u) {
     return;
   }
   try {
-    parse_policy(*text, source, builtin_policy());
+    check_pushed_policy(*text, source, j.policy);
   } catch (const Error& e) {
     j.add(RuleId::P1, u, std::string("the policy does not load: ") + e.what(),
           {"fix it and push again; the policy in force stays as it was"});
@@ -75,7 +88,9 @@ void apply_override(Judgement& j) {
   }
   bool any = false;
   for (auto& v : j.verdict.violations) {
-    if (v.severity == Severity::error) {
+    // A policy that does not load, or sets host keys, would break the
+    // server for every push after this one: no override lets it in.
+    if (v.severity == Severity::error && v.rule != RuleId::P1) {
       v.severity = Severity::warn;
       v.overridden = true;
       any = true;

@@ -94,6 +94,15 @@ struct AccessPolicy {
   bool is_maintainer(const std::optional<std::string>& who) const;
 };
 
+// Host configuration about the policy itself (policy_loader.hpp's
+// layer_policy; config_keys.hpp).
+struct HostPolicy {
+  bool versioned = true;          // policy.versioned: read refs/meta/relgate
+  std::vector<std::string> pins;  // policy.pin: repository keys only host files decide
+  int max_patch_id_window = 100000; // limits.patch_id_window: the bound of backport.patch_id_window
+  std::vector<std::string> places;  // where host files go, for messages (not a key)
+};
+
 struct Policy {
   std::string source = "built-in policy"; // where it was read from, for messages
   std::string main_branch = "main";       // short name, under refs/heads/
@@ -112,6 +121,7 @@ struct Policy {
   ClientPolicy client;
   DocsPolicy docs;
   UpstreamPolicy upstream;
+  HostPolicy host;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }
   std::string main_ref() const { return "refs/heads/" + main_branch; }

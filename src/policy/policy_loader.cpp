@@ -1,5 +1,6 @@
 #include "policy/policy_loader.hpp"
 
+#include "policy/config_keys.hpp"
 #include "util/embedded.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -36,14 +37,82 @@ void toml_check_failed(const char* what) { throw TomlCheckFailed(what); }
 
 namespace {
 
+// Which keys a layer applies, and how a pushed (versioned) policy is held to
+// what only the host decides.
+struct Scope {
+  std::function<bool(const std::string& key)> take = [](const std::string&) { return true; };
+  bool versioned = false; // refs/meta/relgate: host keys and weakened guards are not its to set
+  bool strict = false;    // versioned: refuse them at their place (P1), else ignore them
+  std::vector<std::string>* ignored = nullptr; // lenient: what was ignored
+  int max_patch_id_window = HostPolicy{}.max_patch_id_window;
+};
+
+using Handlers = std::vector<std::pair<std::string, std::function<void(const toml::node&)>>>;
+
 class Loader {
 public:
-  Loader(std::string source, Policy& policy, bool validate)
-      : m_source(std::move(source)), m_policy(policy), m_validate(validate) {}
+  Loader(std::string source, Policy& policy, bool validate, Scope scope = {})
+      : m_source(std::move(source)), m_policy(policy), m_validate(validate), m_scope(std::move(scope)) {}
+
+  // Every key of the schema, "table.key" ("ci.github" for a sub-table).
+  std::vector<std::string> keys() {
+    std::vector<std::string> out;
+    for (const auto& [table, handlers] : schema()) {
+      for (const auto& h : handlers) out.push_back(table + "." + h.first);
+    }
+    return out;
+  }
 
   void load(const toml::table& root) {
-    using Handlers = std::vector<std::pair<std::string, std::function<void(const toml::node&)>>>;
-    std::vector<std::pair<std::string, Handlers>> schema = {
+    const auto schema = this->schema();
+    std::vector<std::string> table_names;
+    for (const auto& [name, handlers] : schema) table_names.push_back(name);
+
+    for (auto&& [key, node] : root) {
+      std::string k(key.str());
+      auto it = std::find_if(schema.begin(), schema.end(), [&](const auto& t) { return t.first == k; });
+      if (it == schema.end()) {
+        fail_at(key.source(), "unknown table \"" + printable_key(k) + "\"" + suggestion(k, table_names));
+      }
+      const toml::table* table = node.as_table();
+      if (!table) fail(node, "\"" + k + "\" must be a table: [" + k + "]");
+      std::vector<std::string> keys;
+      for (const auto& h : it->second) keys.push_back(h.first);
+      for (auto&& [sub_key, value] : *table) {
+        std::string sk(sub_key.str());
+        auto h = std::find_if(it->second.begin(), it->second.end(), [&](const auto& x) { return x.first == sk; });
+        if (h == it->second.end()) {
+          fail_at(sub_key.source(), "unknown key \"" + printable_key(sk) + "\" in [" + k + "]" + suggestion(sk, keys));
+        }
+        const std::string full = k + "." + sk;
+        if (m_scope.versioned) {
+          auto cls = classify_key(full);
+          if (cls.kind == KeyKind::host) {
+            not_for_a_pushed_policy(value, full, full + " is host configuration (it " + std::string(cls.why) + ")");
+            continue;
+          }
+        }
+        if (m_scope.take(full)) h->second(value);
+      }
+    }
+    check_consistency(root);
+  }
+
+private:
+  // A pushed policy set what only the host decides: refused at its place
+  // (P1), or ignored and said once where a policy already in force does it.
+  void not_for_a_pushed_policy(const toml::node& n, const std::string& key, const std::string& why) const {
+    if (m_scope.strict) {
+      std::string places;
+      for (const auto& p : m_policy.host.places) places += (places.empty() ? "" : " or ") + p;
+      fail(n, why + ", which a pushed policy may not set" +
+                  (places.empty() ? std::string() : "; the administrator sets it in " + places));
+    }
+    if (m_scope.ignored) m_scope.ignored->push_back(key);
+  }
+
+  std::vector<std::pair<std::string, Handlers>> schema() {
+    return {
         {"branches",
          {
              {"main", [&](const toml::node& n) { m_policy.main_branch = branch_name(n, "branches.main"); }},
@@ -120,10 +189,16 @@ public:
              {"subject_prefix", [&](const toml::node& n) { m_policy.backport.subject_prefix = regex(n, "backport.subject_prefix"); }},
              {"patch_id", [&](const toml::node& n) { m_policy.backport.patch_id = boolean(n, "backport.patch_id"); }},
              {"patch_id_window", [&](const toml::node& n) {
-                auto v = n.value<std::int64_t>();
-                if (!n.is_integer() || !v || *v < 0 || *v > 1000000)
-                  fail(n, "backport.patch_id_window must be a whole number from 0 to 1000000");
-                m_policy.backport.patch_id_window = static_cast<int>(*v);
+                int v = whole_number(n, "backport.patch_id_window", 0, 1000000);
+                // The project chooses the window; the host bounds its cost.
+                int bound = m_scope.max_patch_id_window;
+                if (m_scope.versioned && v > bound) {
+                  not_for_a_pushed_policy(n, "backport.patch_id_window above " + std::to_string(bound),
+                                          "backport.patch_id_window is above this host's bound (limits.patch_id_window = " +
+                                              std::to_string(bound) + ")");
+                  v = bound;
+                }
+                m_policy.backport.patch_id_window = v;
               }},
              {"target_like", [&](const toml::node& n) { m_policy.backport.target_like = regex(n, "backport.target_like"); }},
          }},
@@ -134,6 +209,33 @@ public:
                 auto vars = string_array(n, "access.identity_env");
                 if (vars.empty()) fail(n, "access.identity_env must name at least one environment variable");
                 m_policy.access.identity_env = vars;
+              }},
+         }},
+        {"policy",
+         {
+             {"versioned", [&](const toml::node& n) { m_policy.host.versioned = boolean(n, "policy.versioned"); }},
+             {"pin", [&](const toml::node& n) {
+                auto pins = string_array(n, "policy.pin");
+                auto all = keys();
+                for (const auto& pin : pins) {
+                  bool known = false, repository = false;
+                  for (const auto& k : all) {
+                    if (key_within(k, pin) || key_within(pin, k)) {
+                      known = true;
+                      repository = repository || classify_key(k).kind == KeyKind::repository;
+                    }
+                  }
+                  if (!known) fail(n, "policy.pin: unknown key \"" + printable_key(pin) + "\"" + suggestion(pin, all));
+                  if (!repository)
+                    fail(n, "policy.pin: " + pin + " is host configuration, which a pushed policy never sets: it needs no pin");
+                }
+                m_policy.host.pins = pins;
+              }},
+         }},
+        {"limits",
+         {
+             {"patch_id_window", [&](const toml::node& n) {
+                m_policy.host.max_patch_id_window = whole_number(n, "limits.patch_id_window", 0, 1000000);
               }},
          }},
         {"client",
@@ -227,40 +329,12 @@ public:
                 m_policy.ci.requirements.skipped_is_green = boolean(n, "ci.skipped_is_green");
               }},
              {"timeout_ms", [&](const toml::node& n) {
-                auto v = n.value<std::int64_t>();
-                if (!n.is_integer() || !v || *v < 1 || *v > 600000)
-                  fail(n, "ci.timeout_ms must be a whole number of milliseconds from 1 to 600000");
-                m_policy.ci.timeout_ms = static_cast<int>(*v);
+                m_policy.ci.timeout_ms = whole_number(n, "ci.timeout_ms", 1, 600000, " of milliseconds");
               }},
          }},
     };
-
-    std::vector<std::string> table_names;
-    for (const auto& [name, handlers] : schema) table_names.push_back(name);
-
-    for (auto&& [key, node] : root) {
-      std::string k(key.str());
-      auto it = std::find_if(schema.begin(), schema.end(), [&](const auto& t) { return t.first == k; });
-      if (it == schema.end()) {
-        fail_at(key.source(), "unknown table \"" + printable_key(k) + "\"" + suggestion(k, table_names));
-      }
-      const toml::table* table = node.as_table();
-      if (!table) fail(node, "\"" + k + "\" must be a table: [" + k + "]");
-      std::vector<std::string> keys;
-      for (const auto& h : it->second) keys.push_back(h.first);
-      for (auto&& [sub_key, value] : *table) {
-        std::string sk(sub_key.str());
-        auto h = std::find_if(it->second.begin(), it->second.end(), [&](const auto& x) { return x.first == sk; });
-        if (h == it->second.end()) {
-          fail_at(sub_key.source(), "unknown key \"" + printable_key(sk) + "\" in [" + k + "]" + suggestion(sk, keys));
-        }
-        h->second(value);
-      }
-    }
-    check_consistency(root);
   }
 
-private:
   std::vector<std::pair<std::string, std::function<void(const toml::node&)>>> rule_handlers() {
     std::vector<std::pair<std::string, std::function<void(const toml::node&)>>> out;
     for (const auto& info : all_rules()) {
@@ -268,6 +342,13 @@ private:
       std::string key(info.name);
       out.emplace_back(key, [this, id, key](const toml::node& n) {
         auto v = one_of(n, "rules." + key, {"error", "warn", "off"});
+        // Who may push the policy, override, and that a policy must load
+        // guard the versioned policy itself: only the host may weaken them.
+        if (m_scope.versioned && v != "error" && (id == RuleId::A1 || id == RuleId::A2 || id == RuleId::P1)) {
+          not_for_a_pushed_policy(n, "rules." + key + " below \"error\"",
+                                  "rules." + key + " guards the pushed policy itself: only host configuration may set it below \"error\"");
+          return;
+        }
         m_policy.severity[static_cast<std::size_t>(id)] =
             v == "error" ? Severity::error : v == "warn" ? Severity::warn : Severity::off;
       });
@@ -324,6 +405,13 @@ private:
     auto v = n.value<std::string>();
     if (!n.is_string() || !v) fail(n, key + " must be a string");
     return *v;
+  }
+
+  int whole_number(const toml::node& n, const std::string& key, int min, int max, const char* unit = "") const {
+    auto v = n.value<std::int64_t>();
+    if (!n.is_integer() || !v || *v < min || *v > max)
+      fail(n, key + " must be a whole number" + unit + " from " + std::to_string(min) + " to " + std::to_string(max));
+    return static_cast<int>(*v);
   }
 
   bool boolean(const toml::node& n, const std::string& key) const {
@@ -433,6 +521,7 @@ private:
   Policy& m_policy;
   bool m_validate; // compile patterns now (policy files) or on first use (built-in)
   std::optional<toml::source_region> m_ci_provider_at; // where ci.provider was set
+  Scope m_scope;
 };
 
 } // namespace
@@ -481,13 +570,10 @@ void refuse_unsafe_characters(std::string_view text, const std::string& source) 
   }
 }
 
-Policy parse(std::string_view text, const std::string& source, const Policy& base, bool validate) {
-  Policy policy = base;
-  policy.source = source;
-  toml::table root;
+toml::table parse_toml(std::string_view text, const std::string& source) {
   refuse_unsafe_characters(text, source);
   try {
-    root = toml::parse(text, source);
+    return toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     std::ostringstream os;
     os << source << ':' << e.source().begin.line << ':' << e.source().begin.column << ": " << e.description();
@@ -495,7 +581,18 @@ Policy parse(std::string_view text, const std::string& source, const Policy& bas
   } catch (const TomlCheckFailed& e) {
     throw Error(source + ": not valid TOML (the parser's check " + e.what() + " failed)");
   }
-  Loader(source, policy, validate).load(root);
+}
+
+// Applies the keys of `text` that `scope` takes to `policy`.
+void apply(Policy& policy, std::string_view text, const std::string& source, bool validate, Scope scope = {}) {
+  auto root = parse_toml(text, source);
+  Loader(source, policy, validate, std::move(scope)).load(root);
+}
+
+Policy parse(std::string_view text, const std::string& source, const Policy& base, bool validate) {
+  Policy policy = base;
+  policy.source = source;
+  apply(policy, text, source, validate);
   return policy;
 }
 } // namespace
@@ -513,13 +610,83 @@ const Policy& builtin_policy() {
   return policy;
 }
 
-Policy load_policy_file(const std::string& path) {
+std::string read_policy_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot read the policy file");
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw Error(path + ": cannot read the policy file");
-  return parse_policy(text.str(), path, builtin_policy());
+  return text.str();
+}
+
+Policy load_policy_file(const std::string& path) { return parse_policy(read_policy_file(path), path, builtin_policy()); }
+
+LoadedPolicy layer_policy(const PolicySources& sources) {
+  LoadedPolicy out{builtin_policy(), {}};
+  Policy& p = out.policy;
+  p.host.places = sources.host_places;
+  std::vector<std::string> names;
+  // 1. Host files, every key; a later file wins per key.
+  for (const auto& f : sources.host) {
+    apply(p, f.text, f.name, /*validate=*/true);
+    names.push_back(f.name);
+  }
+  p.host.places = sources.host_places; // host files do not name places
+  // 2. The versioned policy: repository keys only, within the host's bounds.
+  if (sources.versioned && p.host.versioned) {
+    std::vector<std::string> ignored;
+    Scope scope;
+    scope.take = [](const std::string& key) { return classify_key(key).kind == KeyKind::repository; };
+    scope.versioned = true;
+    scope.ignored = &ignored;
+    scope.max_patch_id_window = p.host.max_patch_id_window;
+    try {
+      apply(p, sources.versioned->text, sources.versioned->name, /*validate=*/true, scope);
+    } catch (const Error& e) {
+      // P1 keeps such a policy out; one written past it (or valid under an
+      // older relgate) leaves the server refusing every push.
+      std::string places;
+      for (const auto& pl : p.host.places) places += (places.empty() ? "" : " or ") + pl;
+      throw Error(std::string(e.what()) + (places.empty() ? std::string() : " (the administrator can set [policy] versioned = false in " + places + " until it is fixed)"));
+    }
+    names.push_back(sources.versioned->name);
+    if (!ignored.empty()) {
+      std::string list;
+      for (const auto& k : ignored) list += (list.empty() ? "" : ", ") + k;
+      out.warnings.push_back(sources.versioned->name + " sets what only this host's configuration decides, ignored: " + list);
+    }
+  }
+  // 3. Pinned repository keys: the host files' values (else the built-in
+  //    one) win over the versioned policy.
+  if (!p.host.pins.empty() && sources.versioned && p.host.versioned) {
+    const auto pins = p.host.pins;
+    Scope scope;
+    scope.take = [&pins](const std::string& key) {
+      return std::any_of(pins.begin(), pins.end(), [&](const std::string& pin) { return key_within(key, pin); });
+    };
+    apply(p, embedded::default_policy, "built-in policy", /*validate=*/false, scope);
+    for (const auto& f : sources.host) apply(p, f.text, f.name, /*validate=*/true, scope);
+  }
+  if (names.empty()) names.push_back("built-in policy");
+  p.source.clear();
+  for (auto it = names.rbegin(); it != names.rend(); ++it) p.source += (p.source.empty() ? "" : " over ") + *it;
+  if (names.front() != "built-in policy") p.source += " over the built-in policy";
+  return out;
+}
+
+void check_pushed_policy(std::string_view text, const std::string& source, const Policy& in_force) {
+  Policy scratch = builtin_policy();
+  scratch.host = in_force.host;
+  Scope scope;
+  scope.versioned = true;
+  scope.strict = true;
+  scope.max_patch_id_window = in_force.host.max_patch_id_window;
+  apply(scratch, text, source, /*validate=*/true, scope);
+}
+
+std::vector<std::string> policy_keys() {
+  Policy scratch;
+  return Loader("", scratch, false).keys();
 }
 
 } // namespace relgate::policy

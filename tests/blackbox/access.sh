@@ -94,7 +94,8 @@ policy_ref() {
     local good bad
     good=$(policy_commit '[access]\nmaintainers = ["alice"]\n[rules]\ntag-name = "warn"\n')
     GL_USERNAME=mallory expect_reject "A1 maintainers-only" git push origin "$good:refs/meta/relgate"
-    rm -f "$SERVER/relgate.toml"   # from here on the policy ref is in force
+    # The host file stays: the versioned policy's keys win over its
+    # repository keys once the ref is in force.
     GL_USERNAME=alice expect_accept git push origin "$good:refs/meta/relgate"
     must git tag v0.1.0-RC1 main
     GL_USERNAME=alice expect_accept git push origin v0.1.0-RC1

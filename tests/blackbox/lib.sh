@@ -41,6 +41,10 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY \
       GL_ID GL_USERNAME GL_USER GL_PROTOCOL GL_REPOSITORY \
       GITHUB_USER_LOGIN GITEA_PUSHER_NAME REMOTE_USER RELGATE_OVERRIDE NO_COLOR
 
+# No host's system-wide configuration (/etc/relgate/relgate.toml) leaks in;
+# a scenario points this at a file of its own to test one.
+export RELGATE_SYSTEM_CONFIG=/nonexistent/relgate-system.toml
+
 SUITE_NAME=$(basename "$0" .sh)
 CMD_TIMEOUT=${CMD_TIMEOUT:-30}     # seconds for any single command we run
 PASSED=0

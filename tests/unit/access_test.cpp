@@ -81,15 +81,69 @@ TEST_CASE("A2: a maintainer's override lets errors through, marked", "[A2]") {
 TEST_CASE("P1: a policy pushed to refs/meta/relgate must load", "[P1]") {
   History h;
   h.main_commit("feat: one");
+  h.policy.access.maintainers = {"alice"};
   auto good = h.repo.add_commit({}, "policy\n");
   h.repo.set_file(good, "relgate.toml", "[rules]\ntag-name = \"warn\"\n");
-  CHECK(h.push(RefUpdate{"refs/meta/relgate", k_zero, good}).violations.empty());
+  CHECK(push_as(h, "alice", {RefUpdate{"refs/meta/relgate", k_zero, good}}).violations.empty());
   auto bad = h.repo.add_commit({good}, "policy: typo\n");
   h.repo.set_file(bad, "relgate.toml", "[rules]\ntag-nmae = \"warn\"\n");
-  auto v = h.push(RefUpdate{"refs/meta/relgate", good, bad});
+  auto v = push_as(h, "alice", {RefUpdate{"refs/meta/relgate", good, bad}});
   REQUIRE(codes(v) == std::vector<std::string>{"P1"});
   CHECK(text(v).find("the policy does not load: refs/meta/relgate:relgate.toml:2:1: unknown key \"tag-nmae\" in "
                      "[rules], did you mean \"tag-name\"?") != std::string::npos);
   auto empty = h.repo.add_commit({good}, "policy: gone\n");
-  CHECK(codes(h.push(RefUpdate{"refs/meta/relgate", good, empty})) == std::vector<std::string>{"P1"});
+  CHECK(codes(push_as(h, "alice", {RefUpdate{"refs/meta/relgate", good, empty}})) == std::vector<std::string>{"P1"});
+}
+
+TEST_CASE("P1: a pushed policy sets repository policy only", "[P1]") {
+  History h;
+  h.main_commit("feat: one");
+  h.policy.access.maintainers = {"alice"};
+  h.policy.host.places = {"/etc/relgate/relgate.toml", "server.git/relgate.toml"};
+  auto pushed = [&](const std::string& toml) {
+    auto c = h.repo.add_commit({}, "policy\n");
+    h.repo.set_file(c, "relgate.toml", toml);
+    return push_as(h, "alice", {RefUpdate{"refs/meta/relgate", k_zero, c}});
+  };
+  for (std::string toml : {"[ci]\nprovider = \"command\"\n[ci.command]\nargv = [\"/bin/touch\", \"x\"]\n",
+                           "[ci.github]\napi_url = \"http://127.0.0.1:9\"\n", "[audit]\nlog = \"config\"\n",
+                           "[access]\nidentity_env = [\"GIT_PUSH_OPTION_0\"]\n", "[freeze]\nref = \"refs/x/v{major}.{minor}.{patch}\"\n",
+                           "[ci]\nnotes_ref = \"refs/notes/mine\"\n", "[policy]\nversioned = false\n",
+                           "[rules]\nmaintainers-only = \"off\"\n", "[rules]\noverride = \"warn\"\n",
+                           "[rules]\npolicy-valid = \"off\"\n", "[backport]\npatch_id_window = 1000000\n"}) {
+    INFO(toml);
+    auto v = pushed(toml);
+    REQUIRE(codes(v) == std::vector<std::string>{"P1"});
+    CHECK(text(v).find("refs/meta/relgate:relgate.toml:") != std::string::npos);
+  }
+  auto v = pushed("[ci.command]\nargv = [\"/bin/touch\", \"x\"]\n");
+  CHECK(text(v).find("relgate.toml:1:1: ci.command is host configuration (it runs a program), which a pushed policy "
+                     "may not set; the administrator sets it in /etc/relgate/relgate.toml or server.git/relgate.toml") !=
+        std::string::npos);
+  // What the project decides, it may change (rules other than the guards).
+  CHECK(pushed("[rules]\ntag-name = \"off\"\nci-green = \"warn\"\n[access]\nmaintainers = [\"alice\", \"bob\"]\n")
+            .violations.empty());
+}
+
+TEST_CASE("P1 is never overridden", "[P1][A2]") {
+  History h;
+  h.main_commit("feat: one");
+  h.policy.access.maintainers = {"alice"};
+  auto bad = h.repo.add_commit({}, "policy\n");
+  h.repo.set_file(bad, "relgate.toml", "[rules]\ntag-nmae = \"warn\"\n");
+  auto v = push_as(h, "alice", {RefUpdate{"refs/meta/relgate", k_zero, bad}}, "trust me");
+  CHECK(v.rejected());
+  CHECK(codes(v) == std::vector<std::string>{"P1"});
+}
+
+TEST_CASE("A1: with no maintainers named, nobody pushes the policy", "[A1]") {
+  History h;
+  h.main_commit("feat: one");
+  h.policy.host.places = {"/etc/relgate/relgate.toml"};
+  auto pol = h.repo.add_commit({}, "policy\n");
+  h.repo.set_file(pol, "relgate.toml", "[access]\nmaintainers = [\"mallory\"]\n");
+  auto v = push_as(h, "mallory", {RefUpdate{"refs/meta/relgate", k_zero, pol}});
+  REQUIRE(codes(v) == std::vector<std::string>{"A1"});
+  CHECK(text(v).find("nobody may push the policy while no maintainers are named") != std::string::npos);
+  CHECK(text(v).find("[access] maintainers = [\"name\"]") != std::string::npos);
 }

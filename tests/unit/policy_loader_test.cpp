@@ -1,9 +1,12 @@
+#include "policy/config_keys.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/error.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <re2/re2.h>
+
+#include <set>
 
 using namespace relgate;
 using namespace relgate::policy;
@@ -171,4 +174,127 @@ TEST_CASE("rc and final templates that spell the same names are refused", "[poli
 TEST_CASE("a missing policy file is an error", "[policy]") {
   CHECK_THROWS_WITH(load_policy_file("/nonexistent/relgate.toml"),
                     "/nonexistent/relgate.toml: cannot read the policy file");
+}
+
+// --- host configuration vs repository policy (config_keys.hpp, layer_policy) ---
+
+
+TEST_CASE("every key is classified, and the host keys are exactly these", "[policy][keys]") {
+  // A new key is a decision: add it here with its class.
+  const std::set<std::string> host = {
+      "policy.versioned", "policy.pin",      "limits.patch_id_window", "ci.provider",   "ci.notes_ref",
+      "ci.timeout_ms",    "ci.github",       "ci.gitlab",              "ci.command",    "freeze.ref",
+      "access.identity_env", "audit.log",    "client.fail_open_on_error"};
+  std::set<std::string> seen_host;
+  auto keys = policy_keys();
+  CHECK(keys.size() > 40);
+  for (const auto& k : keys) {
+    INFO(k);
+    KeyClass c;
+    REQUIRE_NOTHROW(c = classify_key(k));
+    if (c.kind == KeyKind::host) {
+      seen_host.insert(k);
+      CHECK_FALSE(c.why.empty());
+    }
+  }
+  CHECK(seen_host == host);
+  CHECK(classify_key("ci.github.api_url").kind == KeyKind::host);
+  CHECK(classify_key("rules.tag-name").kind == KeyKind::repository);
+  CHECK(classify_key("access.maintainers").kind == KeyKind::repository);
+  CHECK_THROWS_AS(classify_key("nonsense.key"), Error);
+}
+
+namespace {
+PolicySources sources(std::vector<std::pair<std::string, std::string>> host, std::optional<std::string> versioned) {
+  PolicySources s;
+  for (auto& [name, text] : host) s.host.push_back({name, text});
+  if (versioned) s.versioned = PolicySources::File{"refs/meta/relgate:relgate.toml", *versioned};
+  s.host_places = {"/etc/relgate/relgate.toml", "repo.git/relgate.toml"};
+  return s;
+}
+} // namespace
+
+TEST_CASE("layering: no sources is the built-in policy", "[policy][layers]") {
+  auto l = layer_policy(sources({}, std::nullopt));
+  CHECK(l.warnings.empty());
+  CHECK(l.policy.source == "built-in policy");
+  CHECK(l.policy.severity_of(RuleId::T1) == Severity::error);
+  CHECK(l.policy.host.versioned);
+}
+
+TEST_CASE("layering: host files win per key, in order", "[policy][layers]") {
+  auto l = layer_policy(sources({{"/etc/relgate/relgate.toml", "[ci]\ntimeout_ms = 1000\nrequired = [\"build\"]\n"},
+                                 {"repo.git/relgate.toml", "[ci]\ntimeout_ms = 2000\n"}},
+                                std::nullopt));
+  CHECK(l.policy.ci.timeout_ms == 2000);
+  CHECK(l.policy.ci.requirements.required == std::vector<std::string>{"build"});
+  CHECK(l.policy.source == "repo.git/relgate.toml over /etc/relgate/relgate.toml over the built-in policy");
+}
+
+TEST_CASE("layering: the versioned policy wins per repository key", "[policy][layers]") {
+  auto l = layer_policy(sources({{"repo.git/relgate.toml", "[access]\nmaintainers = [\"alice\"]\n[rules]\ntag-name = \"warn\"\n"}},
+                                "[rules]\ntag-name = \"off\"\nci-green = \"warn\"\n"));
+  CHECK(l.warnings.empty());
+  CHECK(l.policy.severity_of(RuleId::T1) == Severity::off);
+  CHECK(l.policy.severity_of(RuleId::T8) == Severity::warn);
+  CHECK(l.policy.access.maintainers == std::vector<std::string>{"alice"}); // left to the host file
+  CHECK(l.policy.source == "refs/meta/relgate:relgate.toml over repo.git/relgate.toml over the built-in policy");
+}
+
+TEST_CASE("layering: a versioned policy's host keys and weakened guards are ignored, with a warning", "[policy][layers]") {
+  auto l = layer_policy(sources({}, "[ci]\nprovider = \"command\"\n[ci.command]\nargv = [\"/bin/touch\", \"x\"]\n"
+                                    "[audit]\nlog = \"config\"\n[access]\nidentity_env = [\"GIT_PUSH_OPTION_0\"]\n"
+                                    "[rules]\npolicy-valid = \"off\"\nmaintainers-only = \"warn\"\ntag-name = \"warn\"\n"
+                                    "[backport]\npatch_id_window = 900000\n"));
+  CHECK(l.policy.ci.provider == "notes");
+  CHECK(l.policy.ci.command.argv.empty());
+  CHECK(l.policy.audit.log == "relgate-audit.log");
+  CHECK(l.policy.access.identity_env == builtin_policy().access.identity_env);
+  CHECK(l.policy.severity_of(RuleId::P1) == Severity::error);
+  CHECK(l.policy.severity_of(RuleId::A1) == Severity::error);
+  CHECK(l.policy.severity_of(RuleId::T1) == Severity::warn); // a repository key still counts
+  CHECK(l.policy.backport.patch_id_window == 100000);         // the host's bound
+  REQUIRE(l.warnings.size() == 1);
+  CHECK(l.warnings[0] ==
+        "refs/meta/relgate:relgate.toml sets what only this host's configuration decides, ignored: "
+        "access.identity_env, audit.log, backport.patch_id_window above 100000, ci.command, ci.provider, "
+        "rules.maintainers-only below \"error\", rules.policy-valid below \"error\"");
+}
+
+TEST_CASE("layering: pinned keys keep the host's value (else the built-in one)", "[policy][layers]") {
+  auto l = layer_policy(sources({{"repo.git/relgate.toml", "[policy]\npin = [\"rules.tag-name\", \"access\", \"freeze.allow\"]\n"
+                                                           "[rules]\ntag-name = \"warn\"\n"}},
+                                "[rules]\ntag-name = \"off\"\nrc-sequence = \"warn\"\n[access]\nmaintainers = [\"mallory\"]\n"
+                                "[freeze]\nallow = ['^feat']\n"));
+  CHECK(l.policy.severity_of(RuleId::T1) == Severity::warn);  // pinned, host's value
+  CHECK(l.policy.severity_of(RuleId::T4) == Severity::warn);  // not pinned: versioned
+  CHECK(l.policy.access.maintainers.empty());                 // pinned, built-in value
+  CHECK(l.policy.freeze.allow.size() == builtin_policy().freeze.allow.size());
+  CHECK(l.policy.host.pins.size() == 3);
+}
+
+TEST_CASE("layering: policy.versioned = false leaves the versioned policy out", "[policy][layers]") {
+  auto l = layer_policy(sources({{"repo.git/relgate.toml", "[policy]\nversioned = false\n"}}, "[rules]\ntag-nmae = 1\n"));
+  CHECK(l.policy.severity_of(RuleId::T1) == Severity::error);
+  CHECK(l.policy.source == "repo.git/relgate.toml over the built-in policy");
+}
+
+TEST_CASE("layering: errors are located, and a bad versioned policy says how to recover", "[policy][layers]") {
+  auto error_of_layers = [](PolicySources s) -> std::string {
+    try {
+      layer_policy(s);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  CHECK(error_of_layers(sources({{"repo.git/relgate.toml", "[policy]\npin = [\"rules.tag-nme\"]\n"}}, std::nullopt)) ==
+        "repo.git/relgate.toml:2:7: policy.pin: unknown key \"rules.tag-nme\", did you mean \"rules.tag-name\"?");
+  CHECK(error_of_layers(sources({{"repo.git/relgate.toml", "[policy]\npin = [\"ci.command\"]\n"}}, std::nullopt)) ==
+        "repo.git/relgate.toml:2:7: policy.pin: ci.command is host configuration, which a pushed policy never sets: it "
+        "needs no pin");
+  CHECK(error_of_layers(sources({}, "[rules]\ntag-nmae = \"warn\"\n")) ==
+        "refs/meta/relgate:relgate.toml:2:1: unknown key \"tag-nmae\" in [rules], did you mean \"tag-name\"? (the "
+        "administrator can set [policy] versioned = false in /etc/relgate/relgate.toml or repo.git/relgate.toml until it "
+        "is fixed)");
 }
