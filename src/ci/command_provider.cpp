@@ -1,15 +1,6 @@
 #include "ci/command_provider.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <initializer_list>
-#include <thread>
+#include "util/process.hpp"
 
 namespace relgate::ci {
 
@@ -17,10 +8,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int ms_left(Clock::time_point deadline) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return ms < 0 ? 0 : static_cast<int>(std::min<long long>(ms, 1 << 30));
-}
+constexpr std::size_t k_max_output = 65536;
 
 std::string first_line_of(const std::string& out) {
   std::string line = out.substr(0, out.find('\n'));
@@ -32,11 +20,6 @@ std::string first_line_of(const std::string& out) {
   return line;
 }
 
-void close_fd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
-}
-
 } // namespace
 
 CommandOutcome run_command(const std::vector<std::string>& argv, Clock::time_point deadline) {
@@ -45,104 +28,24 @@ CommandOutcome run_command(const std::vector<std::string>& argv, Clock::time_poi
     out.error = "ci.command.argv is empty";
     return out;
   }
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-
-  int out_pipe[2] = {-1, -1}, exec_pipe[2] = {-1, -1};
-  int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (devnull < 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(exec_pipe, O_CLOEXEC) != 0) {
-    out.error = std::strerror(errno);
-    for (int* fd : {&devnull, &out_pipe[0], &out_pipe[1], &exec_pipe[0], &exec_pipe[1]}) close_fd(*fd);
-    return out;
-  }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    out.error = std::string("fork: ") + std::strerror(errno);
-    for (int* fd : {&devnull, &out_pipe[0], &out_pipe[1], &exec_pipe[0], &exec_pipe[1]}) close_fd(*fd);
-    return out;
-  }
-  if (pid == 0) {
-    // The child: its own process group (so a timeout kills what it started
-    // too), stdin and stderr on /dev/null, stdout to us. Only
-    // async-signal-safe calls until exec.
-    ::setpgid(0, 0);
-    ::dup2(devnull, 0);
-    ::dup2(out_pipe[1], 1);
-    ::dup2(devnull, 2);
-    ::execvp(args[0], args.data());
-    int e = errno;
-    ssize_t ignored = ::write(exec_pipe[1], &e, sizeof e);
-    (void)ignored;
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid); // also here: no race with the kill below
-  for (int* fd : {&devnull, &out_pipe[1], &exec_pipe[1]}) close_fd(*fd);
-
-  // exec either fails (the child writes errno) or closes the pipe (CLOEXEC).
-  int exec_errno = 0;
-  ssize_t n;
-  while ((n = ::read(exec_pipe[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
-  }
-  close_fd(exec_pipe[0]);
-  int status = 0;
-  if (n == static_cast<ssize_t>(sizeof exec_errno)) {
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    close_fd(out_pipe[0]);
-    out.error = std::strerror(exec_errno);
-    return out;
-  }
-
-  // Read stdout until EOF, the child's exit or the deadline; a process it
-  // left behind holding stdout open does not make us wait.
-  std::string output;
-  bool exited = false, eof = false;
-  char buf[4096];
-  while (!eof && !exited) {
-    int left = ms_left(deadline);
-    if (left == 0) break;
-    pollfd p{out_pipe[0], POLLIN, 0};
-    int ready = ::poll(&p, 1, std::min(left, 20));
-    if (ready > 0) {
-      n = ::read(out_pipe[0], buf, sizeof buf);
-      if (n > 0) {
-        if (output.size() < 65536) output.append(buf, static_cast<std::size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        eof = true;
-      }
-    }
-    if (::waitpid(pid, &status, WNOHANG) == pid) exited = true;
-  }
-  if (exited) {
-    // What it wrote just before exiting.
-    pollfd p{out_pipe[0], POLLIN, 0};
-    while (output.size() < 65536 && ::poll(&p, 1, 0) > 0 && (n = ::read(out_pipe[0], buf, sizeof buf)) > 0) {
-      output.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  while (!exited && ms_left(deadline) > 0) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  close_fd(out_pipe[0]);
-  out.first_line = first_line_of(output);
-  if (!exited) {
-    ::kill(-pid, SIGKILL);
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    out.kind = CommandOutcome::Kind::timed_out;
-    return out;
-  }
-  if (WIFEXITED(status)) {
-    out.kind = CommandOutcome::Kind::exited;
-    out.code = WEXITSTATUS(status);
-  } else {
-    out.kind = CommandOutcome::Kind::signalled;
-    out.code = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  // Its own process group (so the deadline kills what it started too),
+  // stdin and stderr on /dev/null, stdout to us.
+  process::Options options;
+  options.null_stdin = true;
+  options.capture_stdout = true;
+  options.null_stderr = true;
+  options.max_output = k_max_output;
+  options.deadline = deadline;
+  options.own_process_group = true;
+  process::Result r = process::run(argv, options);
+  out.first_line = first_line_of(r.out);
+  out.code = r.code;
+  out.error = r.error;
+  switch (r.kind) {
+  case process::Result::Kind::exited: out.kind = CommandOutcome::Kind::exited; break;
+  case process::Result::Kind::signalled: out.kind = CommandOutcome::Kind::signalled; break;
+  case process::Result::Kind::timed_out: out.kind = CommandOutcome::Kind::timed_out; break;
+  case process::Result::Kind::not_started: out.kind = CommandOutcome::Kind::not_started; break;
   }
   return out;
 }

@@ -2,9 +2,9 @@
 
 #include "ci/notes_provider.hpp"
 #include "ci/providers.hpp"
-#include "cli/process.hpp"
 #include "git/libgit2_repository.hpp"
 #include "util/error.hpp"
+#include "util/process.hpp"
 #include "util/text.hpp"
 
 #include <unistd.h>
@@ -46,7 +46,8 @@ void push_notes(git::Libgit2Repository& repo, const std::string& notes_ref, cons
   const std::string git_dir = "--git-dir=" + repo.git_dir();
   const std::string temp_ref = "refs/relgate/ci-remote-" + std::to_string(::getpid());
   for (int attempt = 1;; ++attempt) {
-    if (run_program({"git", git_dir, "-c", "advice.pushUpdateRejected=false", "push", "-q", remote, notes_ref + ":" + notes_ref}) == 0) {
+    if (process::call({"git", git_dir, "-c", "advice.pushUpdateRejected=false", "push", "-q", remote,
+                       notes_ref + ":" + notes_ref}) == 0) {
       std::cout << "pushed " << notes_ref << " to " << remote << '\n';
       return;
     }
@@ -54,7 +55,7 @@ void push_notes(git::Libgit2Repository& repo, const std::string& notes_ref, cons
       throw Error("could not push " + notes_ref + " to " + remote + " after " + std::to_string(k_push_attempts) +
                   " attempts (other jobs keep updating it); the result is recorded locally, run the command again");
     }
-    if (run_program({"git", git_dir, "fetch", "-q", remote, "+" + notes_ref + ":" + temp_ref}) != 0) {
+    if (process::call({"git", git_dir, "fetch", "-q", remote, "+" + notes_ref + ":" + temp_ref}) != 0) {
       throw Error("git push " + remote + " " + notes_ref + " failed, and fetching " + notes_ref + " from " + remote +
                   " failed too");
     }

@@ -1,10 +1,10 @@
 #include "cli/freeze_command.hpp"
 
-#include "cli/process.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/freeze.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/error.hpp"
+#include "util/process.hpp"
 #include "util/text.hpp"
 
 #include <ctime>
@@ -128,7 +128,7 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
       std::string shown;
       for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + shell_quote(a);
       std::cout << "relgate: running " << shown << std::endl;
-      int rc = run_program(argv);
+      int rc = process::call(argv);
       if (rc != 0) throw Error(shown + " failed (exit " + std::to_string(rc) + ")");
     }
     // Keep the local copy in step, so `relgate freeze status` agrees.

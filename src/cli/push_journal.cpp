@@ -61,17 +61,12 @@ pid_t PushJournal::receive_pack_pid() {
 PushJournal::PushJournal(std::string git_dir, pid_t owner, std::chrono::milliseconds wait)
     : m_dir(git_dir + "relgate-pending/"), m_owner(owner) {
   const std::string lock = git_dir + "relgate.lock";
-  m_lock_fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (m_lock_fd < 0) throw Error("cannot open " + lock + ": " + std::strerror(errno));
+  m_lock = Fd(::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!m_lock) throw Error("cannot open " + lock + ": " + std::strerror(errno));
   const auto deadline = std::chrono::steady_clock::now() + wait;
-  while (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      int e = errno;
-      ::close(m_lock_fd);
-      throw Error("cannot lock " + lock + ": " + std::strerror(e));
-    }
+  while (::flock(m_lock.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (int e = errno; e != EWOULDBLOCK && e != EINTR) throw Error("cannot lock " + lock + ": " + std::strerror(e));
     if (std::chrono::steady_clock::now() >= deadline) {
-      ::close(m_lock_fd);
       throw Error("another push is still being judged (waited " +
                   std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count()) + " s for " + lock +
                   "); try again");
@@ -81,10 +76,6 @@ PushJournal::PushJournal(std::string git_dir, pid_t owner, std::chrono::millisec
   if (::mkdir(m_dir.c_str(), 0755) != 0 && errno != EEXIST) {
     throw Error("cannot create " + m_dir + ": " + std::strerror(errno));
   }
-}
-
-PushJournal::~PushJournal() {
-  if (m_lock_fd >= 0) ::close(m_lock_fd); // releases the lock
 }
 
 policy::RefMap PushJournal::with_pending(policy::RefMap refs) {
@@ -127,20 +118,18 @@ void PushJournal::record(const std::vector<policy::RefUpdate>& updates) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) text = start_time(m_owner) + "\n"; // a new entry starts with the owner's start time
   for (const auto& u : updates) text += u.old_id + " " + u.new_id + " " + u.ref + "\n";
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) throw Error("cannot write " + path + ": " + std::strerror(errno));
   std::size_t done = 0;
   while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       int e = errno;
-      ::close(fd);
       throw Error("cannot write " + path + ": " + std::strerror(e));
     }
     done += static_cast<std::size_t>(n);
   }
-  ::close(fd);
 }
 
 } // namespace relgate::cli

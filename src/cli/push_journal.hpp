@@ -18,6 +18,7 @@
 // (fail closed) and a retry is judged against what really landed.
 
 #include "policy/engine.hpp"
+#include "util/fd.hpp"
 
 #include <sys/types.h>
 
@@ -33,7 +34,6 @@ public:
   // at most `wait`; throws Error when the lock is not had in time. `owner`
   // is the receive-pack process of this push.
   PushJournal(std::string git_dir, pid_t owner, std::chrono::milliseconds wait);
-  ~PushJournal();
   PushJournal(const PushJournal&) = delete;
   PushJournal& operator=(const PushJournal&) = delete;
 
@@ -51,7 +51,7 @@ public:
 private:
   std::string m_dir; // $GIT_DIR/relgate-pending/
   pid_t m_owner;
-  int m_lock_fd = -1;
+  Fd m_lock; // closing it releases the lock
 };
 
 } // namespace relgate::cli

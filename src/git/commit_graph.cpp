@@ -1,12 +1,12 @@
 #include "git/commit_graph.hpp"
 
 #include "util/error.hpp"
+#include "util/fd.hpp"
 #include "util/text.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -110,19 +110,17 @@ std::unique_ptr<CommitGraph> CommitGraph::load(const std::string& objects_dir, s
 // Maps `path` read-only; nullptr when it does not exist (why_not stays
 // empty) or cannot be read (why_not says why).
 std::unique_ptr<CommitGraph::Mapping> CommitGraph::map_file(const std::string& path, std::string& why_not) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
     if (errno != ENOENT && errno != ENOTDIR) why_not = path + ": " + std::strerror(errno);
     return nullptr;
   }
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-    ::close(fd);
+  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
     why_not = path + ": not a readable file";
     return nullptr;
   }
-  void* p = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
+  void* p = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd.get(), 0);
   if (p == MAP_FAILED) {
     why_not = path + ": " + std::strerror(errno);
     return nullptr;
