@@ -1,10 +1,10 @@
 #include "cli/install.hpp"
 
-#include "cli/process.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/embedded.hpp"
 #include "util/error.hpp"
+#include "util/process.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -141,7 +141,7 @@ bool has_refspec(const git::Libgit2Repository& repo, const std::string& remote, 
 void git_config(const git::Libgit2Repository& repo, std::vector<std::string> args) {
   std::vector<std::string> argv{"git", "--git-dir=" + repo.git_dir(), "config"};
   argv.insert(argv.end(), args.begin(), args.end());
-  int rc = run_program(argv);
+  int rc = process::call(argv);
   // 5: --unset-all found nothing to remove.
   if (rc != 0 && !(rc == 5 && args.front() == "--unset-all")) {
     throw Error("git config " + args.front() + " " + args[args.size() - 2] + " failed (exit " + std::to_string(rc) + ")");
