@@ -72,7 +72,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
     auto cls = classify_for_freeze(j.policy, c, [&](const auto& keep) { return j.repo.changes_only(id, keep); }, may_grant);
     if (!cls.allowed) {
       offenders.push_back({id, c.subject()});
-      exception_denied = exception_denied || cls.why.find("only a maintainer") != std::string::npos;
+      exception_denied = exception_denied || cls.kind == FreezeClass::Kind::exception_denied;
     }
   }
   if (offenders.empty()) return;
