@@ -46,17 +46,25 @@ Judgement::Judgement(const repo::Repository& r, const Policy& p, const ci::Provi
 
 void Judgement::add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints,
                     std::optional<repo::ObjectId> commit) {
+  if (!enabled(rule)) return;
+  std::vector<CommitRef> commits;
+  if (commit && repo.type(*commit) == repo::ObjectType::commit) {
+    commits.push_back(CommitRef{*commit, repo.commit(*commit).subject()});
+  }
+  add(rule, update, std::move(why), std::move(hints), std::move(commits));
+}
+
+void Judgement::add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints,
+                    std::vector<CommitRef> commits) {
   Severity s = policy.severity_of(rule);
   if (s == Severity::off) return;
   Violation v;
   v.rule = rule;
   v.severity = s;
   v.ref = update.ref;
+  v.commits = std::move(commits);
   v.why = std::move(why);
   v.hints = std::move(hints);
-  if (commit && repo.type(*commit) == repo::ObjectType::commit) {
-    v.commits.push_back(CommitRef{*commit, repo.commit(*commit).subject()});
-  }
   verdict.violations.push_back(std::move(v));
 }
 

@@ -46,8 +46,12 @@ public:
   Verdict verdict;
 
   // Records a violation unless the rule is off; the severity is the policy's.
+  // It lists `commit` when that names a commit.
   void add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints = {},
            std::optional<repo::ObjectId> commit = std::nullopt);
+  // The same, listing `commits`.
+  void add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints,
+           std::vector<CommitRef> commits);
   bool enabled(RuleId rule) const { return policy.severity_of(rule) != Severity::off; }
 
   // The commit an object peels to (cached); nullopt for non-commits.
