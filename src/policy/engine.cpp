@@ -86,13 +86,15 @@ bool Judgement::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId
 }
 
 const std::vector<repo::ObjectId>& Judgement::new_commits(const RefUpdate& u, const std::vector<repo::ObjectId>& hide) {
-  auto it = m_new_commits.find(u.ref);
+  auto key = std::make_pair(u.ref, hide);
+  std::sort(key.second.begin(), key.second.end()); // the set counts, not its order
+  auto it = m_new_commits.find(key);
   if (it != m_new_commits.end()) return it->second;
   std::vector<repo::ObjectId> out;
   if (!u.is_delete()) {
     if (auto tip = peel(u.new_id)) out = repo.new_commits(*tip, hide);
   }
-  return m_new_commits.emplace(u.ref, std::move(out)).first->second;
+  return m_new_commits.emplace(std::move(key), std::move(out)).first->second;
 }
 
 MainIndex& Judgement::main_index(const std::optional<repo::ObjectId>& since) {

@@ -50,3 +50,20 @@ TEST_CASE("Judgement::add lists the commits it is given, and records nothing for
   CHECK(v.commits[0].id == a);
   CHECK(v.commits[1].id == b);
 }
+
+TEST_CASE("Judgement::new_commits answers each set of hidden commits for a ref on its own", "[engine]") {
+  History h;
+  auto a = h.main_commit("fix: a");
+  auto b = h.main_commit("fix: b");
+  auto c = h.main_commit("fix: c");
+  RefUpdate u{"refs/heads/main", a, c};
+  Judged judged(h, {u});
+  auto& j = judged.j;
+  using Ids = std::vector<ObjectId>;
+  CHECK(j.new_commits(u, {a}) == Ids{b, c});
+  CHECK(j.new_commits(u, {b}) == Ids{c});
+  CHECK(j.new_commits(u, {}) == Ids{a, b, c});
+  CHECK(j.new_commits(u, {a}) == Ids{b, c}); // asked again: the same answer
+  CHECK(j.new_commits(u, {c, a}) == Ids{}); // the set counts, not its order
+  CHECK(j.new_commits(u, {a, c}) == Ids{});
+}
