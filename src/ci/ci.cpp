@@ -38,6 +38,7 @@ CiResult not_green(std::string provider, const std::string& why) {
   CiResult r;
   r.provider = std::move(provider);
   r.status = Status::unknown;
+  r.kind = ResultKind::fault;
   r.reason = "not green: " + why;
   return r;
 }
@@ -48,6 +49,7 @@ CiResult combine(std::string provider, std::vector<Check> checks, const Requirem
   r.checks = std::move(checks);
   if (r.checks.empty()) {
     r.status = Status::unknown;
+    r.kind = ResultKind::no_result;
     r.reason = "no CI result for this commit";
     return r;
   }

@@ -31,8 +31,17 @@ struct Requirements {
 enum class Status { green, red, pending, unknown };
 const char* to_string(Status status);
 
+// What kind of answer a result is. Callers decide on this, never on the
+// wording of the reason, which is for people.
+enum class ResultKind {
+  reported,  // the provider reported checks (or a command its exit): `status` judges them
+  no_result, // nothing is reported for this commit (no checks, no note, no pipeline)
+  fault,     // the provider could not answer (configuration, transport, API, command)
+};
+
 struct CiResult {
   Status status = Status::unknown;
+  ResultKind kind = ResultKind::reported;
   std::string provider;          // "notes", ...
   std::vector<Check> checks;     // as reported, latest per name
   std::vector<std::string> missing; // required checks that reported nothing
@@ -41,10 +50,11 @@ struct CiResult {
 
 // Combines reported checks under the requirements. Worst state wins:
 // failure/cancelled -> red; pending or a required check missing -> pending;
-// no checks at all -> unknown.
+// no checks at all -> unknown, ResultKind::no_result.
 CiResult combine(std::string provider, std::vector<Check> checks, const Requirements& req);
 
-// A provider fault: Status::unknown with the reason "not green: <why>".
+// A provider fault: Status::unknown, ResultKind::fault, with the reason
+// "not green: <why>".
 CiResult not_green(std::string provider, const std::string& why);
 
 // Where CI results come from and how they are judged: the `[ci]` table of the

@@ -90,6 +90,7 @@ CiResult NotesProvider::status(const repo::ObjectId& commit, const RefLookup& re
     CiResult r;
     r.provider = "notes";
     r.status = Status::unknown;
+    r.kind = ResultKind::fault;
     r.reason = std::string("could not read ") + m_notes_ref + ": " + e.what();
     return r;
   }

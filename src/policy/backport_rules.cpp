@@ -127,11 +127,12 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
   const std::string branch = j.release_branch_name(line);
 
   if (const TagEntry* eol = j.after_state.eol_by(line); eol && j.enabled(RuleId::B6)) {
+    std::vector<CommitRef> listed;
+    for (const auto& id : commits) listed.push_back({id, j.commit(id).subject()});
     j.add(RuleId::B6, u,
           line.str() + " is end of life since " + eol->name + ": " + branch + " takes no more commits (supported lines: " +
               line_list(j.after_state.supported_lines()) + ")",
-          {"backport the fix to a supported line's release branch instead"});
-    for (const auto& id : commits) j.verdict.violations.back().commits.push_back({id, j.commit(id).subject()});
+          {"backport the fix to a supported line's release branch instead"}, std::move(listed));
     return;
   }
 
@@ -171,19 +172,16 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
     hints.push_back("a squashed backport names the pull requests it carries: \"backport: <title> (#<pull request on " +
                     j.main_name() + ">)\"");
     hints.push_back("a fix that is not on " + j.main_name() + " yet lands there first, then is cherry-picked to " + branch);
-    j.add(RuleId::B4, u,
-          std::to_string(unproven.size()) + " of " + std::to_string(commits.size()) + " new commit" +
-              (commits.size() == 1 ? "" : "s") + " on " + branch + (unproven.size() == 1 ? " is" : " are") +
-              " not a backport of a commit on " + j.main_name(),
-          std::move(hints));
-    j.verdict.violations.back().commits = std::move(unproven);
+    std::string why = std::to_string(unproven.size()) + " of " + std::to_string(commits.size()) + " new commit" +
+                      (commits.size() == 1 ? "" : "s") + " on " + branch + (unproven.size() == 1 ? " is" : " are") +
+                      " not a backport of a commit on " + j.main_name();
+    j.add(RuleId::B4, u, std::move(why), std::move(hints), std::move(unproven));
   }
   if (!not_fixes.empty() && j.enabled(RuleId::B5)) {
-    j.add(RuleId::B5, u,
-          std::to_string(not_fixes.size()) + " backport" + (not_fixes.size() == 1 ? " is" : "s are") +
-              " not a bug fix, security fix or docs change (RELEASES.md backports fixes)",
-          {"patch releases carry fixes; features wait for the next line"});
-    j.verdict.violations.back().commits = std::move(not_fixes);
+    std::string why = std::to_string(not_fixes.size()) + " backport" + (not_fixes.size() == 1 ? " is" : "s are") +
+                      " not a bug fix, security fix or docs change (RELEASES.md backports fixes)";
+    j.add(RuleId::B5, u, std::move(why), {"patch releases carry fixes; features wait for the next line"},
+          std::move(not_fixes));
   }
 }
 
@@ -209,13 +207,15 @@ void judge_main_picks(Judgement& j, const RefUpdate& u) {
     }
   }
   if (wrong.empty()) return;
-  j.add(RuleId::B7, u,
-        std::to_string(wrong.size()) + " new commit" + (wrong.size() == 1 ? " on " + j.main_name() + " is a cherry-pick"
-                                                                          : "s on " + j.main_name() + " are cherry-picks") +
-            " from outside " + j.main_name() + ": fixes land on " + j.main_name() + " first, then go to release branches",
+  std::string why = std::to_string(wrong.size()) + " new commit" +
+                    (wrong.size() == 1 ? " on " + j.main_name() + " is a cherry-pick"
+                                       : "s on " + j.main_name() + " are cherry-picks") +
+                    " from outside " + j.main_name() + ": fixes land on " + j.main_name() +
+                    " first, then go to release branches";
+  j.add(RuleId::B7, u, std::move(why),
         {"if the fix was made on a release branch, land it on " + j.main_name() +
-         " as its own pull request, then cherry-pick from " + j.main_name()});
-  j.verdict.violations.back().commits = std::move(wrong);
+         " as its own pull request, then cherry-pick from " + j.main_name()},
+        std::move(wrong));
 }
 
 // B1 for backports: cherry-picks pushed to a branch that names a line but is

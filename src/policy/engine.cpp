@@ -46,17 +46,25 @@ Judgement::Judgement(const repo::Repository& r, const Policy& p, const ci::Provi
 
 void Judgement::add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints,
                     std::optional<repo::ObjectId> commit) {
+  if (!enabled(rule)) return;
+  std::vector<CommitRef> commits;
+  if (commit && repo.type(*commit) == repo::ObjectType::commit) {
+    commits.push_back(CommitRef{*commit, repo.commit(*commit).subject()});
+  }
+  add(rule, update, std::move(why), std::move(hints), std::move(commits));
+}
+
+void Judgement::add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints,
+                    std::vector<CommitRef> commits) {
   Severity s = policy.severity_of(rule);
   if (s == Severity::off) return;
   Violation v;
   v.rule = rule;
   v.severity = s;
   v.ref = update.ref;
+  v.commits = std::move(commits);
   v.why = std::move(why);
   v.hints = std::move(hints);
-  if (commit && repo.type(*commit) == repo::ObjectType::commit) {
-    v.commits.push_back(CommitRef{*commit, repo.commit(*commit).subject()});
-  }
   verdict.violations.push_back(std::move(v));
 }
 
@@ -78,13 +86,15 @@ bool Judgement::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId
 }
 
 const std::vector<repo::ObjectId>& Judgement::new_commits(const RefUpdate& u, const std::vector<repo::ObjectId>& hide) {
-  auto it = m_new_commits.find(u.ref);
+  auto key = std::make_pair(u.ref, hide);
+  std::sort(key.second.begin(), key.second.end()); // the set counts, not its order
+  auto it = m_new_commits.find(key);
   if (it != m_new_commits.end()) return it->second;
   std::vector<repo::ObjectId> out;
   if (!u.is_delete()) {
     if (auto tip = peel(u.new_id)) out = repo.new_commits(*tip, hide);
   }
-  return m_new_commits.emplace(u.ref, std::move(out)).first->second;
+  return m_new_commits.emplace(std::move(key), std::move(out)).first->second;
 }
 
 MainIndex& Judgement::main_index(const std::optional<repo::ObjectId>& since) {

@@ -46,8 +46,12 @@ public:
   Verdict verdict;
 
   // Records a violation unless the rule is off; the severity is the policy's.
+  // It lists `commit` when that names a commit.
   void add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints = {},
            std::optional<repo::ObjectId> commit = std::nullopt);
+  // The same, listing `commits`.
+  void add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints,
+           std::vector<CommitRef> commits);
   bool enabled(RuleId rule) const { return policy.severity_of(rule) != Severity::off; }
 
   // The commit an object peels to (cached); nullopt for non-commits.
@@ -64,8 +68,9 @@ public:
   }
   std::string rc_name(Line l, std::uint64_t n) const { return policy.rc_tag.render({l.major, l.minor, 0, n}); }
   std::string push_cmd(const std::string& what) const { return "  git push " + request.remote + " " + what; }
-  // The commits an update brings to its ref (reachable from the new value,
-  // not from the old one), parents first; cached per update.
+  // The commits an update brings to its ref: reachable from the new value and
+  // from none of `hide` (rules pass the old value, or a line's final commit),
+  // parents first; cached per ref and set of hidden commits.
   const std::vector<repo::ObjectId>& new_commits(const RefUpdate& u, const std::vector<repo::ObjectId>& hide);
   // Main since `since` (a line's final commit; nullopt: all of main).
   MainIndex& main_index(const std::optional<repo::ObjectId>& since);
@@ -89,7 +94,7 @@ public:
 private:
   std::map<repo::ObjectId, std::optional<repo::ObjectId>> m_peeled;
   std::map<std::pair<repo::ObjectId, repo::ObjectId>, bool> m_ancestry;
-  std::map<std::string, std::vector<repo::ObjectId>> m_new_commits;
+  std::map<std::pair<std::string, std::vector<repo::ObjectId>>, std::vector<repo::ObjectId>> m_new_commits;
   std::map<std::optional<repo::ObjectId>, MainIndex> m_main_index;
   std::unordered_map<repo::ObjectId, repo::Commit> m_commits;
 };

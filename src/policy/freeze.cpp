@@ -59,22 +59,27 @@ FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit
                                 bool may_grant_exception) {
   const std::string subject = commit.subject();
   for (const auto& re : policy.freeze.allow) {
-    if (RE2::PartialMatch(subject, *re)) return {true, "subject matches freeze.allow"};
+    if (RE2::PartialMatch(subject, *re)) return {true, FreezeClass::Kind::subject, "subject matches freeze.allow"};
   }
   if (policy.freeze.keywords_re && RE2::PartialMatch(subject, *policy.freeze.keywords_re)) {
-    return {true, "subject has a keyword of freeze.allow_keywords"};
+    return {true, FreezeClass::Kind::keyword, "subject has a keyword of freeze.allow_keywords"};
   }
   auto reason = trailer_value(commit.message, policy.freeze.exception_trailer);
-  if (!reason.empty() && may_grant_exception) return {true, policy.freeze.exception_trailer + ": " + reason};
+  if (!reason.empty() && may_grant_exception) {
+    return {true, FreezeClass::Kind::exception, policy.freeze.exception_trailer + ": " + reason};
+  }
   if (!policy.freeze.docs_paths.empty()) {
     bool docs_only = changes_only([&](const std::string& p) {
       return std::any_of(policy.freeze.docs_paths.begin(), policy.freeze.docs_paths.end(),
                          [&](const std::string& g) { return glob_match(g, p); });
     });
-    if (docs_only) return {true, "changes only docs paths"};
+    if (docs_only) return {true, FreezeClass::Kind::docs_only, "changes only docs paths"};
   }
-  if (!reason.empty()) return {false, "has a " + policy.freeze.exception_trailer + " trailer, but only a maintainer's push may grant it"};
-  return {false, "not a fix, security fix or docs change"};
+  if (!reason.empty()) {
+    return {false, FreezeClass::Kind::exception_denied,
+            "has a " + policy.freeze.exception_trailer + " trailer, but only a maintainer's push may grant it"};
+  }
+  return {false, FreezeClass::Kind::not_allowed, "not a fix, security fix or docs change"};
 }
 
 } // namespace relgate::policy

@@ -29,8 +29,18 @@ std::vector<FreezeReason> freeze_reasons(const ReleaseState& state, const RefMap
 std::string describe(const std::vector<FreezeReason>& reasons);
 
 struct FreezeClass {
-  bool allowed = false;
-  std::string why; // "fix: subject", "docs-only change", "Freeze-Exception: reason", or why not
+  // What decided: callers act on the kind, never on the wording of `why`.
+  enum class Kind {
+    subject,          // matches freeze.allow
+    keyword,          // has a word of freeze.allow_keywords
+    exception,        // has the exception trailer, in a push that may grant it
+    docs_only,        // changes only freeze.docs_paths
+    exception_denied, // has the exception trailer, in a push that may not grant it
+    not_allowed,      // none of these
+  };
+  bool allowed = false; // true for subject, keyword, exception and docs_only
+  Kind kind = Kind::not_allowed;
+  std::string why; // "subject matches freeze.allow", "Freeze-Exception: reason", or why not: for people
 };
 
 // Answers "does the commit change only paths for which `keep` holds (and at

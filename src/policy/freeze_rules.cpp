@@ -72,7 +72,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
     auto cls = classify_for_freeze(j.policy, c, [&](const auto& keep) { return j.repo.changes_only(id, keep); }, may_grant);
     if (!cls.allowed) {
       offenders.push_back({id, c.subject()});
-      exception_denied = exception_denied || cls.why.find("only a maintainer") != std::string::npos;
+      exception_denied = exception_denied || cls.kind == FreezeClass::Kind::exception_denied;
     }
   }
   if (offenders.empty()) return;
@@ -97,8 +97,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   if (seen < commits.size()) {
     why += " (stopped there: " + std::to_string(commits.size() - seen) + " more new commits not checked)";
   }
-  j.add(RuleId::F1, u, why, std::move(hints));
-  j.verdict.violations.back().commits = std::move(offenders);
+  j.add(RuleId::F1, u, why, std::move(hints), std::move(offenders));
 }
 
 // F2: declaring or ending a freeze needs a maintainer; a declaration names a

@@ -28,6 +28,16 @@ constexpr std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)> k_rules
     {RuleId::A2, "A2", "override", S::error},
     {RuleId::P1, "P1", "policy-valid", S::error},
 }};
+
+// One row per RuleId, at its index: a missing row (left zero, so T1's id)
+// or rows out of order do not compile, and rule_info(id) is id's row.
+constexpr bool rows_match_rule_ids() {
+  for (std::size_t i = 0; i < k_rules.size(); ++i) {
+    if (k_rules[i].id != static_cast<RuleId>(i) || k_rules[i].code.empty() || k_rules[i].name.empty()) return false;
+  }
+  return true;
+}
+static_assert(rows_match_rule_ids(), "k_rules needs one row per RuleId, in RuleId's order");
 } // namespace
 
 const char* to_string(Severity s) {

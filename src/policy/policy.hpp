@@ -21,7 +21,8 @@ enum class Severity { off, warn, error };
 const char* to_string(Severity s);
 
 // Every rule of RULEBOOK.md that relgate implements. A new rule gets an
-// entry here, in k_rules (policy.cpp), and a check in the engine.
+// entry here, a row at the same place in k_rules (policy.cpp, checked by a
+// static_assert), and a check in the engine.
 enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, B4, B5, B6, B7, F1, F2, A1, A2, P1, count_ };
 
 struct RuleInfo {

@@ -366,7 +366,7 @@ void ci_green(Judgement& j, const RefUpdate& u, const std::string& name, const V
       hints.push_back("CI records its result on " + j.policy.ci.notes_ref + ", e.g.:");
       hints.push_back("  relgate ci record " + repo::short_id(commit) + " <check> success");
       hints.push_back(j.push_cmd(j.policy.ci.notes_ref));
-    } else if (r.checks.empty() && r.reason.rfind("no CI result", 0) == 0) {
+    } else if (r.kind == ci::ResultKind::no_result) {
       hints.push_back("no CI has reported on " + repo::short_id(commit) + ": make sure CI runs on it, wait for it, then push " +
                       name + " again");
     } else {

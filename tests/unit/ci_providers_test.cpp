@@ -3,6 +3,7 @@
 #include "ci/gitlab_provider.hpp"
 #include "ci/http.hpp"
 #include "ci/notes_provider.hpp"
+#include "repo/memory_repository.hpp"
 #include "util/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -165,6 +166,23 @@ TEST_CASE("command: exit 0 green, 1 red, anything else unknown", "[ci][command]"
   CHECK(command_result("ci-check", o, 500).reason == "not green: cannot run ci-check: No such file or directory");
 }
 
+TEST_CASE("command: the kind of each outcome", "[ci][command]") {
+  CommandOutcome o;
+  o.kind = CommandOutcome::Kind::exited;
+  for (int code : {0, 1}) {
+    o.code = code;
+    CHECK(command_result("ci-check", o, 3000).kind == ResultKind::reported);
+  }
+  o.code = 3;
+  CHECK(command_result("ci-check", o, 3000).kind == ResultKind::fault);
+  for (auto k : {CommandOutcome::Kind::signalled, CommandOutcome::Kind::timed_out, CommandOutcome::Kind::not_started}) {
+    o.kind = k;
+    CHECK(command_result("ci-check", o, 3000).kind == ResultKind::fault);
+  }
+  CommandSettings none; // no argv: cannot run
+  CHECK(CommandProvider(none, 3000).status(std::string(40, 'a'), nullptr).kind == ResultKind::fault);
+}
+
 TEST_CASE("command: runs without a shell, bounded by the deadline", "[ci][command]") {
   auto soon = [](int ms) { return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms); };
   auto ok = run_command({"/bin/sh", "-c", "echo 'all green; $HOME'; exit 0"}, soon(5000));
@@ -194,6 +212,73 @@ TEST_CASE("notes: recording a line keeps the others, the new line wins", "[ci][n
   auto base = parse_note("success build https://ci/1\npending lint\n");
   auto merged = overlay_checks(base, {{"lint", CheckState::failure, "https://ci/2"}, {"e2e", CheckState::success, ""}});
   CHECK(render_note(merged) == "success build https://ci/1\nfailure lint https://ci/2\nsuccess e2e\n");
+}
+
+namespace {
+// Reads notes like MemoryRepository, but the notes history is unreadable.
+class UnreadableNotes final : public relgate::repo::Repository {
+public:
+  using Id = relgate::repo::ObjectId;
+  std::vector<relgate::repo::Ref> refs(std::string_view) const override { return {}; }
+  relgate::repo::ObjectType type(const Id&) const override { return relgate::repo::ObjectType::missing; }
+  std::optional<Id> peel_to_commit(const Id&) const override { return std::nullopt; }
+  relgate::repo::Commit commit(const Id&) const override { throw relgate::Error("no commits"); }
+  bool is_ancestor(const Id&, const Id&) const override { return false; }
+  std::optional<std::string> note(const Id&, const Id&) const override {
+    throw relgate::Error("object 1234567 is corrupt");
+  }
+  std::unique_ptr<relgate::repo::CommitWalk> walk_new(const Id&, const std::vector<Id>&) const override {
+    throw relgate::Error("no commits");
+  }
+  std::vector<std::string> changed_paths(const Id&) const override { return {}; }
+  std::optional<Id> patch_id(const Id&) const override { return std::nullopt; }
+  std::optional<std::string> read_file(const Id&, const std::string&) const override { return std::nullopt; }
+  bool files_under(const Id&, const std::string&,
+                   const std::function<bool(const std::string&, const std::string&)>&) const override {
+    return false;
+  }
+};
+} // namespace
+
+TEST_CASE("notes: the kind of each outcome", "[ci][notes]") {
+  relgate::repo::MemoryRepository repo;
+  auto commit = repo.add_commit({}, "fix: one\n");
+  auto other = repo.add_commit({}, "fix: two\n");
+  std::optional<relgate::repo::ObjectId> notes_tip;
+  auto refs_after = [&](const std::string& ref) {
+    return ref == "refs/notes/ci" ? notes_tip : std::nullopt;
+  };
+  NotesProvider notes(repo, "refs/notes/ci", {});
+  auto kind = [&](std::map<relgate::repo::ObjectId, std::string> on) {
+    notes_tip = repo.add_notes(std::move(on));
+    return notes.status(commit, refs_after).kind;
+  };
+  notes_tip.reset();
+  CHECK(notes.status(commit, refs_after).kind == ResultKind::no_result); // no notes ref
+  CHECK(kind({{other, "success build\n"}}) == ResultKind::no_result);     // no note on the commit
+  CHECK(kind({{commit, "all good\n"}}) == ResultKind::no_result);         // no line of the form
+  CHECK(kind({{commit, "success build\n"}}) == ResultKind::reported);
+  CHECK(kind({{commit, "failure build\n"}}) == ResultKind::reported);
+  CHECK(kind({{commit, "pending build\n"}}) == ResultKind::reported);
+  UnreadableNotes broken;
+  NotesProvider unreadable(broken, "refs/notes/ci", {});
+  auto r = unreadable.status(commit, refs_after);
+  CHECK(r.status == Status::unknown);
+  CHECK(r.kind == ResultKind::fault);
+}
+
+TEST_CASE("github and gitlab: faults are of kind fault", "[ci][github][gitlab]") {
+  const std::string commit(40, 'a');
+  GithubSettings gh; // no repository
+  CHECK(GithubProvider(gh, {}, 3000).status(commit, nullptr).kind == ResultKind::fault);
+  gh.repository = "acme/widget";
+  gh.api_url = "http://127.0.0.1:1"; // nothing listens there
+  CHECK(GithubProvider(gh, {}, 3000).status(commit, nullptr).kind == ResultKind::fault);
+  GitlabSettings gl; // no project
+  CHECK(GitlabProvider(gl, {}, 3000).status(commit, nullptr).kind == ResultKind::fault);
+  gl.project = "42";
+  gl.api_url = "http://127.0.0.1:1";
+  CHECK(GitlabProvider(gl, {}, 3000).status(commit, nullptr).kind == ResultKind::fault);
 }
 
 #include "policy/policy_loader.hpp"

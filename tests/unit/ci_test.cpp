@@ -22,6 +22,17 @@ TEST_CASE("combining checks: worst state wins, nothing is not green", "[ci]") {
   CHECK(status_of({{"a", CheckState::skipped, ""}, {"b", CheckState::success, ""}}, lenient) == Status::green);
 }
 
+TEST_CASE("combine and not_green say which kind of answer they are", "[ci]") {
+  CHECK(combine("notes", {}, {}).kind == ResultKind::no_result);
+  for (auto state : {CheckState::success, CheckState::failure, CheckState::pending}) {
+    CHECK(combine("notes", {{"a", state, ""}}, {}).kind == ResultKind::reported);
+  }
+  Requirements req;
+  req.required = {"build"};
+  CHECK(combine("notes", {{"lint", CheckState::success, ""}}, req).kind == ResultKind::reported); // build missing
+  CHECK(not_green("github", "GitHub answered HTTP 500").kind == ResultKind::fault);
+}
+
 TEST_CASE("required checks: only they count, and each must report", "[ci]") {
   Requirements req;
   req.required = {"build"};

@@ -75,6 +75,24 @@ TEST_CASE("freeze classifier: Freeze-Exception trailer", "[F1][classifier]") {
   CHECK(policy::trailer_value("s\n\nfreeze-exception: yes\n", "Freeze-Exception") == "yes");
 }
 
+TEST_CASE("freeze classifier: the kind says what decided", "[F1][classifier]") {
+  using Kind = policy::FreezeClass::Kind;
+  auto p = with("[freeze]\nallow_keywords = [\"hotfix\"]\n");
+  auto kind = [&](const std::string& message, std::vector<std::string> paths, bool may_grant) {
+    auto cls = classify_for_freeze(p, commit_with(message), only_of(std::move(paths)), may_grant);
+    CHECK(cls.allowed == (cls.kind != Kind::exception_denied && cls.kind != Kind::not_allowed));
+    return cls.kind;
+  };
+  const std::string trailer = "feat: x\n\nFreeze-Exception: blocks rc2\n";
+  CHECK(kind("fix: a\n", {"src/a.go"}, true) == Kind::subject);
+  CHECK(kind("feat: a hotfix\n", {"src/a.go"}, true) == Kind::keyword);
+  CHECK(kind(trailer, {"src/a.go"}, true) == Kind::exception);
+  CHECK(kind("chore: x\n", {"docs/a.md"}, true) == Kind::docs_only);
+  CHECK(kind(trailer, {"docs/a.md"}, false) == Kind::docs_only); // docs need no exception
+  CHECK(kind(trailer, {"src/a.go"}, false) == Kind::exception_denied);
+  CHECK(kind("feat: x\n", {"src/a.go"}, true) == Kind::not_allowed);
+}
+
 TEST_CASE("glob matching for docs paths", "[F1][glob]") {
   CHECK(glob_match("docs/**", "docs/a/b/c.txt"));
   CHECK(glob_match("docs/**", "docs/a"));

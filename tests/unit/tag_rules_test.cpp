@@ -391,6 +391,44 @@ TEST_CASE("T8 ci-green: patch tags need green CI from the notes", "[T8]") {
   }
 }
 
+namespace {
+// A CI provider that gives one fixed answer.
+struct FixedCi final : ci::Provider {
+  ci::CiResult result;
+  ci::CiResult status(const repo::ObjectId&, const ci::RefLookup&) const override { return result; }
+};
+} // namespace
+
+TEST_CASE("T8 ci-green: the hint follows the kind of answer, not its wording", "[T8]") {
+  History h;
+  auto base = h.release_line("0.1");
+  auto fix = h.commit("fix: one", {base});
+  h.branch("release/v0.1", fix);
+  policy::Request req;
+  req.before = h.refs;
+  req.updates = {History::create_tag("v0.1.1", fix)};
+  req.remote = h.remote;
+  FixedCi ci;
+  ci.result.provider = "github";
+  ci.result.status = ci::Status::unknown;
+  const std::string nothing = "no CI has reported on " + repo::short_id(fix);
+  const std::string unusable = "the github provider gave no usable answer";
+  SECTION("nothing reported, whatever the reason says") {
+    ci.result.kind = ci::ResultKind::no_result;
+    ci.result.reason = "not green: GitHub knows nothing of it";
+    auto out = text(policy::judge(h.repo, h.policy, ci, req));
+    CHECK(out.find(nothing) != std::string::npos);
+    CHECK(out.find(unusable) == std::string::npos);
+  }
+  SECTION("a fault, whatever the reason says") {
+    ci.result.kind = ci::ResultKind::fault;
+    ci.result.reason = "no CI result: the API is down";
+    auto out = text(policy::judge(h.repo, h.policy, ci, req));
+    CHECK(out.find(unusable) != std::string::npos);
+    CHECK(out.find(nothing) == std::string::npos);
+  }
+}
+
 TEST_CASE("T9 tag-annotated: off by default; when on, release tags are annotated", "[T9]") {
   History h;
   auto c = h.main_commit("feat: one");
