@@ -27,9 +27,8 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts);
 // take the place of local ones, since the remote is where releases happen.
 policy::RefMap known_refs(const git::Libgit2Repository& repo, const policy::Policy& pol, const std::string& remote);
 
-// When each tag of `refs` (known_refs) was made: the tagger date of an
-// annotated tag, the commit date of a lightweight one. Tags that name no
-// commit are left out.
+// When each tag of `refs` (known_refs) was made (Repository::tag_time).
+// Tags that name no commit are left out.
 std::map<std::string, std::int64_t> tag_times(const git::Libgit2Repository& repo, const policy::RefMap& refs);
 
 // Now, in seconds since the epoch; RELGATE_NOW=<seconds> fixes it (tests).
