@@ -1,10 +1,10 @@
 #include "cli/audit_command.hpp"
 
 #include "ci/providers.hpp"
-#include "cli/status_command.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/engine.hpp"
 #include "policy/follow_ups.hpp"
+#include "policy/known_refs.hpp"
 #include "policy/overview.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -113,8 +113,8 @@ int run_audit(const GlobalOptions& global, const AuditOptions& opts) {
   }
   if (!opts.ci) pol.severity[static_cast<std::size_t>(policy::RuleId::T8)] = policy::Severity::off;
 
-  auto now_refs = known_refs(*repo, pol, opts.remote);
-  auto times = tag_times(*repo, now_refs);
+  auto now_refs = policy::known_refs(*repo, pol, opts.remote, policy::LocalBranches::include);
+  auto times = policy::tag_times(*repo, now_refs);
   std::optional<repo::ObjectId> main_tip;
   if (auto it = now_refs.find(pol.main_ref()); it != now_refs.end()) main_tip = repo->peel_to_commit(it->second);
   policy::ReleaseState now_state(now_refs, pol);

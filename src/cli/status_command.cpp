@@ -3,9 +3,9 @@
 #include "git/libgit2_repository.hpp"
 #include "policy/follow_ups.hpp"
 #include "policy/freeze.hpp"
+#include "policy/known_refs.hpp"
 #include "policy/overview.hpp"
 #include "util/error.hpp"
-#include "util/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -81,40 +81,16 @@ std::int64_t now_seconds() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-policy::RefMap known_refs(const git::Libgit2Repository& repo, const policy::Policy& pol, const std::string& remote) {
-  policy::RefMap refs;
-  for (const auto& prefix : {std::string("refs/heads/"), std::string("refs/tags/"), pol.freeze_ref_dir()}) {
-    for (const auto& r : repo.refs(prefix)) refs[r.name] = r.target;
-  }
-  if (!remote.empty() && remote.find('/') == std::string::npos) {
-    const std::string tracking = "refs/remotes/" + remote + "/";
-    for (const auto& r : repo.refs(tracking)) {
-      std::string branch = r.name.substr(tracking.size());
-      if (branch != "HEAD") refs["refs/heads/" + branch] = r.target;
-    }
-  }
-  return refs;
-}
-
-std::map<std::string, std::int64_t> tag_times(const git::Libgit2Repository& repo, const policy::RefMap& refs) {
-  std::map<std::string, std::int64_t> out;
-  const std::string prefix = "refs/tags/";
-  for (auto it = refs.lower_bound(prefix); it != refs.end() && starts_with(it->first, prefix); ++it) {
-    if (auto t = repo.tag_time(it->second)) out[it->first] = *t;
-  }
-  return out;
-}
-
 int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   if (opts.format != "text" && opts.format != "json") {
     throw Error("unknown format \"" + opts.format + "\" (use text or json)");
   }
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   policy::Policy pol = load_policy(global, *repo);
-  auto refs = known_refs(*repo, pol, opts.remote);
+  auto refs = policy::known_refs(*repo, pol, opts.remote, policy::LocalBranches::include);
   policy::ReleaseState state(refs, pol);
   const std::int64_t now = now_seconds();
-  auto times = tag_times(*repo, refs);
+  auto times = policy::tag_times(*repo, refs);
 
   std::vector<policy::ReleaseEvent> releases;
   for (const auto& [line, ls] : state.lines()) {
