@@ -4,6 +4,8 @@
 #include "util/trace.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <tuple>
 #include <unordered_set>
 
@@ -13,20 +15,127 @@ namespace {
 
 const std::string k_zero(40, '0');
 
-// The order of events at the same second: main's commits, then release
-// branch commits, then tags (a patch tag after the commit it names), then
-// branch creations (a release branch after its final tag), then commits
-// that were made before their branch could exist.
-enum Order { k_main = 0, k_branch_commit = 1, k_tag = 2, k_branch_create = 3, k_late_commit = 4 };
+bool is_commit(EventKind k) { return k == EventKind::main_commit || k == EventKind::branch_commit; }
 
-struct Ranked {
-  HistoryEvent event;
-  int order = 0;
-  // Tags made at the same second (lightweight tags of one commit) in release
-  // order: rc1, rc2, ..., then the final tag.
-  std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, int, std::uint64_t> rank{};
-  std::size_t seq = 0;
+// Where an event goes among events of the same second that do not need
+// each other.
+int kind_order(EventKind k) {
+  switch (k) {
+  case EventKind::main_commit: return 0;
+  case EventKind::branch_commit: return 1;
+  case EventKind::tag: return 2;
+  case EventKind::branch_create: return 3;
+  }
+  return 4;
+}
+
+// Release order: rc1, rc2, ..., the final, then the patch releases.
+using ReleaseRank = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, int, std::uint64_t>;
+ReleaseRank release_rank(const Version& v) { return {v.major, v.minor, v.patch, v.rc ? 0 : 1, v.rc.value_or(0)}; }
+
+// One event of a second, and the events of that second it waits for.
+struct Node {
+  std::optional<Version> tag;    // a release tag's version
+  std::optional<Line> line;      // the line of a release branch (its creation and commits)
+  std::vector<std::size_t> next; // the nodes that need this one
+  std::size_t needs = 0;         // the nodes this one still waits for
+  bool done = false;
 };
+
+// The events of one second, events[begin, end), in causal order (see
+// order_events).
+void order_second(std::vector<HistoryEvent>& events, std::size_t begin, std::size_t end, const Policy& policy) {
+  const std::size_t n = end - begin;
+  if (n < 2) return;
+  auto ev = [&](std::size_t i) -> const HistoryEvent& { return events[begin + i]; };
+  std::vector<Node> nodes(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ev(i).kind == EventKind::tag) {
+      nodes[i].tag = parse_release_tag(policy, std::string_view(ev(i).ref).substr(std::string_view("refs/tags/").size()));
+    } else if (ev(i).kind != EventKind::main_commit) {
+      auto v = policy.release_branch.match(std::string_view(ev(i).ref).substr(std::string_view("refs/heads/").size()));
+      if (v) nodes[i].line = v->line();
+    }
+  }
+  auto need = [&](std::size_t first, std::size_t then) {
+    nodes[first].next.push_back(then);
+    ++nodes[then].needs;
+  };
+  auto less = [&](std::size_t a, std::size_t b) {
+    const HistoryEvent& x = ev(a);
+    const HistoryEvent& y = ev(b);
+    auto rank = [&](std::size_t i) { return nodes[i].tag ? release_rank(*nodes[i].tag) : ReleaseRank{}; };
+    return std::forward_as_tuple(kind_order(x.kind), rank(a), x.ref, x.new_id, x.old_id, a) <
+           std::forward_as_tuple(kind_order(y.kind), rank(b), y.ref, y.new_id, y.old_id, b);
+  };
+
+  // A line's tags in release order.
+  std::map<Line, std::vector<std::size_t>> tags_of;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (nodes[i].tag) tags_of[nodes[i].tag->line()].push_back(i);
+  }
+  for (auto& [line, tags] : tags_of) {
+    std::sort(tags.begin(), tags.end(), less);
+    for (std::size_t k = 1; k < tags.size(); ++k) need(tags[k - 1], tags[k]);
+  }
+  // A release branch after its final tag (B2), before its patch tags.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ev(i).kind != EventKind::branch_create || !nodes[i].line) continue;
+    auto tags = tags_of.find(*nodes[i].line);
+    if (tags == tags_of.end()) continue;
+    for (std::size_t t : tags->second) {
+      const Version& v = *nodes[t].tag;
+      if (v.patch > 0) need(i, t);
+      else if (!v.rc) need(t, i);
+    }
+  }
+  // A commit after the event that put its parent on its ref; a tag after
+  // the commits it names.
+  std::map<std::pair<std::string, repo::ObjectId>, std::size_t> put;
+  std::multimap<repo::ObjectId, std::size_t> brings;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ev(i).kind == EventKind::tag) continue;
+    put.emplace(std::make_pair(ev(i).ref, ev(i).new_id), i);
+    if (is_commit(ev(i).kind)) brings.emplace(ev(i).new_id, i);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (is_commit(ev(i).kind)) {
+      auto it = put.find({ev(i).ref, ev(i).old_id});
+      if (it != put.end() && it->second != i) need(it->second, i);
+    } else if (ev(i).kind == EventKind::tag) {
+      auto [from, to] = brings.equal_range(ev(i).commit);
+      for (auto it = from; it != to; ++it) need(it->second, i);
+    }
+  }
+
+  // Kahn's algorithm, the least event first of those whose needs are met.
+  std::set<std::size_t, decltype(less)> ready(less);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (nodes[i].needs == 0) ready.insert(i);
+  }
+  std::vector<std::size_t> order;
+  order.reserve(n);
+  while (order.size() < n) {
+    std::size_t i = n;
+    if (!ready.empty()) {
+      i = *ready.begin();
+      ready.erase(ready.begin());
+    } else { // a cycle: its least event goes first
+      for (std::size_t k = 0; k < n; ++k) {
+        if (!nodes[k].done && (i == n || less(k, i))) i = k;
+      }
+    }
+    nodes[i].done = true;
+    order.push_back(i);
+    for (std::size_t k : nodes[i].next) {
+      if (!nodes[k].done && --nodes[k].needs == 0) ready.insert(k);
+    }
+  }
+  std::vector<HistoryEvent> sorted;
+  sorted.reserve(n);
+  for (std::size_t i : order) sorted.push_back(std::move(events[begin + i]));
+  std::move(sorted.begin(), sorted.end(), events.begin() + static_cast<std::ptrdiff_t>(begin));
+}
 
 class Builder {
 public:
@@ -40,26 +149,14 @@ public:
     add_tags();
     add_branches();
     add_freeze_windows();
-    std::sort(m_events.begin(), m_events.end(), [](const Ranked& a, const Ranked& b) {
-      return std::tie(a.event.time, a.order, a.rank, a.seq) < std::tie(b.event.time, b.order, b.rank, b.seq);
-    });
-    History out;
-    out.freeze_windows = m_windows;
-    for (auto& r : m_events) out.events.push_back(std::move(r.event));
-    return out;
+    order_events(m_events, m_policy);
+    return {std::move(m_events), m_windows};
   }
 
 private:
-  void add(std::int64_t time, int order, std::string ref, repo::ObjectId old_id, repo::ObjectId new_id) {
-    static constexpr EventKind kinds[] = {EventKind::main_commit, EventKind::branch_commit, EventKind::tag,
-                                          EventKind::branch_create, EventKind::branch_commit};
-    Ranked r{{time, kinds[order], std::move(ref), std::move(old_id), std::move(new_id)}, order, {}, m_events.size()};
-    if (order == k_tag) {
-      if (auto v = parse_release_tag(m_policy, r.event.ref.substr(std::string("refs/tags/").size()))) {
-        r.rank = {v->major, v->minor, v->patch, v->rc ? 0 : 1, v->rc.value_or(0)};
-      }
-    }
-    m_events.push_back(std::move(r));
+  void add(std::int64_t time, EventKind kind, std::string ref, repo::ObjectId old_id, repo::ObjectId new_id,
+           repo::ObjectId commit) {
+    m_events.push_back({time, kind, std::move(ref), std::move(old_id), std::move(new_id), std::move(commit)});
   }
 
   // The first-parent line from `tip` back while the commits are in `within`,
@@ -85,7 +182,7 @@ private:
       if (!starts_with(ref, "refs/tags/")) continue;
       auto t = m_times.find(ref);
       if (t == m_times.end()) continue; // names no commit
-      add(t->second, k_tag, ref, k_zero, target);
+      add(t->second, EventKind::tag, ref, k_zero, target, *m_repo.peel_to_commit(target));
     }
   }
 
@@ -126,12 +223,12 @@ private:
     if (fin) {
       if (auto t = m_times.find(fin->ref); t != m_times.end()) created = std::max(created, t->second);
     }
-    add(created, k_branch_create, ref, k_zero, base);
+    add(created, EventKind::branch_create, ref, k_zero, base, base);
     repo::ObjectId prev = base;
     for (const auto& id : line) {
-      std::int64_t t = m_repo.commit(id).time;
-      if (t > created) add(t, k_branch_commit, ref, prev, id);
-      else add(created, k_late_commit, ref, prev, id);
+      // A commit older than its branch was pushed when the branch was made
+      // at the earliest.
+      add(std::max(m_repo.commit(id).time, created), EventKind::branch_commit, ref, prev, id, id);
       prev = id;
     }
   }
@@ -152,7 +249,7 @@ private:
       for (const auto& id : first_parent_line(*end, fresh_set)) {
         auto c = m_repo.commit(id);
         if (c.parents.empty()) continue;
-        add(c.time, k_main, m_policy.main_ref(), c.parents.front(), id);
+        add(c.time, EventKind::main_commit, m_policy.main_ref(), c.parents.front(), id, id);
       }
     }
   }
@@ -163,7 +260,7 @@ private:
   const std::map<std::string, std::int64_t>& m_times;
   ReleaseState m_state;
   std::optional<repo::ObjectId> m_main_tip;
-  std::vector<Ranked> m_events;
+  std::vector<HistoryEvent> m_events;
   std::size_t m_windows = 0;
 };
 
@@ -198,9 +295,17 @@ private:
   std::vector<std::pair<std::int64_t, repo::ObjectId>> m_line;
 };
 
-bool is_commit(EventKind k) { return k == EventKind::main_commit || k == EventKind::branch_commit; }
-
 } // namespace
+
+void order_events(std::vector<HistoryEvent>& events, const Policy& policy) {
+  std::sort(events.begin(), events.end(), [](const HistoryEvent& a, const HistoryEvent& b) { return a.time < b.time; });
+  for (std::size_t begin = 0; begin < events.size();) {
+    std::size_t end = begin + 1;
+    while (end < events.size() && events[end].time == events[begin].time) ++end;
+    order_second(events, begin, end, policy);
+    begin = end;
+  }
+}
 
 History rebuild_history(const repo::Repository& repo, const Policy& policy, const RefMap& refs,
                         const std::map<std::string, std::int64_t>& tag_times) {

@@ -47,6 +47,7 @@ struct HistoryEvent {
   std::string ref;       // full name
   repo::ObjectId old_id; // zeros: created
   repo::ObjectId new_id;
+  repo::ObjectId commit; // the commit new_id names (a tag peeled)
 };
 
 struct History {
@@ -55,9 +56,26 @@ struct History {
 };
 
 // The history behind `refs` (the refs as they are now, known_refs), with
-// `tag_times` (tag_times) dating the tags.
+// `tag_times` (tag_times) dating the tags, in order_events' order.
 History rebuild_history(const repo::Repository& repo, const Policy& policy, const RefMap& refs,
                         const std::map<std::string, std::int64_t>& tag_times);
+
+// Puts events in the order they are replayed: by time, and events of the
+// same second in causal order, each after those it needs:
+// - a line's tags in release order: rc1, rc2, ..., the final, the patches;
+// - a release branch's creation after its line's final tag (B2), and
+//   before the line's patch tags;
+// - a branch's or main's commits after the event that put their parent
+//   there (a branch's creation, the commit before);
+// - a tag after the commit events that bring the commit it names.
+// Otherwise: main's commits (a commit of the same second as rc1 may have
+// been pushed before it: not judged as frozen), then branch commits, tags
+// (in release order) and branch creations, then by ref name and object id.
+// The result does not depend on the order `events` come in. A cycle (a
+// history no process makes) is broken by that same order. Events of
+// different seconds keep their times' order: a patch tag made before its
+// branch is a finding.
+void order_events(std::vector<HistoryEvent>& events, const Policy& policy);
 
 // The policy the replay judges by: `policy` without the rules the history
 // cannot answer (A1, A2, F2; T8 unless `ci`).

@@ -146,3 +146,132 @@ TEST_CASE("replay: who pushed is not judged; CI only when asked", "[replay]") {
   // No CI note for v0.1.1's commit: T8 when the replay asks CI.
   CHECK(finding_codes(h.replay({std::nullopt, "origin", true})) == std::vector<std::string>{"T8"});
 }
+
+// --- events of the same second -------------------------------------------------
+//
+// A fast script (or a test under a slow sanitizer build) makes a whole
+// release in one second. The History fixture's commits are all made at
+// time 0, and lightweight tags count from their commits: every event below
+// is of the same second.
+
+namespace {
+
+// 0.1 in one second: rc1 and the final at main's commit, release/v0.1 at
+// the final, a fix on main, its backport and the patch release.
+struct CycleInOneSecond : Timeline {
+  ObjectId work, fix, backport;
+  CycleInOneSecond() {
+    work = main_commit("feat: work");
+    tag("v0.1.0-rc1", work);
+    tag("v0.1.0", work);
+    branch("release/v0.1", work);
+    fix = main_commit("fix: crash on start (#2)");
+    backport = commit("fix: crash on start (#2)\n\n(cherry picked from commit " + fix + ")", {work});
+    branch("release/v0.1", backport);
+    tag("v0.1.1", backport);
+  }
+};
+
+} // namespace
+
+TEST_CASE("replay: a whole cycle in one second is replayed in causal order, without findings", "[replay]") {
+  CycleInOneSecond h;
+  auto history = h.history();
+  for (const auto& e : history.events) REQUIRE(e.time == 0);
+  // The patch tag after its branch and the backport it names; the branch
+  // after the final tag.
+  CHECK(described(history) == std::vector<std::string>{"tag v0.1.0-rc1", "tag v0.1.0", "create release/v0.1",
+                                                       "commit release/v0.1", "tag v0.1.1"});
+  CHECK(finding_codes(h.replay()).empty());
+}
+
+TEST_CASE("replay: rcs, the final and main's fixes in one second", "[replay]") {
+  Timeline h;
+  auto work = h.main_commit("feat: work");
+  h.tag("v0.1.0-rc1", work);
+  auto fix = h.main_commit("fix: in the freeze (#1)");
+  h.tag("v0.1.0-rc2", fix);
+  auto fix2 = h.main_commit("fix: another (#2)");
+  h.tag("v0.1.0-rc3", fix2);
+  h.tag("v0.1.0", fix2);
+  h.branch("release/v0.1", fix2);
+  auto history = h.history();
+  // Main's window commits before the rcs that name them; rcs in order, then
+  // the final, then its branch.
+  CHECK(described(history) == std::vector<std::string>{"main", "main", "tag v0.1.0-rc1", "tag v0.1.0-rc2",
+                                                       "tag v0.1.0-rc3", "tag v0.1.0", "create release/v0.1"});
+  CHECK(finding_codes(h.replay()).empty());
+}
+
+TEST_CASE("replay: two patch releases in one second", "[replay]") {
+  CycleInOneSecond h;
+  auto fix = h.main_commit("fix: leak (#3)");
+  auto second = h.commit("fix: leak (#3)\n\n(cherry picked from commit " + fix + ")", {h.backport});
+  h.branch("release/v0.1", second);
+  h.tag("v0.1.2", second);
+  auto history = h.history();
+  CHECK(described(history) == std::vector<std::string>{"tag v0.1.0-rc1", "tag v0.1.0", "create release/v0.1",
+                                                       "commit release/v0.1", "commit release/v0.1", "tag v0.1.1",
+                                                       "tag v0.1.2"});
+  CHECK(finding_codes(h.replay()).empty());
+}
+
+TEST_CASE("replay: the order of a second does not depend on the order events come in", "[replay]") {
+  const auto policy = policy::builtin_policy();
+  const std::string c1(40, '1'), b1(40, '2');
+  auto tag = [&](const std::string& name, const ObjectId& c) {
+    return policy::HistoryEvent{7, EventKind::tag, "refs/tags/" + name, k_zero, c, c};
+  };
+  std::vector<policy::HistoryEvent> events = {
+      tag("v0.1.1", b1),
+      {7, EventKind::branch_commit, "refs/heads/release/v0.1", c1, b1, b1},
+      {7, EventKind::branch_create, "refs/heads/release/v0.1", k_zero, c1, c1},
+      tag("v0.1.0", c1),
+      tag("v0.1.0-rc2", c1),
+      tag("v0.1.0-rc1", c1),
+  };
+  const std::vector<std::string> want = {"tag v0.1.0-rc1",      "tag v0.1.0-rc2",      "tag v0.1.0",
+                                         "create release/v0.1", "commit release/v0.1", "tag v0.1.1"};
+  std::vector<std::size_t> perm(events.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = i;
+  std::size_t tried = 0;
+  do {
+    policy::History h;
+    for (std::size_t i : perm) h.events.push_back(events[i]);
+    policy::order_events(h.events, policy);
+    REQUIRE(described(h) == want);
+    ++tried;
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  CHECK(tried == 720);
+}
+
+TEST_CASE("replay: a patch tag on a commit its branch lacks is found in one second too", "[replay]") {
+  Timeline h;
+  auto work = h.main_commit("feat: work");
+  h.tag("v0.1.0-rc1", work);
+  h.tag("v0.1.0", work);
+  h.branch("release/v0.1", work);
+  auto fix = h.main_commit("fix: straight on main (#2)");
+  h.tag("v0.1.1", fix); // not backported: release/v0.1 does not have it
+  auto r = h.replay();
+  REQUIRE(finding_codes(r) == std::vector<std::string>{"T7"});
+  CHECK(r.findings[0].violation.ref == "refs/tags/v0.1.1");
+}
+
+TEST_CASE("replay: a patch tag made before its line's final is found: times decide before causes", "[replay]") {
+  Timeline h;
+  auto work = h.main_at(1000, "feat: work");
+  h.tag("v0.1.0-rc1", work);
+  auto fix = h.main_at(2000, "fix: crash on start (#2)");
+  auto backport = h.at(3000, "fix: crash on start (#2)\n\n(cherry picked from commit " + fix + ")", {work});
+  h.branch("release/v0.1", backport);
+  h.annotated("v0.1.1", backport, 4000);
+  h.annotated("v0.1.0", work, 5000); // the final, an hour after its patch release
+  auto history = h.history();
+  CHECK(described(history) == std::vector<std::string>{"tag v0.1.0-rc1", "tag v0.1.1", "tag v0.1.0",
+                                                       "create release/v0.1", "commit release/v0.1"});
+  auto r = h.replay();
+  REQUIRE(finding_codes(r) == std::vector<std::string>{"T7"});
+  CHECK(r.findings[0].violation.ref == "refs/tags/v0.1.1");
+  CHECK(r.findings[0].time == 4000);
+}
