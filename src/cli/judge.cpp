@@ -6,6 +6,7 @@
 #include "cli/hook_input.hpp"
 #include "cli/push_journal.hpp"
 #include "git/libgit2_repository.hpp"
+#include "policy/known_refs.hpp"
 #include "policy/policy_loader.hpp"
 #include "policy/report.hpp"
 #include "util/error.hpp"
@@ -46,15 +47,7 @@ bool file_exists(const std::string& path) {
 // The refs the rules look at, as the repository has them now.
 RefMap current_refs(const repo::Repository& repo, const policy::Policy& pol) {
   trace::Phase phase("read refs");
-  RefMap refs;
-  for (const auto& prefix :
-       {std::string("refs/heads/"), std::string("refs/tags/"), pol.freeze_ref_dir(), pol.ci.notes_ref}) {
-    for (auto& r : repo.refs(prefix)) {
-      if (prefix == pol.ci.notes_ref && r.name != pol.ci.notes_ref) continue;
-      refs[r.name] = r.target;
-    }
-  }
-  return refs;
+  return policy::known_refs(repo, pol, "", policy::LocalBranches::include);
 }
 
 // Prints the verdict; returns the exit code. `outcome` is what a rejection
@@ -234,19 +227,7 @@ int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, con
   request.override_reason = override_from_env();
   // The remote as best known here: its branches from remote-tracking refs,
   // tags and CI notes from the local ones.
-  const std::string tracking = "refs/remotes/" + remote + "/";
-  if (!remote.empty() && remote.find('/') == std::string::npos && remote.find(':') == std::string::npos) {
-    for (const auto& r : repo.refs(tracking)) {
-      std::string branch = r.name.substr(tracking.size());
-      if (branch == "HEAD") continue;
-      request.before["refs/heads/" + branch] = r.target;
-    }
-  }
-  for (const auto& r : repo.refs("refs/tags/")) request.before[r.name] = r.target;
-  for (const auto& r : repo.refs(pol.freeze_ref_dir())) request.before[r.name] = r.target;
-  for (const auto& r : repo.refs(pol.ci.notes_ref)) {
-    if (r.name == pol.ci.notes_ref) request.before[r.name] = r.target;
-  }
+  request.before = policy::known_refs(repo, pol, remote, policy::LocalBranches::exclude);
   // What git told us the remote has for the refs being pushed is exact.
   for (const auto& l : lines) {
     if (is_zero_id(l.remote_id)) request.before.erase(l.remote_ref);

@@ -1,9 +1,9 @@
 #include "cli/next_command.hpp"
 
 #include "ci/providers.hpp"
-#include "cli/status_command.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/freeze.hpp"
+#include "policy/known_refs.hpp"
 #include "policy/overview.hpp"
 #include "util/error.hpp"
 
@@ -124,7 +124,7 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
   }
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   policy::Policy pol = load_policy(global, *repo);
-  auto refs = known_refs(*repo, pol, opts.remote);
+  auto refs = policy::known_refs(*repo, pol, opts.remote, policy::LocalBranches::include);
   policy::ReleaseState state(refs, pol);
   if (opts.step == "backport") return backport(*repo, pol, refs, state, opts, only_line);
   const std::string& r = opts.remote;

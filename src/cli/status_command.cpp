@@ -3,61 +3,21 @@
 #include "git/libgit2_repository.hpp"
 #include "policy/follow_ups.hpp"
 #include "policy/freeze.hpp"
+#include "policy/known_refs.hpp"
 #include "policy/overview.hpp"
 #include "util/error.hpp"
-#include "util/log.hpp"
-#include "util/text.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
 
-extern char** environ;
-
 namespace relgate::cli {
 
 namespace {
-
-// Runs argv (no shell) and returns its standard output; nullopt when it
-// cannot be started or exits non-zero.
-std::optional<std::string> capture(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (::pipe(fds) != 0) return std::nullopt;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  posix_spawn_file_actions_addclose(&actions, fds[1]);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  std::string out;
-  if (rc == 0) {
-    char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(fds[0], buf, sizeof buf);
-      if (n > 0) out.append(buf, static_cast<std::size_t>(n));
-      else if (n == 0 || errno != EINTR) break;
-    }
-  }
-  ::close(fds[0]);
-  if (rc != 0) return std::nullopt;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
-  return out;
-}
 
 bool use_colour() {
   const char* no_color = std::getenv("NO_COLOR");
@@ -121,70 +81,16 @@ std::int64_t now_seconds() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-policy::RefMap known_refs(const git::Libgit2Repository& repo, const policy::Policy& pol, const std::string& remote) {
-  policy::RefMap refs;
-  for (const auto& prefix : {std::string("refs/heads/"), std::string("refs/tags/"), pol.freeze_ref_dir()}) {
-    for (const auto& r : repo.refs(prefix)) refs[r.name] = r.target;
-  }
-  if (!remote.empty() && remote.find('/') == std::string::npos) {
-    const std::string tracking = "refs/remotes/" + remote + "/";
-    for (const auto& r : repo.refs(tracking)) {
-      std::string branch = r.name.substr(tracking.size());
-      if (branch != "HEAD") refs["refs/heads/" + branch] = r.target;
-    }
-  }
-  return refs;
-}
-
-std::map<std::string, std::int64_t> tag_times(const git::Libgit2Repository& repo, const policy::RefMap& refs) {
-  std::map<std::string, std::int64_t> out;
-  bool annotated = false;
-  const std::string prefix = "refs/tags/";
-  std::vector<repo::Ref> tags;
-  for (auto it = refs.lower_bound(prefix); it != refs.end() && starts_with(it->first, prefix); ++it) {
-    tags.push_back({it->first, it->second});
-  }
-  for (const auto& r : tags) {
-    auto type = repo.type(r.target);
-    if (type == repo::ObjectType::commit) out[r.name] = repo.commit(r.target).time;
-    else if (type == repo::ObjectType::tag) annotated = true;
-  }
-  if (!annotated) return out;
-  // libgit2's tagger date is not behind the Repository interface; git's
-  // creatordate is the tagger date of annotated tags.
-  auto text = capture({"git", "--git-dir=" + repo.git_dir(), "for-each-ref",
-                       "--format=%(refname)%09%(creatordate:unix)", "refs/tags/"});
-  for (const auto& r : tags) {
-    if (out.count(r.name) || repo.type(r.target) != repo::ObjectType::tag) continue;
-    auto commit = repo.peel_to_commit(r.target);
-    if (commit) out[r.name] = repo.commit(*commit).time; // until git says better
-  }
-  if (!text) {
-    log::warn("relgate: warning: could not read tagger dates (git for-each-ref failed); annotated tags are "
-              "dated by their commits");
-    return out;
-  }
-  for (auto line : split(*text, '\n')) {
-    auto tab = line.find('\t');
-    if (tab == std::string_view::npos) continue;
-    std::string name(line.substr(0, tab));
-    auto it = out.find(name);
-    if (it == out.end()) continue;
-    it->second = std::strtoll(std::string(line.substr(tab + 1)).c_str(), nullptr, 10);
-  }
-  return out;
-}
-
 int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   if (opts.format != "text" && opts.format != "json") {
     throw Error("unknown format \"" + opts.format + "\" (use text or json)");
   }
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   policy::Policy pol = load_policy(global, *repo);
-  auto refs = known_refs(*repo, pol, opts.remote);
+  auto refs = policy::known_refs(*repo, pol, opts.remote, policy::LocalBranches::include);
   policy::ReleaseState state(refs, pol);
   const std::int64_t now = now_seconds();
-  auto times = tag_times(*repo, refs);
+  auto times = policy::tag_times(*repo, refs);
 
   std::vector<policy::ReleaseEvent> releases;
   for (const auto& [line, ls] : state.lines()) {

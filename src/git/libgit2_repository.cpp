@@ -42,6 +42,7 @@ using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config, git_config_free>>;
 using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
 using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using TagPtr = std::unique_ptr<git_tag, Deleter<git_tag, git_tag_free>>;
 
 git_oid to_oid(const repo::ObjectId& id) {
   if (id.size() != GIT_OID_HEXSZ || !is_hex(id)) {
@@ -287,6 +288,20 @@ repo::Commit Libgit2Repository::commit(const repo::ObjectId& id) const {
   unsigned n = git_commit_parentcount(c);
   for (unsigned i = 0; i < n; ++i) out.parents.push_back(to_hex(git_commit_parent_id(c, i)));
   return out;
+}
+
+std::optional<std::int64_t> Libgit2Repository::tag_time(const repo::ObjectId& target) const {
+  auto c = peel_to_commit(target);
+  if (!c) return std::nullopt;
+  if (type(target) == repo::ObjectType::tag) {
+    git_oid oid = to_oid(target);
+    git_tag* raw = nullptr;
+    check(git_tag_lookup(&raw, m_repo, &oid), "tag " + target);
+    TagPtr tag(raw);
+    // git's own tags always have a tagger; some imported ones do not.
+    if (const git_signature* tagger = git_tag_tagger(tag.get())) return tagger->when.time;
+  }
+  return commit(*c).time;
 }
 
 std::optional<std::string> Libgit2Repository::note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const {

@@ -72,6 +72,7 @@ public:
   repo::ObjectType type(const repo::ObjectId& id) const override;
   std::optional<repo::ObjectId> peel_to_commit(const repo::ObjectId& id) const override;
   repo::Commit commit(const repo::ObjectId& id) const override;
+  std::optional<std::int64_t> tag_time(const repo::ObjectId& target) const override;
   bool is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const override;
   std::optional<std::string> note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const override;
   // From the commit-graph (commits it lacks, such as a push's own, are read).

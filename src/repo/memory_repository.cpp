@@ -25,9 +25,11 @@ ObjectId MemoryRepository::add_commit(std::vector<ObjectId> parents, std::string
   return id;
 }
 
-ObjectId MemoryRepository::add_tag_object(const ObjectId& target, std::string /*name*/) {
+ObjectId MemoryRepository::add_tag_object(const ObjectId& target, std::string /*name*/,
+                                          std::optional<std::int64_t> tagger_time) {
   auto id = next_id();
   m_tags[id] = target;
+  if (tagger_time) m_tagger_times[id] = *tagger_time;
   return id;
 }
 
@@ -84,6 +86,13 @@ const Commit& MemoryRepository::stored(const ObjectId& id) const {
 Commit MemoryRepository::commit(const ObjectId& id) const {
   ++m_commit_reads;
   return stored(id);
+}
+
+std::optional<std::int64_t> MemoryRepository::tag_time(const ObjectId& target) const {
+  auto c = peel_to_commit(target);
+  if (!c) return std::nullopt;
+  if (auto t = m_tagger_times.find(target); t != m_tagger_times.end()) return t->second;
+  return stored(*c).time;
 }
 
 bool MemoryRepository::is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const {

@@ -13,8 +13,10 @@ public:
   // Adds a commit and returns its (made-up, unique) id.
   ObjectId add_commit(std::vector<ObjectId> parents, std::string message, std::int64_t time = 0,
                       std::vector<std::string> paths = {"src/file.cpp"});
-  // Adds an annotated tag object pointing at `target`.
-  ObjectId add_tag_object(const ObjectId& target, std::string name);
+  // Adds an annotated tag object pointing at `target`, made at `tagger_time`
+  // (none: a tag object without a tagger).
+  ObjectId add_tag_object(const ObjectId& target, std::string name,
+                          std::optional<std::int64_t> tagger_time = std::nullopt);
   // Adds a blob (something that is not a commit).
   ObjectId add_blob();
   // Adds a notes commit holding `notes` (object -> text); returns its id.
@@ -37,6 +39,7 @@ public:
   ObjectType type(const ObjectId& id) const override;
   std::optional<ObjectId> peel_to_commit(const ObjectId& id) const override;
   Commit commit(const ObjectId& id) const override;
+  std::optional<std::int64_t> tag_time(const ObjectId& target) const override;
   bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const override;
   std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const override;
   std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
@@ -60,6 +63,7 @@ private:
   std::map<ObjectId, std::string> m_patches;
   std::map<std::pair<ObjectId, std::string>, std::string> m_files;
   std::map<ObjectId, ObjectId> m_tags; // tag object -> target
+  std::map<ObjectId, std::int64_t> m_tagger_times;
   std::map<ObjectId, ObjectType> m_other;
   std::map<ObjectId, std::map<ObjectId, std::string>> m_notes;
   std::map<std::string, ObjectId> m_refs;

@@ -61,6 +61,12 @@ public:
   virtual std::optional<ObjectId> peel_to_commit(const ObjectId& id) const = 0;
   // Throws Error when `id` is missing or not a commit.
   virtual Commit commit(const ObjectId& id) const = 0;
+  // When a tag whose ref points at `target` was made: the tagger time of an
+  // annotated tag (the tag object `target` itself), else the committer time
+  // of the commit it names (a lightweight tag, or a tag object without a
+  // tagger). nullopt when `target` does not peel to a commit. Throws Error
+  // when an object is missing.
+  virtual std::optional<std::int64_t> tag_time(const ObjectId& target) const = 0;
   // True when `ancestor` is reachable from `descendant` (or equal to it).
   virtual bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const = 0;
   // The text of the note on `object` in the notes history whose tip is the

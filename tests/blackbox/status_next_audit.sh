@@ -300,6 +300,27 @@ audit_annotated_tags_use_tagger_date() {
     assert_output_lacks "sneaky"
 }
 
+# A whole release in one second (as a fast script makes it, or a slow build
+# runs a test): the replay orders it by cause, not by the kinds of events.
+audit_release_in_one_second() {
+    make_server none
+    make_clone work
+    cd work || exit 1
+    export GIT_AUTHOR_DATE=2025-01-05T10:00:00Z GIT_COMMITTER_DATE=2025-01-05T10:00:00Z
+    commit_file "feat: initial"
+    must git tag v0.1.0-rc1
+    must git tag v0.1.0
+    must git branch release/v0.1
+    commit_file "fix: crash on start (#2)"
+    must git checkout -q release/v0.1
+    must git cherry-pick -x main
+    must git tag v0.1.1
+    must git checkout -q main
+    must git push -q origin main release/v0.1 --tags
+    expect_exit 0 "$RELGATE_BIN" --repo "$SERVER" audit
+    assert_output_contains "relgate audit: 0 findings (0 errors, 0 warnings) in 5 replayed pushes"
+}
+
 # --- follow-ups ------------------------------------------------------------------
 
 # commit_content PATH TEXT MESSAGE: writes PATH and commits it.
@@ -476,6 +497,7 @@ run_scenario "next: backport a fix from main" next_backport
 run_scenario "audit: a textbook history is clean" audit_clean_history
 run_scenario "audit: F1 and T6 in a history pushed without hooks; JSON; --since" audit_finds_deviations
 run_scenario "audit: annotated tags are dated by their tagger" audit_annotated_tags_use_tagger_date
+run_scenario "audit: a release made in one second is replayed in causal order" audit_release_in_one_second
 run_scenario "status and audit: follow-ups after a patch release" follow_ups_after_a_patch_release
 run_scenario "audit and status: the Envoy AI Gateway replica" aigw_replica
 finish
