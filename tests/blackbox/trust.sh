@@ -8,6 +8,7 @@
 #   bash tests/blackbox/trust.sh [path/to/relgate]
 
 . "$(dirname "$0")/lib.sh" "$@"
+README=$(cd "$(dirname "$0")/../.." && pwd)/README.md
 
 # host_maintainers NAME...: the administrator names maintainers in the git
 # directory's relgate.toml (host configuration).
@@ -194,9 +195,14 @@ bootstrap() {
     RELGATE_SYSTEM_CONFIG=$SCENARIO_DIR/system.toml GL_USERNAME=mallory \
         expect_reject "A1 maintainers-only" git push origin "$pol:refs/meta/relgate"
     assert_output_contains "maintainers: alice"
-    pol=$(policy_commit '[access]\nmaintainers = ["alice", "bob"]\n')
+    # The README's commands that create the policy commit, as written there.
+    printf '[access]\nmaintainers = ["alice", "bob"]\n' >relgate.toml
+    sed -n '/^blob=\$(git hash-object/,/refs\/meta\/relgate$/p' "$README" >"$SCENARIO_DIR/create-policy.sh"
+    [ "$(wc -l <"$SCENARIO_DIR/create-policy.sh")" -eq 3 ] || fail "the README's policy commands were not found"
     RELGATE_SYSTEM_CONFIG=$SCENARIO_DIR/system.toml GL_USERNAME=alice \
-        expect_accept git push origin "$pol:refs/meta/relgate"
+        expect_accept bash -e "$SCENARIO_DIR/create-policy.sh"
+    rm -f relgate.toml
+    must git -C "$SERVER" cat-file -e refs/meta/relgate:relgate.toml
     # From now on the versioned policy names the maintainers.
     must git tag v0.1.0-rc1 main
     RELGATE_SYSTEM_CONFIG=$SCENARIO_DIR/system.toml GL_USERNAME=bob expect_accept git push origin v0.1.0-rc1
