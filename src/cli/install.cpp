@@ -5,6 +5,7 @@
 #include "util/embedded.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
+#include "util/text.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -307,11 +308,7 @@ int run_doctor(const GlobalOptions& global) {
     auto pol = load_policy(global, *repo);
     std::cout << "policy in force: " << pol.source << '\n';
     if (!pol.host.versioned) std::cout << "versioned policy: not read (policy.versioned = false)\n";
-    if (!pol.host.pins.empty()) {
-      std::string pins;
-      for (const auto& p : pol.host.pins) pins += (pins.empty() ? "" : ", ") + p;
-      std::cout << "pinned by the host: " << pins << '\n';
-    }
+    if (!pol.host.pins.empty()) std::cout << "pinned by the host: " << join(pol.host.pins, ", ") << '\n';
   } catch (const Error& e) {
     problem(std::string("the policy does not load: ") + e.what() + " (the server refuses every push until it is fixed)");
   }

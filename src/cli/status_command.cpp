@@ -6,6 +6,7 @@
 #include "policy/known_refs.hpp"
 #include "policy/overview.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -126,6 +127,7 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   if (opts.format == "json") {
     nlohmann::json j;
     j["main"] = pol.main_branch;
+    j["policy"] = {{"source", pol.source}, {"pinned", pol.host.pins}};
     j["now"] = policy::utc_date(now);
     auto& jl = j["lines"] = nlohmann::json::array();
     for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
@@ -228,6 +230,8 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
     std::cout << "  " << paint(f.release, "33", colour) << " " << policy::to_string(f.kind) << ": " << f.message << '\n'
               << "    hint: " << f.hint << '\n';
   }
+  std::cout << "\nPolicy: " << pol.source << '\n';
+  if (!pol.host.pins.empty()) std::cout << "  pinned by the host: " << join(pol.host.pins, ", ") << '\n';
   return 0;
 }
 

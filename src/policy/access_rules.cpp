@@ -26,8 +26,7 @@ void judge_access(Judgement& j, const RefUpdate& u) {
   // The policy decides who the maintainers are, so with nobody named nobody
   // may push it: the administrator names the first maintainers on the host.
   if (u.ref == Policy::k_policy_ref && j.policy.access.maintainers.empty()) {
-    std::string places;
-    for (const auto& p : j.policy.host.places) places += (places.empty() ? "" : " or ") + p;
+    const std::string places = join(j.policy.host.places, " or ");
     j.add(RuleId::A1, u, "nobody may push the policy while no maintainers are named",
           {"the administrator names them first, in host configuration" + (places.empty() ? std::string() : " (" + places + ")") +
            ": [access] maintainers = [\"name\"]"},

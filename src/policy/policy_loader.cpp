@@ -103,8 +103,7 @@ private:
   // (P1), or ignored and said once where a policy already in force does it.
   void not_for_a_pushed_policy(const toml::node& n, const std::string& key, const std::string& why) const {
     if (m_scope.strict) {
-      std::string places;
-      for (const auto& p : m_policy.host.places) places += (places.empty() ? "" : " or ") + p;
+      const std::string places = join(m_policy.host.places, " or ");
       fail(n, why + ", which a pushed policy may not set" +
                   (places.empty() ? std::string() : "; the administrator sets it in " + places));
     }
@@ -645,15 +644,13 @@ LoadedPolicy layer_policy(const PolicySources& sources) {
     } catch (const Error& e) {
       // P1 keeps such a policy out; one written past it (or valid under an
       // older relgate) leaves the server refusing every push.
-      std::string places;
-      for (const auto& pl : p.host.places) places += (places.empty() ? "" : " or ") + pl;
+      const std::string places = join(p.host.places, " or ");
       throw Error(std::string(e.what()) + (places.empty() ? std::string() : " (the administrator can set [policy] versioned = false in " + places + " until it is fixed)"));
     }
     names.push_back(sources.versioned->name);
     if (!ignored.empty()) {
-      std::string list;
-      for (const auto& k : ignored) list += (list.empty() ? "" : ", ") + k;
-      out.warnings.push_back(sources.versioned->name + " sets what only this host's configuration decides, ignored: " + list);
+      out.warnings.push_back(sources.versioned->name + " sets what only this host's configuration decides, ignored: " +
+                             join(ignored, ", "));
     }
   }
   // 3. Pinned repository keys: the host files' values (else the built-in

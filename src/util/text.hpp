@@ -10,6 +10,8 @@ namespace relgate {
 std::string_view trim(std::string_view s);
 std::vector<std::string_view> split(std::string_view s, char sep);
 bool starts_with(std::string_view s, std::string_view prefix);
+// The items with `sep` between them: join({"a", "b"}, ", ") is "a, b".
+std::string join(const std::vector<std::string>& items, std::string_view sep);
 // ASCII digits only (std::isdigit depends on the locale).
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Lower-case hex digits, as git writes object ids.

@@ -231,6 +231,8 @@ recovery_and_pins() {
     expect_reject "T1 tag-name" git push origin v0.1.0-RC1
     expect_accept "$RELGATE_BIN" --repo "$SERVER" doctor
     assert_output_contains "pinned by the host: rules.tag-name"
+    expect_accept "$RELGATE_BIN" --repo "$SERVER" status
+    assert_output_contains "pinned by the host: rules.tag-name"
 }
 
 run_scenario "a pushed policy never runs a program (server, clone)" command_provider
