@@ -70,6 +70,7 @@ void append_audit(const std::string& path, const policy::Request& request, const
     (void)error;
     lines += "{\"time\":" + json_string(time) + ",\"hook\":" + json_string(hook) +
              ",\"pusher\":" + (request.pusher ? json_string(*request.pusher) : "null") +
+             ",\"authenticated\":" + (request.pusher ? "true" : "false") +
              ",\"ref\":" + json_string(u.ref) + ",\"old\":" + json_string(u.old_id) +
              ",\"new\":" + json_string(u.new_id) + ",\"verdict\":\"" + decision + "\",\"rules\":[" + rules +
              "],\"override\":" + (request.override_reason ? json_string(*request.override_reason) : "null") + "}\n";

@@ -26,12 +26,14 @@ std::optional<repo::ObjectId> ref_value(const repo::Repository& repo, const std:
   return std::nullopt;
 }
 
-// The checks of `commit`'s note on the notes ref at `tip` (none without one).
-std::vector<ci::Check> note_checks(const repo::Repository& repo, const std::optional<repo::ObjectId>& tip,
-                                   const repo::ObjectId& commit) {
-  if (!tip) return {};
-  auto text = repo.note(*tip, commit);
-  return text ? ci::parse_note(*text) : std::vector<ci::Check>{};
+// `commit`'s note on the notes ref at `tip` with `recorded` added as a new
+// last line. Results are append-only (A3): an earlier line is never changed
+// or removed; a later line for the same check is what counts.
+std::string appended_note(const repo::Repository& repo, const std::optional<repo::ObjectId>& tip,
+                          const repo::ObjectId& commit, const ci::Check& recorded) {
+  std::string text = tip ? repo.note(*tip, commit).value_or("") : "";
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  return text + ci::render_note({recorded});
 }
 
 bool has_space(const std::string& s) { return s.find_first_of(" \t\r\n") != std::string::npos; }
@@ -65,12 +67,10 @@ void push_notes(git::Libgit2Repository& repo, const std::string& notes_ref, cons
       repo.delete_ref(temp_ref);
       throw Error("git push " + remote + " " + notes_ref + " failed (see git's message above); the result is recorded locally");
     }
-    // Union of the checks: ours, then what the remote has, then the line
-    // just recorded, which wins for its own check.
-    auto merged = ci::overlay_checks(note_checks(repo, local_tip, commit), note_checks(repo, remote_tip, commit));
-    merged = ci::overlay_checks(std::move(merged), {recorded});
+    // The remote's note as it is, with the line just recorded after it
+    // (append-only, A3).
     repo.write_ref(notes_ref, *remote_tip, "relgate ci record: on top of " + remote + "'s " + notes_ref);
-    repo.write_note(notes_ref, commit, ci::render_note(merged));
+    repo.write_note(notes_ref, commit, appended_note(repo, remote_tip, commit, recorded));
     repo.delete_ref(temp_ref);
     std::cerr << "relgate: " << remote << "'s " << notes_ref << " moved on; merged its lines, pushing again\n";
     // Jobs that collided should not collide again in lock step.
@@ -95,8 +95,7 @@ int run_ci_record(const GlobalOptions& global, const CiRecordOptions& opts) {
   const std::string& notes_ref = pol.ci.notes_ref;
   auto commit = repo->resolve_commit(opts.commit);
   ci::Check recorded{opts.check, *state, opts.url};
-  auto checks = ci::overlay_checks(note_checks(*repo, ref_value(*repo, notes_ref), commit), {recorded});
-  repo->write_note(notes_ref, commit, ci::render_note(checks));
+  repo->write_note(notes_ref, commit, appended_note(*repo, ref_value(*repo, notes_ref), commit, recorded));
   std::cout << "recorded " << ci::to_string(*state) << " " << opts.check << " for " << repo::short_id(commit)
             << " on " << notes_ref << '\n';
   if (!opts.push_remote.empty()) push_notes(*repo, notes_ref, opts.push_remote, commit, recorded);

@@ -309,6 +309,13 @@ int run_doctor(const GlobalOptions& global) {
     std::cout << "policy in force: " << pol.source << '\n';
     if (!pol.host.versioned) std::cout << "versioned policy: not read (policy.versioned = false)\n";
     if (!pol.host.pins.empty()) std::cout << "pinned by the host: " << join(pol.host.pins, ", ") << '\n';
+    if (pol.ci.provider == "notes") {
+      std::cout << "CI results: " << pol.ci.notes_ref
+                << (pol.access.ci_writers.empty()
+                        ? ", unverified (access.ci_writers is not set: anyone who may push can write them)"
+                        : ", written only by " + join(pol.access.ci_writers, ", ") + " (A3)")
+                << '\n';
+    }
   } catch (const Error& e) {
     problem(std::string("the policy does not load: ") + e.what() + " (the server refuses every push until it is fixed)");
   }

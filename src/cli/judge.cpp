@@ -79,7 +79,15 @@ std::optional<std::string> pusher(const policy::Policy& pol) {
 // nullptr on the client and for `check`.
 int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& pol, policy::Request request,
                      const std::string& outcome, const char* audit_hook = nullptr) {
-  request.pusher = pusher(pol);
+  if (audit_hook) {
+    request.pusher = pusher(pol);
+  } else {
+    // A clone or a CI runner cannot know the name the server authenticates;
+    // `git config relgate.user NAME` says it, else the server decides.
+    auto user = repo.config_values("relgate.user");
+    if (!user.empty() && !user.back().empty()) request.pusher = user.back();
+    else request.pusher_unknown_here = true;
+  }
   auto provider = ci::make_provider(repo, pol.ci);
   policy::Verdict verdict;
   {

@@ -127,7 +127,9 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   if (opts.format == "json") {
     nlohmann::json j;
     j["main"] = pol.main_branch;
-    j["policy"] = {{"source", pol.source}, {"pinned", pol.host.pins}};
+    j["policy"] = {{"source", pol.source},
+                   {"pinned", pol.host.pins},
+                   {"ci_results_verified", pol.ci.provider != "notes" || !pol.access.ci_writers.empty()}};
     j["now"] = policy::utc_date(now);
     auto& jl = j["lines"] = nlohmann::json::array();
     for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
@@ -232,6 +234,10 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   }
   std::cout << "\nPolicy: " << pol.source << '\n';
   if (!pol.host.pins.empty()) std::cout << "  pinned by the host: " << join(pol.host.pins, ", ") << '\n';
+  if (pol.ci.provider == "notes" && pol.access.ci_writers.empty()) {
+    std::cout << "  CI results on " << pol.ci.notes_ref
+              << " are unverified: anyone who may push can write them (access.ci_writers names CI's account)\n";
+  }
   return 0;
 }
 

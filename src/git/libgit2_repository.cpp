@@ -43,6 +43,7 @@ using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config, git_config_fre
 using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk, git_revwalk_free>>;
 using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
 using TagPtr = std::unique_ptr<git_tag, Deleter<git_tag, git_tag_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
 
 git_oid to_oid(const repo::ObjectId& id) {
   if (id.size() != GIT_OID_HEXSZ || !is_hex(id)) {
@@ -316,6 +317,36 @@ std::optional<std::string> Libgit2Repository::note(const repo::ObjectId& notes_c
   NotePtr owned(note);
   const char* text = git_note_message(note);
   return std::string(text ? text : "");
+}
+
+std::vector<repo::ObjectId> Libgit2Repository::changed_notes(const repo::ObjectId& old_notes,
+                                                             const repo::ObjectId& new_notes) const {
+  auto tree_of = [this](const repo::ObjectId& id) {
+    git_oid oid = to_oid(id);
+    git_commit* raw = nullptr;
+    check(git_commit_lookup(&raw, m_repo, &oid), "notes commit " + repo::short_id(id));
+    CommitPtr c(raw);
+    git_tree* tree = nullptr;
+    check(git_commit_tree(&tree, c.get()), "tree of " + repo::short_id(id));
+    return TreePtr(tree);
+  };
+  TreePtr a = tree_of(old_notes), b = tree_of(new_notes);
+  git_diff* raw = nullptr;
+  check(git_diff_tree_to_tree(&raw, m_repo, a.get(), b.get(), nullptr), "comparing notes");
+  DiffPtr diff(raw);
+  std::vector<repo::ObjectId> out;
+  for (std::size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    // A note's path is its object's id, split by fan-out directories.
+    std::string id;
+    for (const char* p = d->new_file.path ? d->new_file.path : d->old_file.path; *p; ++p) {
+      if (*p != '/') id += *p;
+    }
+    if ((id.size() == 40 || id.size() == 64) && is_hex(id)) out.push_back(id);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 namespace {

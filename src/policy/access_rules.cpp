@@ -1,4 +1,5 @@
-// Access (A1), overrides (A2) and the versioned policy ref (P1).
+// Access (A1), overrides (A2), CI evidence (A3), the versioned policy ref
+// (P1), and the ref namespaces the rules rely on.
 
 #include "policy/engine_internal.hpp"
 #include "policy/policy_loader.hpp"
@@ -9,13 +10,9 @@
 namespace relgate::policy::detail {
 
 namespace {
-std::string who(const Judgement& j) { return printable(j.request.pusher.value_or("an unknown user")); }
+std::string who(const Judgement& j) { return j.pusher_text(); }
 
-std::string maintainer_list(const Policy& p) {
-  std::string s;
-  for (const auto& m : p.access.maintainers) s += (s.empty() ? "" : ", ") + m;
-  return s;
-}
+std::string maintainer_list(const Policy& p) { return join(p.access.maintainers, ", "); }
 } // namespace
 
 // A1: release tags, release branch creation and the policy ref are pushed
@@ -25,7 +22,8 @@ void judge_access(Judgement& j, const RefUpdate& u) {
   if (!j.enabled(RuleId::A1)) return;
   // The policy decides who the maintainers are, so with nobody named nobody
   // may push it: the administrator names the first maintainers on the host.
-  if (u.ref == Policy::k_policy_ref && j.policy.access.maintainers.empty()) {
+  // (A clone cannot see the server's host files, where they are named.)
+  if (u.ref == Policy::k_policy_ref && j.policy.access.maintainers.empty() && !j.request.advisory) {
     const std::string places = join(j.policy.host.places, " or ");
     j.add(RuleId::A1, u, "nobody may push the policy while no maintainers are named",
           {"the administrator names them first, in host configuration" + (places.empty() ? std::string() : " (" + places + ")") +
@@ -33,7 +31,6 @@ void judge_access(Judgement& j, const RefUpdate& u) {
           u.is_delete() ? std::nullopt : j.peel(u.new_id));
     return;
   }
-  if (j.policy.access.is_maintainer(j.request.pusher)) return;
   std::string what;
   if (starts_with(u.ref, "refs/tags/") && parse_release_tag(j.policy, u.ref.substr(10))) {
     what = "release tags";
@@ -45,6 +42,7 @@ void judge_access(Judgement& j, const RefUpdate& u) {
   } else {
     return;
   }
+  if (j.pusher_is_maintainer()) return;
   j.add(RuleId::A1, u, "only maintainers push " + what + " (this push is by " + who(j) + ")",
         {"maintainers: " + maintainer_list(j.policy) + "; ask one of them to push it"},
         u.is_delete() ? std::nullopt : j.peel(u.new_id));
@@ -75,7 +73,7 @@ void judge_policy_ref(Judgement& j, const RefUpdate& u) {
 void apply_override(Judgement& j) {
   if (!j.request.override_reason) return;
   const auto& maintainers = j.policy.access.maintainers;
-  bool allowed = !maintainers.empty() && j.policy.access.is_maintainer(j.request.pusher);
+  bool allowed = !maintainers.empty() && j.pusher_is_maintainer();
   if (!allowed) {
     RefUpdate any = j.request.updates.empty() ? RefUpdate{} : j.request.updates.front();
     j.add(RuleId::A2, any,
@@ -95,7 +93,82 @@ void apply_override(Judgement& j) {
       any = true;
     }
   }
-  if (any) j.verdict.override_by = *j.request.pusher + ": " + *j.request.override_reason;
+  if (any) j.verdict.override_by = j.request.pusher.value_or("you") + ": " + *j.request.override_reason;
+}
+
+// A3: when access.ci_writers names CI's identities, only they write CI
+// results, and what is recorded stays: a later line may be added to a
+// commit's note, an earlier one is never changed or removed.
+void judge_ci_notes(Judgement& j, const RefUpdate& u) {
+  if (!j.enabled(RuleId::A3) || j.policy.access.ci_writers.empty()) return;
+  const std::string writers = join(j.policy.access.ci_writers, ", ");
+  if (!j.pusher_is_ci_writer()) {
+    j.add(RuleId::A3, u,
+          "only CI records results on " + u.ref + " (access.ci_writers: " + writers + "; this push is by " + who(j) + ")",
+          {"CI writes its results itself (relgate ci record ... --push " + j.request.remote +
+               "); wait for it, or re-run the checks in CI",
+           "a result typed by a person is no evidence that CI passed"});
+    return;
+  }
+  if (u.is_create() || u.is_delete()) return;
+  std::vector<CommitRef> changed;
+  for (const auto& object : j.repo.changed_notes(u.old_id, u.new_id)) {
+    auto before = j.repo.note(u.old_id, object);
+    if (!before) continue; // a new note: results added
+    auto after = j.repo.note(u.new_id, object);
+    if (after && starts_with(*after, *before)) continue; // lines added after what was there
+    changed.push_back({object, ""});
+  }
+  if (changed.empty()) return;
+  j.add(RuleId::A3, u,
+        "CI results are append-only: this push changes or removes recorded results of " + std::to_string(changed.size()) +
+            (changed.size() == 1 ? " commit" : " commits"),
+        {"record a new result instead (a later line for the same check counts): relgate ci record <commit> <check> <state>"},
+        std::move(changed));
+}
+
+namespace {
+// The refs the rules rely on, and the rule that owns each: a ref whose name
+// is a directory of one of them, or lies below a single ref, makes git
+// refuse to create it (a directory/file conflict).
+struct Namespace {
+  std::string name; // a directory ("refs/heads/release/") or a single ref
+  RuleId rule;
+  std::string what;
+};
+
+std::vector<Namespace> namespaces(const Policy& p) {
+  auto dir_of = [](const std::string& prefix, const std::string& literal) {
+    auto slash = literal.rfind('/');
+    return slash == std::string::npos ? std::string() : prefix + literal.substr(0, slash + 1);
+  };
+  std::vector<Namespace> out;
+  if (auto d = dir_of("refs/heads/", p.release_branch.literal_prefix()); !d.empty())
+    out.push_back({d, RuleId::B1, "release branches"});
+  if (auto d = dir_of("refs/tags/", p.final_tag.literal_prefix()); !d.empty()) out.push_back({d, RuleId::T1, "release tags"});
+  if (auto d = dir_of("refs/tags/", p.rc_tag.literal_prefix()); !d.empty()) out.push_back({d, RuleId::T1, "rc tags"});
+  out.push_back({p.freeze_ref_dir(), RuleId::F2, "freeze declarations"});
+  out.push_back({p.main_ref(), RuleId::B1, "the main branch"});
+  out.push_back({p.ci.notes_ref, RuleId::A3, "CI results"});
+  out.push_back({Policy::k_policy_ref, RuleId::P1, "the versioned policy"});
+  return out;
+}
+} // namespace
+
+// A new ref that would block a namespace the rules rely on (git cannot
+// have refs/heads/release and refs/heads/release/v0.1 at once) is refused
+// by the rule that owns the namespace.
+void judge_namespaces(Judgement& j, const RefUpdate& u) {
+  for (const auto& ns : namespaces(j.policy)) {
+    bool dir = !ns.name.empty() && ns.name.back() == '/';
+    std::string base = dir ? ns.name.substr(0, ns.name.size() - 1) : ns.name;
+    bool blocks = starts_with(base, u.ref + "/") || (dir && u.ref == base) || (!dir && starts_with(u.ref, base + "/"));
+    if (!blocks) continue;
+    j.add(ns.rule, u,
+          printable(u.ref) + " would block " + ns.what + " (" + ns.name + (dir ? "*" : "") +
+              "): git cannot keep a ref and a directory of the same name",
+          {"push it under another name"}, j.peel(u.new_id));
+  }
 }
 
 } // namespace relgate::policy::detail

@@ -139,7 +139,7 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
   MainIndex& idx = j.main_index(fin_commit);
   std::vector<CommitRef> unproven, not_fixes;
   std::vector<std::string> wrong_way;
-  bool may_grant = j.policy.access.is_maintainer(j.request.pusher);
+  bool may_grant = j.pusher_may_be_maintainer();
   for (const auto& id : commits) {
     const repo::Commit& c = j.commit(id);
     // B5: the backport, or what it came from, is a fix, security fix or docs.

@@ -24,6 +24,7 @@ constexpr std::array k_host_keys = {
     H{"ci.command", "runs a program"},
     H{"freeze.ref", "names the refs relgate trusts as freeze declarations"},
     H{"access.identity_env", "names the environment variables that say who pushes"},
+    H{"access.ci_writers", "names who may write the CI evidence relgate trusts"},
     H{"audit.log", "writes a file"},
     H{"client.fail_open_on_error", "decides whether this machine's hook lets a push go on unchecked"},
 };

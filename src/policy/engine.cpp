@@ -193,6 +193,38 @@ repo::Commit Judgement::read_commit(const repo::ObjectId& id) const {
   return repo.commit(id);
 }
 
+std::string Judgement::pusher_text() const {
+  return request.pusher ? printable(*request.pusher) : "nobody (an unauthenticated push)";
+}
+
+namespace {
+// The note of a client that cannot know who pushes, once per push.
+void server_decides(Verdict& v) {
+  const std::string note = "who may push this is the server's decision (git config relgate.user <your name there> "
+                           "lets this hook check it)";
+  if (std::find(v.notes.begin(), v.notes.end(), note) == v.notes.end()) v.notes.push_back(note);
+}
+} // namespace
+
+bool Judgement::pusher_is_maintainer() {
+  if (policy.access.maintainers.empty()) return true;
+  if (request.pusher_unknown_here) {
+    server_decides(verdict);
+    return true;
+  }
+  return policy.access.is_maintainer(request.pusher);
+}
+
+bool Judgement::pusher_is_ci_writer() {
+  const auto& writers = policy.access.ci_writers;
+  if (writers.empty()) return true;
+  if (request.pusher_unknown_here) {
+    server_decides(verdict);
+    return true;
+  }
+  return request.pusher && std::find(writers.begin(), writers.end(), *request.pusher) != writers.end();
+}
+
 std::optional<repo::ObjectId> Judgement::after_ref(const std::string& ref) const {
   auto it = after.find(ref);
   if (it == after.end()) return std::nullopt;
@@ -215,6 +247,8 @@ Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Prov
       detail::judge_main_picks(j, u);
     }
     if (starts_with(u.ref, policy.freeze_ref_dir())) detail::judge_freeze_ref(j, u);
+    if (u.ref == policy.ci.notes_ref) detail::judge_ci_notes(j, u);
+    if (u.is_create()) detail::judge_namespaces(j, u);
   }
   detail::apply_override(j);
   return std::move(j.verdict);

@@ -26,7 +26,11 @@ struct Request {
   RefMap before;                  // the refs as they are before the push
   std::vector<RefUpdate> updates; // what the push does
   std::string remote = "origin";  // the remote name used in hint commands
-  std::optional<std::string> pusher; // who pushes (access.identity_env), when known
+  std::optional<std::string> pusher; // who pushes (access.identity_env); none: unauthenticated
+  // The client hook without `relgate.user`: who pushes is the server's to
+  // know, so maintainer-only and CI-writer-only checks (A1, A2, A3, F2,
+  // freeze exceptions) are left to it, with a note.
+  bool pusher_unknown_here = false;
   // A2: `git push -o relgate.override=<reason>` or RELGATE_OVERRIDE.
   std::optional<std::string> override_reason;
   // Client side (pre-push): the remote's objects may be missing locally;

@@ -54,6 +54,21 @@ public:
            std::vector<CommitRef> commits);
   bool enabled(RuleId rule) const { return policy.severity_of(rule) != Severity::off; }
 
+  // Who pushes, for messages: "\"alice\"", or "nobody (an unauthenticated push)".
+  std::string pusher_text() const;
+  // May the pusher do what maintainers do (everyone when access.maintainers
+  // is empty)? Where only the server knows who pushes (Request::
+  // pusher_unknown_here), yes, with a note saying the server decides.
+  bool pusher_is_maintainer();
+  // May the pusher write CI results (A3)? The same, for access.ci_writers.
+  bool pusher_is_ci_writer();
+  // pusher_is_maintainer without the note, for questions asked of every
+  // push (may a trailer grant a freeze exception?): the caller notes it
+  // when the answer mattered.
+  bool pusher_may_be_maintainer() const {
+    return policy.access.maintainers.empty() || request.pusher_unknown_here || policy.access.is_maintainer(request.pusher);
+  }
+
   // The commit an object peels to (cached); nullopt for non-commits.
   std::optional<repo::ObjectId> peel(const repo::ObjectId& id);
   bool is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant);
@@ -103,6 +118,8 @@ void judge_tag(Judgement& j, const RefUpdate& u);
 void judge_branch(Judgement& j, const RefUpdate& u);
 void judge_main_freeze(Judgement& j, const RefUpdate& u);
 void judge_freeze_ref(Judgement& j, const RefUpdate& u);
+void judge_ci_notes(Judgement& j, const RefUpdate& u);
+void judge_namespaces(Judgement& j, const RefUpdate& u);
 void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line);
 void judge_main_picks(Judgement& j, const RefUpdate& u);
 void judge_access(Judgement& j, const RefUpdate& u);

@@ -56,7 +56,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   }
   auto tip = j.peel(u.new_id);
   if (!tip) return;
-  bool may_grant = j.policy.access.is_maintainer(j.request.pusher);
+  bool may_grant = j.pusher_may_be_maintainer();
 
   std::size_t judged = 0;
   std::vector<CommitRef> offenders;
@@ -70,6 +70,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
     if (c.parents.size() > 1) continue; // merges are not judged; the commits they bring are
     ++judged;
     auto cls = classify_for_freeze(j.policy, c, [&](const auto& keep) { return j.repo.changes_only(id, keep); }, may_grant);
+    if (cls.kind == FreezeClass::Kind::exception) j.pusher_is_maintainer(); // the client notes that the server decides
     if (!cls.allowed) {
       offenders.push_back({id, c.subject()});
       exception_denied = exception_denied || cls.kind == FreezeClass::Kind::exception_denied;
@@ -105,10 +106,10 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
 void judge_freeze_ref(Judgement& j, const RefUpdate& u) {
   auto v = j.policy.freeze.ref.match(u.ref);
   std::string example = j.policy.freeze.ref.display();
-  if (!j.policy.access.is_maintainer(j.request.pusher)) {
+  if (!j.pusher_is_maintainer()) {
     j.add(RuleId::F2, u,
           "only maintainers declare or end a freeze (" + std::string(u.is_delete() ? "deleting " : "pushing ") + u.ref +
-              " as " + printable(j.request.pusher.value_or("an unknown user")) + ")",
+              " as " + j.pusher_text() + ")",
           {"ask a maintainer (access.maintainers) to run: relgate freeze " + std::string(u.is_delete() ? "end" : "start") +
            " " + (v ? j.final_name(v->line()) : "vX.Y.0")});
     return;

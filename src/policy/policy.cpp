@@ -26,6 +26,7 @@ constexpr std::array<RuleInfo, static_cast<std::size_t>(RuleId::count_)> k_rules
     {RuleId::F2, "F2", "freeze-declare", S::error},
     {RuleId::A1, "A1", "maintainers-only", S::error},
     {RuleId::A2, "A2", "override", S::error},
+    {RuleId::A3, "A3", "ci-evidence", S::error},
     {RuleId::P1, "P1", "policy-valid", S::error},
 }};
 

@@ -23,7 +23,7 @@ const char* to_string(Severity s);
 // Every rule of RULEBOOK.md that relgate implements. A new rule gets an
 // entry here, a row at the same place in k_rules (policy.cpp, checked by a
 // static_assert), and a check in the engine.
-enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, B4, B5, B6, B7, F1, F2, A1, A2, P1, count_ };
+enum class RuleId { T1, T2, T3, T4, T5, T6, T7, T8, T9, B1, B2, B3, B4, B5, B6, B7, F1, F2, A1, A2, A3, P1, count_ };
 
 struct RuleInfo {
   RuleId id;
@@ -90,8 +90,13 @@ std::string render_path(const std::string& tmpl, const Version& v);
 
 struct AccessPolicy {
   std::vector<std::string> maintainers; // empty: everyone may do what maintainers may
-  std::vector<std::string> identity_env = {"GL_USERNAME", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME",
-                                           "GL_USER",     "REMOTE_USER",       "USER"};
+  // Where the server reads the pusher's name (host configuration). Never
+  // USER or LOGNAME by default: on a server they name the service account.
+  std::vector<std::string> identity_env = {"GL_USERNAME", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME", "GL_USER",
+                                           "REMOTE_USER"};
+  // A3: the identities that may write CI results (host configuration);
+  // empty: CI results on the notes ref are unverified.
+  std::vector<std::string> ci_writers;
   bool is_maintainer(const std::optional<std::string>& who) const;
 };
 

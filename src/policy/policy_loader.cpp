@@ -207,8 +207,15 @@ private:
              {"identity_env", [&](const toml::node& n) {
                 auto vars = string_array(n, "access.identity_env");
                 if (vars.empty()) fail(n, "access.identity_env must name at least one environment variable");
+                for (const auto& v : vars) {
+                  // git sets GIT_* for the hook, and passes push options as
+                  // GIT_PUSH_OPTION_<n>: the pusher chooses those values.
+                  if (starts_with(v, "GIT_"))
+                    fail(n, "access.identity_env: " + v + " is set by git or by the pusher (GIT_*), not by the server's authentication");
+                }
                 m_policy.access.identity_env = vars;
               }},
+             {"ci_writers", [&](const toml::node& n) { m_policy.access.ci_writers = string_array(n, "access.ci_writers"); }},
          }},
         {"policy",
          {
@@ -343,7 +350,8 @@ private:
         auto v = one_of(n, "rules." + key, {"error", "warn", "off"});
         // Who may push the policy, override, and that a policy must load
         // guard the versioned policy itself: only the host may weaken them.
-        if (m_scope.versioned && v != "error" && (id == RuleId::A1 || id == RuleId::A2 || id == RuleId::P1)) {
+        if (m_scope.versioned && v != "error" &&
+            (id == RuleId::A1 || id == RuleId::A2 || id == RuleId::A3 || id == RuleId::P1)) {
           not_for_a_pushed_policy(n, "rules." + key + " below \"error\"",
                                   "rules." + key + " guards the pushed policy itself: only host configuration may set it below \"error\"");
           return;

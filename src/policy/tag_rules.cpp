@@ -363,9 +363,11 @@ void ci_green(Judgement& j, const RefUpdate& u, const std::string& name, const V
     break;
   default:
     if (r.provider == "notes") {
-      hints.push_back("CI records its result on " + j.policy.ci.notes_ref + ", e.g.:");
-      hints.push_back("  relgate ci record " + repo::short_id(commit) + " <check> success");
-      hints.push_back(j.push_cmd(j.policy.ci.notes_ref));
+      // Never "record success yourself": a result a person types is no
+      // evidence that CI passed.
+      hints.push_back("wait until CI has run on " + repo::short_id(commit) + " and recorded its results on " +
+                      j.policy.ci.notes_ref + " (in CI: relgate ci record <commit> <check> <state> --push " +
+                      j.request.remote + "); if it did not run there, re-run it; then push " + name + " again");
     } else if (r.kind == ci::ResultKind::no_result) {
       hints.push_back("no CI has reported on " + repo::short_id(commit) + ": make sure CI runs on it, wait for it, then push " +
                       name + " again");
@@ -374,6 +376,10 @@ void ci_green(Judgement& j, const RefUpdate& u, const std::string& name, const V
       hints.push_back(status_cmd);
     }
     break;
+  }
+  if (r.provider == "notes" && j.policy.access.ci_writers.empty()) {
+    hints.push_back("note: CI results on " + j.policy.ci.notes_ref +
+                    " are unverified (anyone who may push can write them); access.ci_writers names CI's account (A3)");
   }
   j.add(RuleId::T8, u,
         name + " needs green CI on " + repo::short_id(commit) + ", but it is " + ci::to_string(r.status) + " (" +

@@ -116,6 +116,25 @@ std::optional<std::string> MemoryRepository::note(const ObjectId& notes_commit, 
   return n->second;
 }
 
+std::vector<ObjectId> MemoryRepository::changed_notes(const ObjectId& old_notes, const ObjectId& new_notes) const {
+  static const std::map<ObjectId, std::string> none;
+  auto notes_of = [this](const ObjectId& c) -> const std::map<ObjectId, std::string>& {
+    auto it = m_notes.find(c);
+    return it == m_notes.end() ? none : it->second;
+  };
+  const auto& a = notes_of(old_notes);
+  const auto& b = notes_of(new_notes);
+  std::set<ObjectId> out;
+  for (const auto& [id, text] : a) {
+    auto it = b.find(id);
+    if (it == b.end() || it->second != text) out.insert(id);
+  }
+  for (const auto& [id, text] : b) {
+    if (!a.count(id)) out.insert(id);
+  }
+  return {out.begin(), out.end()};
+}
+
 namespace {
 class ListWalk final : public CommitWalk {
 public:

@@ -42,6 +42,7 @@ public:
   std::optional<std::int64_t> tag_time(const ObjectId& target) const override;
   bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const override;
   std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const override;
+  std::vector<ObjectId> changed_notes(const ObjectId& old_notes, const ObjectId& new_notes) const override;
   std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const override;
   std::optional<FirstParents> first_parents(const ObjectId& tip, const ObjectId& stop,
                                             std::size_t limit) const override;

@@ -72,6 +72,9 @@ public:
   // The text of the note on `object` in the notes history whose tip is the
   // commit `notes_commit`; nullopt when there is none.
   virtual std::optional<std::string> note(const ObjectId& notes_commit, const ObjectId& object) const = 0;
+  // The objects whose note differs between two notes commits (added,
+  // changed or removed), sorted; it costs what differs, not every note.
+  virtual std::vector<ObjectId> changed_notes(const ObjectId& old_notes, const ObjectId& new_notes) const = 0;
   // The commits reachable from `tip` and from none of `hide`, newest first,
   // one at a time: work grows with the commits taken, not with history.
   virtual std::unique_ptr<CommitWalk> walk_new(const ObjectId& tip, const std::vector<ObjectId>& hide) const = 0;

@@ -243,7 +243,9 @@ notes_concurrent_record() {
     for line in "success build https://ci/b/2" "success lint" success\ {unit,e2e,docs}-{1,2,3}; do
         printf '%s\n' "$note" | grep -qxF "$line" || fail "note lacks '$line'"
     done
-    [ "$(printf '%s\n' "$note" | grep -c ' build')" = 1 ] || fail "build should have one line"
+    # Append-only (A3): build's earlier line stays, the later one counts.
+    [ "$(printf '%s\n' "$note" | grep ' build' | tr '\n' '|')" = "pending build https://ci/b/1|success build https://ci/b/2|" ] ||
+        fail "build should have its pending line, then its success line"
     cd work || exit 1
     must git tag v0.1.1 release/v0.1
     must git fetch -q origin refs/notes/ci:refs/notes/ci

@@ -94,9 +94,9 @@ exception_with_maintainers() {
     use_fixture rc1
     printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
     commit_path src/a.go "feat: needed for the release" "Freeze-Exception: blocks rc2"
-    USER=bob expect_reject "F1 freeze-fixes-only" git push origin main
+    GL_USERNAME=bob expect_reject "F1 freeze-fixes-only" git push origin main
     assert_output_contains "trailers count only when a maintainer pushes"
-    USER=alice expect_accept git push origin main
+    GL_USERNAME=alice expect_accept git push origin main
 }
 
 # A declared freeze (refs/freeze/v0.2.0) freezes main before rc1 exists;
@@ -138,10 +138,10 @@ freeze_in_bare_repository() {
 declaring_needs_a_maintainer() {
     use_fixture released
     printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
-    USER=bob expect_reject "F2 freeze-declare" git push origin main:refs/freeze/v0.2.0
-    USER=alice expect_accept git push origin main:refs/freeze/v0.2.0
-    USER=bob expect_reject "F2 freeze-declare" git push origin :refs/freeze/v0.2.0
-    USER=alice expect_accept git push origin :refs/freeze/v0.2.0
+    GL_USERNAME=bob expect_reject "F2 freeze-declare" git push origin main:refs/freeze/v0.2.0
+    GL_USERNAME=alice expect_accept git push origin main:refs/freeze/v0.2.0
+    GL_USERNAME=bob expect_reject "F2 freeze-declare" git push origin :refs/freeze/v0.2.0
+    GL_USERNAME=alice expect_accept git push origin :refs/freeze/v0.2.0
 }
 
 run_scenario "rc phase: fix, docs, security, revert accepted" rc_phase_allows_fixes_and_docs

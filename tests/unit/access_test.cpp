@@ -147,3 +147,46 @@ TEST_CASE("A1: with no maintainers named, nobody pushes the policy", "[A1]") {
   CHECK(text(v).find("nobody may push the policy while no maintainers are named") != std::string::npos);
   CHECK(text(v).find("[access] maintainers = [\"name\"]") != std::string::npos);
 }
+
+TEST_CASE("A3: only CI writers write CI results, append-only", "[A3]") {
+  History h;
+  auto c = h.main_commit("feat: one");
+  auto v1 = h.repo.add_notes({{c, "failure build\n"}});
+  h.refs["refs/notes/ci"] = v1;
+  auto rewritten = h.repo.add_notes({{c, "success build\n"}});
+  auto appended = h.repo.add_notes({{c, "failure build\nsuccess build\n"}});
+  auto removed = h.repo.add_notes({});
+  RefUpdate rewrite{"refs/notes/ci", v1, rewritten}, append{"refs/notes/ci", v1, appended},
+      remove{"refs/notes/ci", v1, removed}, drop{"refs/notes/ci", v1, k_zero};
+  SECTION("unset: anyone, anything (unverified)") {
+    CHECK(push_as(h, "mallory", {rewrite}).violations.empty());
+  }
+  h.policy.access.ci_writers = {"ci-bot"};
+  SECTION("a writer may add a later line") { CHECK(push_as(h, "ci-bot", {append}).violations.empty()); }
+  SECTION("nobody changes or removes a recorded line") {
+    for (const auto& u : {rewrite, remove}) {
+      auto v = push_as(h, "ci-bot", {u});
+      REQUIRE(codes(v) == std::vector<std::string>{"A3"});
+      CHECK(text(v).find("CI results are append-only") != std::string::npos);
+    }
+  }
+  SECTION("anyone else is refused, also when deleting") {
+    for (const auto& u : {append, drop}) {
+      auto v = push_as(h, "mallory", {u});
+      REQUIRE(codes(v) == std::vector<std::string>{"A3"});
+      CHECK(text(v).find("this push is by \"mallory\"") != std::string::npos);
+    }
+    CHECK(text(push_as(h, std::nullopt, {append})).find("nobody (an unauthenticated push)") != std::string::npos);
+  }
+  SECTION("a clone that cannot know who pushes leaves it to the server") {
+    policy::Request req;
+    req.before = h.refs;
+    req.updates = {append};
+    req.pusher_unknown_here = true;
+    ci::NotesProvider provider(h.repo, h.policy.ci.notes_ref, h.policy.ci.requirements);
+    auto v = policy::judge(h.repo, h.policy, provider, req);
+    CHECK(v.violations.empty());
+    REQUIRE(v.notes.size() == 1);
+    CHECK(v.notes[0].find("who may push this is the server's decision") != std::string::npos);
+  }
+}

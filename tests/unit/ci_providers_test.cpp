@@ -225,6 +225,7 @@ public:
   relgate::repo::Commit commit(const Id&) const override { throw relgate::Error("no commits"); }
   bool is_ancestor(const Id&, const Id&) const override { return false; }
   std::optional<std::int64_t> tag_time(const Id&) const override { return std::nullopt; }
+  std::vector<Id> changed_notes(const Id&, const Id&) const override { return {}; }
   std::optional<std::string> note(const Id&, const Id&) const override {
     throw relgate::Error("object 1234567 is corrupt");
   }

@@ -184,7 +184,7 @@ TEST_CASE("every key is classified, and the host keys are exactly these", "[poli
   const std::set<std::string> host = {
       "policy.versioned", "policy.pin",      "limits.patch_id_window", "ci.provider",   "ci.notes_ref",
       "ci.timeout_ms",    "ci.github",       "ci.gitlab",              "ci.command",    "freeze.ref",
-      "access.identity_env", "audit.log",    "client.fail_open_on_error"};
+      "access.identity_env", "access.ci_writers", "audit.log", "client.fail_open_on_error"};
   std::set<std::string> seen_host;
   auto keys = policy_keys();
   CHECK(keys.size() > 40);

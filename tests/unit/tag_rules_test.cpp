@@ -338,7 +338,13 @@ TEST_CASE("T8 ci-green: patch tags need green CI from the notes", "[T8]") {
     auto v = h.push(tag);
     CHECK(codes(v) == std::vector<std::string>{"T8"});
     CHECK(text(v).find("it is unknown (notes): no CI result: refs/notes/ci does not exist") != std::string::npos);
-    CHECK(text(v).find("relgate ci record " + repo::short_id(fix) + " <check> success") != std::string::npos);
+    // Never "record success yourself": wait for CI, or re-run it.
+    CHECK(text(v).find("<check> success") == std::string::npos);
+    CHECK(text(v).find("wait until CI has run on " + repo::short_id(fix)) != std::string::npos);
+    CHECK(text(v).find("if it did not run there, re-run it") != std::string::npos);
+    CHECK(text(v).find("CI results on refs/notes/ci are unverified") != std::string::npos);
+    h.policy.access.ci_writers = {"ci-bot"};
+    CHECK(text(h.push(tag)).find("unverified") == std::string::npos);
   }
   SECTION("no note for the commit: not green") {
     h.ci_note(base, "success build\n");
