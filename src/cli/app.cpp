@@ -109,9 +109,14 @@ int run(int argc, char** argv) {
   });
 
   std::vector<std::string> check_args;
-  auto* check = app.add_subcommand("check", "Judge given updates against this repository: REF OLD NEW [REF OLD NEW ...]");
+  std::string check_remote;
+  auto* check = app.add_subcommand(
+      "check", "Judge given updates (a push that happened, or would) against the remote's state: REF OLD NEW [...]");
   check->add_option("updates", check_args, "REF OLD NEW triples; 0 for a missing old or new")->required();
-  check->callback([&] { exit_code = run_check(global, check_args); });
+  check->add_option("--remote", check_remote,
+                    "In a clone or CI checkout, the remote whose state counts (default: relgate.remote or origin, "
+                    "when its tracking refs exist)");
+  check->callback([&] { exit_code = run_check(global, check_args, check_remote); });
 
   FreezeOptions freeze_opts;
   auto* freeze = app.add_subcommand("freeze", "Declare, end or show the freeze of main: start VERSION | end VERSION | status");
@@ -119,7 +124,7 @@ int run(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"start", "end", "status"}));
   freeze->add_option("version", freeze_opts.version, "The release the freeze is for, e.g. v0.5.0");
-  freeze->add_option("--remote", freeze_opts.remote, "Remote to push the declaration to (default: origin)");
+  freeze->add_option("--remote", freeze_opts.remote, "Remote to push the declaration to and read from (default: relgate.remote, else origin)");
   freeze->add_flag("--local", freeze_opts.local, "Write the declaration in this repository (default in a bare repository)");
   freeze->callback([&] {
     if (freeze_opts.action != "status" && freeze_opts.version.empty()) {
@@ -131,7 +136,7 @@ int run(int argc, char** argv) {
   StatusOptions status_opts;
   auto* status = app.add_subcommand("status", "Where the release process stands: lines, phases, freeze, next steps, cadence");
   status->add_option("--format", status_opts.format, "text or json (default: text)")->check(CLI::IsMember({"text", "json"}));
-  status->add_option("--remote", status_opts.remote, "In a clone, read branches from this remote's tracking refs (default: origin)");
+  status->add_option("--remote", status_opts.remote, "In a clone, the remote whose state to show (default: relgate.remote, else origin)");
   status->callback([&] { exit_code = run_status(global, status_opts); });
 
   NextOptions next_opts;
@@ -140,7 +145,7 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"rc", "final", "branch", "patch", "backport"}));
   next->add_option("commit", next_opts.commit, "backport: the commit on main to backport");
   next->add_option("--line", next_opts.line, "Only this release line, e.g. 0.5");
-  next->add_option("--remote", next_opts.remote, "The remote the commands push to (default: origin)");
+  next->add_option("--remote", next_opts.remote, "The remote whose state counts and the commands push to (default: relgate.remote, else origin)");
   next->callback([&] { exit_code = run_next(global, next_opts); });
 
   AuditOptions audit_opts;
@@ -148,7 +153,7 @@ int run(int argc, char** argv) {
   audit->add_option("--since", audit_opts.since, "Judge only events from this date on (YYYY-MM-DD)");
   audit->add_option("--format", audit_opts.format, "text or json (JSON Lines, one finding per line)")
       ->check(CLI::IsMember({"text", "json"}));
-  audit->add_option("--remote", audit_opts.remote, "In a clone, read branches from this remote's tracking refs (default: origin)");
+  audit->add_option("--remote", audit_opts.remote, "In a clone, the remote whose history to audit (default: relgate.remote, else origin)");
   audit->add_flag("--ci", audit_opts.ci, "Also judge T8: ask the CI provider about each patch tag as it is now");
   audit->callback([&] { exit_code = run_audit(global, audit_opts); });
 
@@ -159,7 +164,7 @@ int run(int argc, char** argv) {
     cmd->add_option("--hook", install_opts.hook, "pre-push, pre-receive or update (default: by repository kind)");
     cmd->add_option("--platform", install_opts.platform, "Server layout: plain, gitlab, gitea or ghes (default: plain)")
         ->check(CLI::IsMember({"plain", "gitlab", "gitea", "ghes"}));
-    cmd->add_option("--remote", install_opts.remote, "Client: the remote to fetch the policy ref from (default: origin)");
+    cmd->add_option("--remote", install_opts.remote, "Client: the canonical remote, whose pushes are judged and whose refs are mirrored (default: origin)");
     cmd->add_flag("--server", install_opts.server, "Install the server hook (the repository must be bare)");
     cmd->add_flag("--dry-run", install_opts.dry_run, "Say exactly what would be done, change nothing");
   };

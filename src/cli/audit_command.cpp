@@ -1,6 +1,7 @@
 #include "cli/audit_command.hpp"
 
 #include "ci/providers.hpp"
+#include "cli/clone_view.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/follow_ups.hpp"
 #include "policy/known_refs.hpp"
@@ -107,10 +108,11 @@ int run_audit(const GlobalOptions& global, const AuditOptions& opts) {
   }
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const policy::Policy pol = load_policy(global, *repo);
-  auto refs = policy::known_refs(*repo, pol, opts.remote, policy::LocalBranches::include);
+  const std::string remote = view_remote(*repo, opts.remote);
+  auto refs = clone_refs(*repo, pol, remote, true);
   auto times = policy::tag_times(*repo, refs);
   auto provider = ci::make_provider(*repo, pol.ci);
-  auto replay = policy::replay(*repo, pol, *provider, refs, times, {since, opts.remote, opts.ci});
+  auto replay = policy::replay(*repo, pol, *provider, refs, times, {since, remote.empty() ? "origin" : remote, opts.ci});
 
   // Follow-ups (never findings: they do not change the exit code), for the
   // releases tagged since --since.

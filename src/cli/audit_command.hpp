@@ -14,7 +14,7 @@ namespace relgate::cli {
 struct AuditOptions {
   std::string since;           // DATE: judge only events from then on
   std::string format = "text"; // text or json (JSON Lines: one object per finding and commit)
-  std::string remote = "origin";
+  std::string remote; // empty: relgate.remote, else origin (clone_view.hpp)
   bool ci = false;
 };
 

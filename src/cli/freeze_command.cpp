@@ -1,5 +1,6 @@
 #include "cli/freeze_command.hpp"
 
+#include "cli/clone_view.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/freeze.hpp"
 #include "policy/policy_loader.hpp"
@@ -25,13 +26,7 @@ std::string date_of(std::int64_t t) {
 
 std::string today() { return date_of(static_cast<std::int64_t>(std::time(nullptr))); }
 
-policy::RefMap local_refs(const repo::Repository& repo, const policy::Policy& pol) {
-  policy::RefMap refs;
-  for (const auto& prefix : {std::string("refs/heads/"), std::string("refs/tags/"), pol.freeze_ref_dir()}) {
-    for (const auto& r : repo.refs(prefix)) refs[r.name] = r.target;
-  }
-  return refs;
-}
+
 
 std::string allowed_text(const policy::Policy& pol) {
   std::string s = "bug fixes, security fixes and documentation: commits whose subject starts with fix:, docs:, "
@@ -72,8 +67,9 @@ policy::Version parse_version(const policy::Policy& pol, const std::string& text
   return *v;
 }
 
-int status(const git::Libgit2Repository& repo, const policy::Policy& pol) {
-  auto refs = local_refs(repo, pol);
+int status(const git::Libgit2Repository& repo, const policy::Policy& pol, const std::string& remote) {
+  auto refs = clone_refs(repo, pol, remote, true);
+  if (auto age = view_age(repo, remote)) std::cout << "(" << *age << ")\n";
   policy::ReleaseState state(refs, pol);
   auto reasons = policy::freeze_reasons(state, refs, pol);
   if (reasons.empty()) {
@@ -97,7 +93,8 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
   auto v = parse_version(pol, opts.version);
   const std::string release = pol.final_tag.render(v);
   const std::string ref = pol.freeze.ref.render(v);
-  auto refs = local_refs(repo, pol);
+  const std::string remote = view_remote(repo, opts.remote);
+  auto refs = clone_refs(repo, pol, remote, true);
   policy::ReleaseState state(refs, pol);
   if (start) {
     if (const auto* ls = state.line(v.line()); ls && ls->released()) {
@@ -116,13 +113,14 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
       std::cout << "relgate: deleted " << ref << '\n';
     }
   } else {
-    const std::string tracking = "refs/remotes/" + opts.remote + "/" + pol.main_branch;
+    if (remote.empty()) throw Error("no remote to push the declaration to: name one with --remote, or use --local");
+    const std::string tracking = "refs/remotes/" + remote + "/" + pol.main_branch;
     std::vector<std::vector<std::string>> commands;
     if (start) {
-      commands = {{"git", "fetch", opts.remote, pol.main_branch},
-                  {"git", "push", opts.remote, tracking + ":" + ref}};
+      commands = {{"git", "fetch", remote, pol.main_branch},
+                  {"git", "push", remote, tracking + ":" + ref}};
     } else {
-      commands = {{"git", "push", opts.remote, ":" + ref}};
+      commands = {{"git", "push", remote, ":" + ref}};
     }
     for (const auto& argv : commands) {
       std::string shown;
@@ -131,12 +129,17 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
       int rc = process::call(argv);
       if (rc != 0) throw Error(shown + " failed (exit " + std::to_string(rc) + ")");
     }
-    // Keep the local copy in step, so `relgate freeze status` agrees.
-    if (start) {
-      auto tip = repo.refs(tracking);
-      if (!tip.empty()) repo.write_ref(ref, tip.front().target, "relgate freeze start " + release);
-    } else {
-      repo.delete_ref(ref);
+    // Keep the local copy (and install's mirror) in step, so `relgate
+    // freeze status` agrees before the next fetch.
+    std::vector<std::string> copies = {ref};
+    if (is_mirrored(repo, remote)) copies.push_back(mirror_dir(remote) + ref.substr(5));
+    for (const auto& copy : copies) {
+      if (start) {
+        auto tip = repo.refs(tracking);
+        if (!tip.empty()) repo.write_ref(copy, tip.front().target, "relgate freeze start " + release);
+      } else {
+        repo.delete_ref(copy);
+      }
     }
   }
   if (start) {
@@ -155,7 +158,7 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
 int run_freeze(const GlobalOptions& global, const FreezeOptions& opts) {
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   policy::Policy pol = load_policy(global, *repo);
-  if (opts.action == "status") return status(*repo, pol);
+  if (opts.action == "status") return status(*repo, pol, view_remote(*repo, opts.remote));
   if (opts.action == "start") return change(*repo, pol, opts, true);
   if (opts.action == "end") return change(*repo, pol, opts, false);
   throw Error("unknown freeze action \"" + opts.action + "\" (use start, end or status)");

@@ -11,7 +11,7 @@ namespace relgate::cli {
 struct FreezeOptions {
   std::string action;   // start, end, status
   std::string version;  // vX.Y.0 for start and end
-  std::string remote = "origin";
+  std::string remote; // empty: relgate.remote, else origin (clone_view.hpp)
   bool local = false;   // write the ref in this repository instead of pushing it
 };
 

@@ -1,5 +1,6 @@
 #include "cli/install.hpp"
 
+#include "cli/clone_view.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/embedded.hpp"
@@ -25,12 +26,21 @@ namespace {
 
 const std::string k_marker = "relgate-managed-hook";
 const std::string k_chained_suffix = ".relgate-chained";
-// A pattern: git fetch matches it against nothing, quietly, when the remote
-// has no policy ref (the built-in policy, the default). An exact refspec
-// makes every fetch and pull fail with "couldn't find remote ref"; earlier
-// relgate added one, so install replaces it and doctor reports it.
-const std::string k_policy_refspec = "+refs/meta/relgate*:refs/meta/relgate*";
+// Earlier relgate fetched the policy into refs/meta/relgate: first with an
+// exact refspec, which makes every fetch and pull fail with "couldn't find
+// remote ref" while the remote has no policy ref (doctor reports it), then
+// with a pattern. install now mirrors the canonical remote's refs instead
+// (clone_view.hpp: patterns, so a ref the remote lacks fails nothing) and
+// replaces both.
 const std::string k_exact_policy_refspec = "+refs/meta/relgate:refs/meta/relgate";
+const std::string k_old_policy_refspec = "+refs/meta/relgate*:refs/meta/relgate*";
+
+// Whether a fetch refspec is one of relgate's (any remote's mirror, or an
+// older policy refspec).
+bool relgate_refspec(const std::string& refspec) {
+  return refspec == k_exact_policy_refspec || refspec == k_old_policy_refspec ||
+         refspec.find(":refs/relgate/remotes/") != std::string::npos;
+}
 
 std::string self_path() {
   char buf[PATH_MAX];
@@ -157,6 +167,59 @@ void remove_fetch_refspec(const git::Libgit2Repository& repo, const std::string&
   git_config(repo, {"--unset-all", "--fixed-value", "remote." + remote + ".fetch", refspec});
 }
 
+// The client's side of install: `remote` becomes the canonical remote, its
+// release refs are mirrored (and pruned, so that an ended freeze leaves the
+// clone), and no other remote's relgate refspecs are left (a fork's policy
+// and tags must not mix with upstream's).
+void install_client_view(git::Libgit2Repository& repo, const policy::Policy& pol, const std::string& remote,
+                         const Plan& plan) {
+  for (const auto& other : repo.remotes()) {
+    for (const auto& refspec : repo.config_values("remote." + other + ".fetch")) {
+      bool wanted = other == remote && refspec != k_exact_policy_refspec && refspec != k_old_policy_refspec;
+      if (!relgate_refspec(refspec) || wanted) continue;
+      plan.say("remove " + refspec + " from remote." + other + ".fetch" +
+               (refspec == k_exact_policy_refspec ? " (git fetch fails when " + other + " has no policy ref)" : ""));
+      if (!plan.dry_run) remove_fetch_refspec(repo, other, refspec);
+    }
+  }
+  for (const auto& refspec : mirror_refspecs(pol, remote)) {
+    if (has_refspec(repo, remote, refspec)) continue;
+    plan.say("fetch " + remote + "'s release refs and versioned policy: add " + refspec + " to remote." + remote + ".fetch");
+    if (!plan.dry_run) add_fetch_refspec(repo, remote, refspec);
+  }
+  if (repo.config_values("relgate.remote") != std::vector<std::string>{remote}) {
+    plan.say("judge pushes to " + remote + ": set relgate.remote = " + remote);
+    if (!plan.dry_run) repo.set_config("relgate.remote", remote);
+  }
+  if (repo.config_values("remote." + remote + ".prune").empty()) {
+    plan.say("prune refs " + remote + " deleted (an ended freeze, a deleted tag): set remote." + remote + ".prune = true");
+    if (!plan.dry_run) {
+      repo.set_config("remote." + remote + ".prune", "true");
+      repo.set_config("relgate.setprune", remote);
+    }
+  }
+}
+
+void uninstall_client_view(git::Libgit2Repository& repo, const Plan& plan) {
+  for (const auto& remote : repo.remotes()) {
+    for (const auto& refspec : repo.config_values("remote." + remote + ".fetch")) {
+      if (!relgate_refspec(refspec)) continue;
+      plan.say("stop mirroring: remove " + refspec + " from remote." + remote + ".fetch");
+      if (!plan.dry_run) remove_fetch_refspec(repo, remote, refspec);
+    }
+  }
+  auto pruned = repo.config_values("relgate.setprune");
+  if (!pruned.empty() && repo.has_remote(pruned.back())) {
+    plan.say("unset remote." + pruned.back() + ".prune (install set it)");
+    if (!plan.dry_run) git_config(repo, {"--unset-all", "remote." + pruned.back() + ".prune"});
+  }
+  for (const char* key : {"relgate.setprune", "relgate.remote"}) {
+    if (repo.config_values(key).empty()) continue;
+    plan.say(std::string("unset ") + key);
+    if (!plan.dry_run) git_config(repo, {"--unset-all", key});
+  }
+}
+
 int install_ghes(const Plan& plan) {
   // GitHub Enterprise runs pre-receive scripts from a hook repository inside
   // a chroot environment it builds from a tarball; relgate cannot put itself
@@ -208,16 +271,20 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
       write_executable(t.file, script);
     }
   }
-  if (hook == "pre-push" && repo->has_remote(opts.remote)) {
-    if (has_refspec(*repo, opts.remote, k_exact_policy_refspec)) {
-      plan.say("repair remote." + opts.remote + ".fetch: remove " + k_exact_policy_refspec +
-               " (git fetch fails when " + opts.remote + " has no policy ref)");
-      if (!opts.dry_run) remove_fetch_refspec(*repo, opts.remote, k_exact_policy_refspec);
-    }
-    if (!has_refspec(*repo, opts.remote, k_policy_refspec)) {
-      plan.say("fetch the versioned policy from " + opts.remote + ": add " + k_policy_refspec + " to remote." +
-               opts.remote + ".fetch");
-      if (!opts.dry_run) add_fetch_refspec(*repo, opts.remote, k_policy_refspec);
+  if (hook == "pre-push") {
+    if (repo->has_remote(opts.remote)) {
+      // The freeze and notes refs are host configuration; a policy that
+      // does not load yet (doctor says why) leaves the built-in ones.
+      policy::Policy pol = policy::builtin_policy();
+      try {
+        pol = load_policy(global, *repo);
+      } catch (const Error&) {
+      }
+      install_client_view(*repo, pol, opts.remote, plan);
+    } else {
+      std::cout << "relgate: no remote named " << printable(opts.remote)
+                << " yet: pushes are judged against this clone's own refs; once it exists: relgate install --remote "
+                << opts.remote << '\n';
     }
   } else if (opts.platform == "plain" && repo->config_values("receive.advertisePushOptions") !=
                                              std::vector<std::string>{"true"}) {
@@ -245,13 +312,7 @@ int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
     plan.say("remove " + t.file);
     if (!opts.dry_run && std::remove(t.file.c_str()) != 0) throw Error("cannot remove " + t.file + ": " + std::strerror(errno));
   }
-  if (hook == "pre-push" && repo->has_remote(opts.remote)) {
-    for (const auto& refspec : {k_policy_refspec, k_exact_policy_refspec}) {
-      if (!has_refspec(*repo, opts.remote, refspec)) continue;
-      plan.say("stop fetching the policy ref: remove " + refspec + " from remote." + opts.remote + ".fetch");
-      if (!opts.dry_run) remove_fetch_refspec(*repo, opts.remote, refspec);
-    }
-  }
+  if (hook == "pre-push") uninstall_client_view(*repo, plan);
   return 0;
 }
 

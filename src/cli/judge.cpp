@@ -3,6 +3,7 @@
 #include "ci/providers.hpp"
 #include "cli/app.hpp"
 #include "cli/audit_log.hpp"
+#include "cli/clone_view.hpp"
 #include "cli/hook_input.hpp"
 #include "cli/push_journal.hpp"
 #include "git/libgit2_repository.hpp"
@@ -134,8 +135,14 @@ policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Reposito
   }
   if (!opts.config.empty()) sources.host.push_back({opts.config, policy::read_policy_file(opts.config)});
   bool without_file = false;
-  for (const auto& r : repo.refs(policy::Policy::k_policy_ref)) {
-    if (r.name != policy::Policy::k_policy_ref) continue;
+  // A clone reads the canonical remote's policy where install mirrors it
+  // (clone_view.hpp), never another remote's (a fork's).
+  std::string policy_ref = policy::Policy::k_policy_ref;
+  if (const std::string remote = canonical_remote(repo); is_mirrored(repo, remote)) {
+    policy_ref = mirror_dir(remote) + std::string(policy::Policy::k_policy_ref).substr(5);
+  }
+  for (const auto& r : repo.refs(policy_ref)) {
+    if (r.name != policy_ref) continue;
     auto text = repo.read_file(r.target, policy::Policy::k_policy_file);
     if (text) sources.versioned = {std::string(policy::Policy::k_policy_ref) + ":" + policy::Policy::k_policy_file, *text};
     else without_file = true;
@@ -229,13 +236,26 @@ int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, con
   auto pol = load_policy(opts, repo);
   run_state().fail_open = pol.client.fail_open_on_error;
   auto lines = parse_pre_push(input);
+  // A fork's clone pushes to the person's fork too: only pushes to the
+  // canonical remote are release pushes.
+  const std::string canonical = canonical_remote(repo);
+  if (!canonical.empty() && remote != canonical && repo.has_remote(remote)) {
+    log::warn("relgate: note: relgate judges pushes to " + canonical + " (relgate.remote); this push to " + remote +
+              " is not checked");
+    return k_exit_accepted;
+  }
   policy::Request request;
   request.advisory = true;
   request.remote = remote.empty() ? url : remote;
   request.override_reason = override_from_env();
   // The remote as best known here: its branches from remote-tracking refs,
-  // tags and CI notes from the local ones.
-  request.before = policy::known_refs(repo, pol, remote, policy::LocalBranches::exclude);
+  // its tags, freeze declarations and CI notes from install's mirror (else
+  // the local ones, which may hold tags the remote never took).
+  request.before = clone_refs(repo, pol, remote, false);
+  if (!is_mirrored(repo, remote) && repo.has_remote(remote)) {
+    log::warn("relgate: note: this clone takes its local tags for " + remote +
+              "'s releases; to track the remote's own, run: relgate install --remote " + remote);
+  }
   // What git told us the remote has for the refs being pushed is exact.
   for (const auto& l : lines) {
     if (is_zero_id(l.remote_id)) request.before.erase(l.remote_ref);
@@ -245,7 +265,7 @@ int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, con
   return judge_and_report(repo, pol, request, "nothing was pushed");
 }
 
-int run_check(const GlobalOptions& opts, const std::vector<std::string>& args) {
+int run_check(const GlobalOptions& opts, const std::vector<std::string>& args, const std::string& remote_opt) {
   if (args.empty() || args.size() % 3 != 0) {
     throw Error("check takes REF OLD NEW triples (old or new 0 for a ref that is created or deleted)");
   }
@@ -257,8 +277,26 @@ int run_check(const GlobalOptions& opts, const std::vector<std::string>& args) {
   auto& repo = open_repo(opts);
   auto pol = load_policy(opts, repo);
   require_objects(repo, updates);
+  // In a clone or a CI runner (actions/checkout makes only the pushed ref
+  // local; main is refs/remotes/origin/main) the remote's state counts,
+  // never a missing or stale local branch.
+  std::string remote = view_remote(repo, remote_opt);
+  if (!remote.empty() && repo.refs("refs/remotes/" + remote + "/").empty()) {
+    if (!remote_opt.empty()) throw Error("there are no remote-tracking refs of " + remote + " here: git fetch " + remote);
+    remote.clear();
+  }
+  if (remote.empty() && !repo.is_bare()) {
+    log::warn("relgate: note: no remote-tracking refs here: judged against this clone's own branches");
+  }
   policy::Request request;
-  request.before = current_refs(repo, pol);
+  request.before = remote.empty() ? current_refs(repo, pol) : clone_refs(repo, pol, remote, true);
+  request.remote = remote.empty() ? "origin" : remote;
+  // check runs after the fact as often as before it: the state before the
+  // push is the refs with the given updates undone.
+  for (const auto& u : updates) {
+    if (is_zero_id(u.old_id)) request.before.erase(u.ref);
+    else request.before[u.ref] = u.old_id;
+  }
   request.updates = std::move(updates);
   int rc = judge_and_report(repo, pol, request, "the push would be refused");
   std::cout << (rc == k_exit_accepted ? "accepted" : "rejected") << '\n';

@@ -31,6 +31,8 @@ int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, con
 // pre-push under the pre-commit framework: the push from PRE_COMMIT_* variables.
 int run_pre_commit(const GlobalOptions& opts);
 // args: REF OLD NEW [REF OLD NEW ...]
-int run_check(const GlobalOptions& opts, const std::vector<std::string>& args);
+// `remote`: whose state counts in a clone ("" = the canonical remote when its
+// tracking refs exist, else the repository's own refs).
+int run_check(const GlobalOptions& opts, const std::vector<std::string>& args, const std::string& remote = {});
 
 } // namespace relgate::cli

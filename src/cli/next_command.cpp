@@ -1,6 +1,7 @@
 #include "cli/next_command.hpp"
 
 #include "ci/providers.hpp"
+#include "cli/clone_view.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/freeze.hpp"
 #include "policy/known_refs.hpp"
@@ -124,10 +125,15 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
   }
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   policy::Policy pol = load_policy(global, *repo);
-  auto refs = policy::known_refs(*repo, pol, opts.remote, policy::LocalBranches::include);
+  const std::string remote = view_remote(*repo, opts.remote);
+  auto refs = clone_refs(*repo, pol, remote, true);
   policy::ReleaseState state(refs, pol);
-  if (opts.step == "backport") return backport(*repo, pol, refs, state, opts, only_line);
-  const std::string& r = opts.remote;
+  // In a clone the answer is only as new as the last fetch: say so.
+  if (auto age = view_age(*repo, remote)) std::cout << "(" << *age << ")\n";
+  NextOptions resolved = opts;
+  resolved.remote = remote.empty() ? "origin" : remote;
+  if (opts.step == "backport") return backport(*repo, pol, refs, state, resolved, only_line);
+  const std::string& r = resolved.remote;
   const std::string main = pol.main_branch;
 
   auto ref_commit = [&](const std::string& ref) -> std::optional<repo::ObjectId> {

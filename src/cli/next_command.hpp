@@ -14,7 +14,7 @@ struct NextOptions {
   std::string step;   // rc, final, branch, patch or backport; empty: every step allowed now
   std::string commit; // backport: the commit on main to backport
   std::string line;   // "0.5"; empty: every line
-  std::string remote = "origin";
+  std::string remote; // empty: relgate.remote, else origin (clone_view.hpp)
 };
 
 // 0 when a step can be taken now (and was printed), 1 when none can.

@@ -1,5 +1,6 @@
 #include "cli/status_command.hpp"
 
+#include "cli/clone_view.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/follow_ups.hpp"
 #include "policy/freeze.hpp"
@@ -88,7 +89,10 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   }
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   policy::Policy pol = load_policy(global, *repo);
-  auto refs = policy::known_refs(*repo, pol, opts.remote, policy::LocalBranches::include);
+  const std::string remote = view_remote(*repo, opts.remote);
+  auto refs = clone_refs(*repo, pol, remote, true);
+  const auto age = view_age(*repo, remote);
+  const auto local_only = local_only_release_tags(*repo, pol, remote);
   policy::ReleaseState state(refs, pol);
   const std::int64_t now = now_seconds();
   auto times = policy::tag_times(*repo, refs);
@@ -167,11 +171,14 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
     for (const auto& f : follow_ups) {
       jf.push_back({{"kind", policy::to_string(f.kind)}, {"release", f.release}, {"message", f.message}, {"hint", f.hint}});
     }
+    j["view"] = age ? nlohmann::json(*age) : nlohmann::json();
+    j["local_only_tags"] = local_only;
     std::cout << j.dump() << '\n';
     return 0;
   }
 
   const bool colour = use_colour();
+  if (age) std::cout << "(" << *age << ")\n";
   std::cout << "Release lines (newest first):\n";
   std::vector<std::vector<std::string>> rows = {{"LINE", "PHASE", "LATEST", "RCS", "BRANCH", "NEXT"}};
   std::vector<std::string> colours;
@@ -231,6 +238,10 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   for (const auto& f : follow_ups) {
     std::cout << "  " << paint(f.release, "33", colour) << " " << policy::to_string(f.kind) << ": " << f.message << '\n'
               << "    hint: " << f.hint << '\n';
+  }
+  if (!local_only.empty()) {
+    std::cout << "\nLocal tags that " << remote << " does not have (not releases): " << join(local_only, ", ")
+              << "\n  hint: delete one that was refused: git tag -d " << local_only.front() << '\n';
   }
   std::cout << "\nPolicy: " << pol.source << '\n';
   if (!pol.host.pins.empty()) std::cout << "  pinned by the host: " << join(pol.host.pins, ", ") << '\n';

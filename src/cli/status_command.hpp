@@ -12,7 +12,7 @@ namespace relgate::cli {
 
 struct StatusOptions {
   std::string format = "text"; // text or json
-  std::string remote = "origin";
+  std::string remote; // empty: relgate.remote, else origin (clone_view.hpp)
 };
 
 int run_status(const GlobalOptions& global, const StatusOptions& opts);

@@ -233,12 +233,33 @@ std::optional<repo::ObjectId> Judgement::after_ref(const std::string& ref) const
 
 } // namespace detail
 
+namespace detail {
+// A refused tag stays in the pusher's clone, where it would be taken for a
+// release and makes `git tag NAME ...` fail ("already exists"): each tag
+// refusal says first how to drop it.
+void hint_tag_deletion(Judgement& j, const RefUpdate& u, std::size_t first) {
+  if (u.is_delete()) return;
+  for (std::size_t i = first; i < j.verdict.violations.size(); ++i) {
+    auto& v = j.verdict.violations[i];
+    if (v.ref != u.ref || v.severity != Severity::error) continue;
+    const std::string drop = "  git tag -d " + u.ref.substr(10);
+    if (std::find(v.hints.begin(), v.hints.end(), drop) != v.hints.end()) return; // the rule says it already
+    v.hints.insert(v.hints.begin(), {"first drop the refused tag from your clone:", drop});
+    return;
+  }
+}
+} // namespace detail
+
 Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Provider& ci, const Request& request) {
   detail::Judgement j(repo, policy, ci, request);
   for (const auto& u : request.updates) {
     if (u.is_create() && u.is_delete()) continue; // nothing happens
     if (!u.is_create() && u.old_id == u.new_id) continue;
-    if (starts_with(u.ref, "refs/tags/")) detail::judge_tag(j, u);
+    if (starts_with(u.ref, "refs/tags/")) {
+      const std::size_t before = j.verdict.violations.size();
+      detail::judge_tag(j, u);
+      detail::hint_tag_deletion(j, u, before);
+    }
     else if (starts_with(u.ref, "refs/heads/")) detail::judge_branch(j, u);
     detail::judge_access(j, u);
     if (u.ref == Policy::k_policy_ref) detail::judge_policy_ref(j, u);

@@ -29,8 +29,12 @@ plain_clone() {
     clone_setup
     expect_accept "$RELGATE_BIN" install
     [ -x .git/hooks/pre-push ] || fail "no executable .git/hooks/pre-push"
-    git config --get-all remote.origin.fetch | grep -qxF '+refs/meta/relgate*:refs/meta/relgate*' \
-        || fail "the policy ref's fetch refspec was not added"
+    for spec in '+refs/meta/relgate*:refs/relgate/remotes/origin/meta/relgate*' \
+                '+refs/tags/*:refs/relgate/remotes/origin/tags/*' '+refs/freeze/*:refs/relgate/remotes/origin/freeze/*' \
+                '+refs/notes/ci*:refs/relgate/remotes/origin/notes/ci*'; do
+        git config --get-all remote.origin.fetch | grep -qxF "$spec" || fail "install did not add the fetch refspec $spec"
+    done
+    [ "$(git config relgate.remote)" = origin ] || fail "install did not make origin the canonical remote"
     push_bad_tag
     expect_accept "$RELGATE_BIN" doctor
     assert_output_contains "all is well"
@@ -45,19 +49,20 @@ fetch_and_pull_after_install() {
     expect_accept git fetch origin
     expect_accept git pull -q --no-rebase origin main
     expect_accept git pull -q --no-rebase
-    git rev-parse -q --verify refs/meta/relgate >/dev/null && fail "a policy ref appeared from nowhere"
+    git rev-parse -q --verify refs/relgate/remotes/origin/meta/relgate >/dev/null && fail "a policy ref appeared from nowhere"
     # The remote gets a policy ref (its hook is none: anyone may push it).
     (cd ../seed && git checkout -q --orphan policy && git rm -rqf . && printf '[rules]\n' >relgate.toml \
         && git add relgate.toml && git commit -q -m "chore: policy" && git push -q origin policy:refs/meta/relgate) || exit 1
     expect_accept git fetch origin
-    [ "$(git rev-parse -q --verify refs/meta/relgate)" = "$(git -C "$SERVER" rev-parse refs/meta/relgate)" ] \
+    [ "$(git rev-parse -q --verify refs/relgate/remotes/origin/meta/relgate)" = "$(git -C "$SERVER" rev-parse refs/meta/relgate)" ] \
         || fail "git fetch did not bring the remote's policy ref"
     expect_accept git pull -q --no-rebase
     must git -C "$SERVER" update-ref -d refs/meta/relgate
     expect_accept git fetch origin
     expect_accept git pull -q --no-rebase
-    expect_accept git fetch --prune origin
-    git rev-parse -q --verify refs/meta/relgate >/dev/null && fail "git fetch --prune kept a deleted policy ref"
+    # install set remote.origin.prune: a plain fetch drops what the remote deleted.
+    expect_accept git fetch origin
+    git rev-parse -q --verify refs/relgate/remotes/origin/meta/relgate >/dev/null && fail "git fetch kept a deleted policy ref"
     return 0
 }
 
@@ -75,8 +80,8 @@ exact_refspec_repaired() {
     [ "$LAST_RC" -eq 1 ] || fail "doctor should report the exact refspec (exit 1), got $LAST_RC"
     assert_output_contains "git fetch and git pull fail"
     paste_command "repair it with: "
-    assert_output_contains "repair remote.origin.fetch"
-    [ "$(git config --get-all remote.origin.fetch | grep -c relgate)" -eq 1 ] \
+    assert_output_contains "remove +refs/meta/relgate:refs/meta/relgate from remote.origin.fetch (git fetch fails"
+    [ "$(git config --get-all remote.origin.fetch | grep -c 'meta/relgate')" -eq 1 ] \
         || fail "install should leave exactly one policy refspec: $(git config --get-all remote.origin.fetch)"
     expect_accept git fetch origin
     expect_accept git pull -q --no-rebase
@@ -171,7 +176,7 @@ dry_run_changes_nothing() {
     before=$(tree_digest .git)
     expect_accept "$RELGATE_BIN" install --dry-run
     assert_output_contains "would install the pre-push hook"
-    assert_output_contains "would fetch the versioned policy"
+    assert_output_contains "would fetch origin's release refs and versioned policy"
     [ "$(tree_digest .git)" = "$before" ] || fail "--dry-run changed .git"
 }
 

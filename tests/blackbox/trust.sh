@@ -58,7 +58,7 @@ command_provider() {
     # A clone with relgate installed fetches the policy.
     must "$RELGATE_BIN" install
     must git fetch -q origin
-    [ "$(git rev-parse -q --verify refs/meta/relgate)" = "$(git -C "$SERVER" rev-parse refs/meta/relgate)" ] ||
+    [ "$(git rev-parse -q --verify refs/relgate/remotes/origin/meta/relgate)" = "$(git -C "$SERVER" rev-parse refs/meta/relgate)" ] ||
         fail "the clone did not fetch the policy"
     expect_reject "T8 ci-green" git push origin v0.1.1
     [ "$(grep -c "ignored: ci.command, ci.provider" "$LAST_OUTPUT")" -eq 1 ] || fail "expected exactly one warning line"

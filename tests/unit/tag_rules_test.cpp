@@ -235,6 +235,8 @@ TEST_CASE("T6 final-is-last-rc: the final tag is exactly the last rc, on main", 
     CHECK(text(v) == "relgate: T6 final-is-last-rc: refs/tags/v0.1.0: v0.1.0 points at " + s2 +
                          ", not at the last release candidate v0.1.0-rc1 (" + s1 + ")\n"
                          "  commit " + s2 + " fix: two\n"
+                         "  hint: first drop the refused tag from your clone:\n"
+                         "  hint:   git tag -d v0.1.0\n"
                          "  hint: main moved on after v0.1.0-rc1; test what is new as v0.1.0-rc2 first:\n"
                          "  hint:   git fetch origin\n"
                          "  hint:   git tag v0.1.0-rc2 origin/main\n"
