@@ -289,7 +289,10 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
   } else if (opts.platform == "plain" && repo->config_values("receive.advertisePushOptions") !=
                                              std::vector<std::string>{"true"}) {
     plan.say("set receive.advertisePushOptions = true (maintainers override with git push -o relgate.override=...)");
-    if (!opts.dry_run) repo->set_config("receive.advertisePushOptions", "true");
+    if (!opts.dry_run) {
+      repo->set_config("receive.advertisePushOptions", "true");
+      repo->set_config("relgate.setadvertisepushoptions", "true"); // uninstall takes it back
+    }
   }
   return 0;
 }
@@ -313,6 +316,13 @@ int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
     if (!opts.dry_run && std::remove(t.file.c_str()) != 0) throw Error("cannot remove " + t.file + ": " + std::strerror(errno));
   }
   if (hook == "pre-push") uninstall_client_view(*repo, plan);
+  if (hook != "pre-push" && !repo->config_values("relgate.setadvertisepushoptions").empty()) {
+    plan.say("unset receive.advertisePushOptions (install set it)");
+    if (!opts.dry_run) {
+      git_config(*repo, {"--unset-all", "receive.advertisePushOptions"});
+      git_config(*repo, {"--unset-all", "relgate.setadvertisepushoptions"});
+    }
+  }
   return 0;
 }
 

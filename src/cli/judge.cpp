@@ -53,10 +53,10 @@ RefMap current_refs(const repo::Repository& repo, const policy::Policy& pol) {
 
 // Prints the verdict; returns the exit code. `outcome` is what a rejection
 // means for this entry point ("nothing was pushed", ...).
-int report(const policy::Verdict& verdict, const std::string& outcome) {
+int report(const policy::Verdict& verdict, const std::string& outcome, bool audit_logged) {
   const char* gl = std::getenv("GL_ID");
   const std::string prefix = (gl && *gl && verdict.rejected()) ? "GL-HOOK-ERR: " : "";
-  for (const auto& line : policy::format_verdict(verdict)) {
+  for (const auto& line : policy::format_verdict(verdict, audit_logged)) {
     if (line.severity == policy::Severity::error) log::error(prefix + line.text);
     else log::warn(prefix + line.text);
   }
@@ -100,7 +100,7 @@ int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& p
     append_audit(path, request, verdict, audit_hook);
   }
   trace::Phase phase("report");
-  return report(verdict, outcome);
+  return report(verdict, outcome, audit_hook && !pol.audit.log.empty());
 }
 
 // Every object a server-side update names must be present (in the quarantine
@@ -208,6 +208,7 @@ int run_update(const GlobalOptions& opts, const std::string& ref, const std::str
   policy::Request request;
   request.before = journal.with_pending(current_refs(repo, pol));
   request.updates = {u};
+  request.offer_override = false; // git gives the update hook no push options
   int rc = judge_and_report(repo, pol, request, u.ref + " was not updated", "update");
   if (rc == 0) journal.record(request.updates);
   return rc;

@@ -7,6 +7,8 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
+
 namespace relgate::policy::detail {
 
 namespace {
@@ -67,11 +69,37 @@ void judge_policy_ref(Judgement& j, const RefUpdate& u) {
   }
 }
 
+namespace {
+// A maintainer refused by a rule gets the one command that overrides it on
+// both sides (the client hook reads RELGATE_OVERRIDE, the server the push
+// option), when an override can let the push through (not P1).
+void offer_override(Judgement& j) {
+  if (!j.verdict.rejected() || j.policy.access.maintainers.empty() || !j.enabled(RuleId::A2)) return;
+  if (!j.pusher_may_be_maintainer() || !j.request.offer_override) return;
+  std::vector<std::string> refs;
+  for (const auto& v : j.verdict.violations) {
+    if (v.severity != Severity::error) continue;
+    if (v.rule == RuleId::P1) return; // never overridden
+    std::string name = starts_with(v.ref, "refs/heads/") ? v.ref.substr(11) : starts_with(v.ref, "refs/tags/") ? v.ref.substr(10) : v.ref;
+    if (!name.empty() && std::find(refs.begin(), refs.end(), name) == refs.end()) refs.push_back(name);
+  }
+  if (refs.empty()) return;
+  std::string targets;
+  for (const auto& r : refs) targets += " " + shell_quote(r);
+  j.verdict.notes.push_back(std::string(j.request.pusher_unknown_here ? "if you are a maintainer, you" : "as a maintainer you") +
+                            " may push past this once, with a reason for the audit log: RELGATE_OVERRIDE=\"<reason>\" "
+                            "git push -o relgate.override=\"<reason>\" " + j.request.remote + targets);
+}
+} // namespace
+
 // A2: a maintainer's override lets errors through (they are still shown and
 // logged); anyone else's override is itself refused. An override needs
 // maintainers to be configured: with nobody named, nobody may override.
 void apply_override(Judgement& j) {
-  if (!j.request.override_reason) return;
+  if (!j.request.override_reason) {
+    offer_override(j);
+    return;
+  }
   const auto& maintainers = j.policy.access.maintainers;
   bool allowed = !maintainers.empty() && j.pusher_is_maintainer();
   if (!allowed) {

@@ -31,6 +31,9 @@ struct Request {
   // know, so maintainer-only and CI-writer-only checks (A1, A2, A3, F2,
   // freeze exceptions) are left to it, with a note.
   bool pusher_unknown_here = false;
+  // A maintainer's refusal offers the override command (A2); not where
+  // overrides cannot reach (the update hook gets no push options).
+  bool offer_override = true;
   // A2: `git push -o relgate.override=<reason>` or RELGATE_OVERRIDE.
   std::optional<std::string> override_reason;
   // Client side (pre-push): the remote's objects may be missing locally;

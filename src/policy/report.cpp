@@ -40,7 +40,7 @@ void format_one(const Violation& v, std::vector<ReportLine>& out) {
 }
 } // namespace
 
-std::vector<ReportLine> format_verdict(const Verdict& verdict) {
+std::vector<ReportLine> format_verdict(const Verdict& verdict, bool audit_logged) {
   std::vector<ReportLine> out;
   for (const auto& v : verdict.violations) {
     if (v.severity == Severity::error) format_one(v, out);
@@ -50,8 +50,9 @@ std::vector<ReportLine> format_verdict(const Verdict& verdict) {
   }
   for (const auto& n : verdict.notes) out.push_back({Severity::warn, "relgate: note: " + clean(n)});
   if (verdict.override_by) {
-    out.push_back({Severity::warn, "relgate: overridden by " + clean(*verdict.override_by) +
-                                       " (A2 override); the override and its reason are in the audit log"});
+    out.push_back({Severity::warn, "relgate: overridden by " + clean(*verdict.override_by) + " (A2 override); " +
+                                       (audit_logged ? "the override and its reason are in the audit log"
+                                                     : "the server decides whether it stands, and logs it there")});
   }
   return out;
 }

@@ -20,6 +20,8 @@ struct ReportLine {
 //     hint: cut v0.1.0-rc2 instead:
 //     hint:   git tag v0.1.0-rc2 1a2b3c4d5
 // Warnings lead with "relgate: warning: ". Notes follow as "relgate: note: ".
-std::vector<ReportLine> format_verdict(const Verdict& verdict);
+// `audit_logged`: the caller writes the decision to the audit log (the
+// server hooks); elsewhere an override is not claimed to be logged.
+std::vector<ReportLine> format_verdict(const Verdict& verdict, bool audit_logged = true);
 
 } // namespace relgate::policy

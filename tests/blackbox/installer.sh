@@ -141,8 +141,9 @@ existing_hook_kept_and_restored() {
     mkdir -p .git/hooks
     printf '#!/bin/sh\necho "foreign hook: $1 $2"\ncat >"%s/foreign-stdin"\nexit 0\n' "$SCENARIO_DIR" >.git/hooks/pre-push
     chmod 755 .git/hooks/pre-push
-    local before
+    local before config_before
     before=$(tree_digest .git/hooks)
+    config_before=$(git config --list --local)
     expect_accept "$RELGATE_BIN" install
     local once
     once=$(tree_digest .git/hooks)
@@ -157,6 +158,8 @@ existing_hook_kept_and_restored() {
     expect_accept "$RELGATE_BIN" uninstall
     [ "$(tree_digest .git/hooks)" = "$before" ] || fail "uninstall did not restore the hooks directory byte for byte"
     git config --get-all remote.origin.fetch | grep -qF refs/meta/relgate && fail "uninstall left the policy refspec"
+    [ "$(git config --list --local)" = "$config_before" ] ||
+        fail "uninstall did not put the configuration back: $(git config --list --local | tr '\n' ' ')"
     return 0
 }
 
@@ -207,11 +210,15 @@ server_gitea() { server_platform gitea hooks/pre-receive.d; }
 
 server_plain_and_ghes() {
     make_server none
+    local config_before
+    config_before=$(git -C "$SERVER" config --list --local)
     expect_accept "$RELGATE_BIN" install --server --repo "$SERVER"
     [ -x "$SERVER/hooks/pre-receive" ] || fail "no pre-receive"
     [ "$(git -C "$SERVER" config receive.advertisePushOptions)" = true ] || fail "push options not advertised"
     expect_accept "$RELGATE_BIN" --repo "$SERVER" uninstall
     [ ! -e "$SERVER/hooks/pre-receive" ] || fail "uninstall left hooks/pre-receive"
+    [ "$(git -C "$SERVER" config --list --local)" = "$config_before" ] ||
+        fail "uninstall did not put the configuration back: $(git -C "$SERVER" config --list --local | tr '\n' ' ')"
     expect_accept "$RELGATE_BIN" install --platform ghes
     [ -x relgate-ghes-pre-receive.sh ] || fail "no GHES script"
     assert_output_contains "Pre-receive hook environments"
