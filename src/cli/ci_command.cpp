@@ -47,13 +47,20 @@ void push_notes(git::Libgit2Repository& repo, const std::string& notes_ref, cons
                 const repo::ObjectId& commit, const ci::Check& recorded) {
   const std::string git_dir = "--git-dir=" + repo.git_dir();
   const std::string temp_ref = "refs/relgate/ci-remote-" + std::to_string(::getpid());
+  const std::vector<std::string> push = {"git", git_dir, "-c", "advice.pushUpdateRejected=false", "push", "-q", remote,
+                                         notes_ref + ":" + notes_ref};
+  // A push that loses a race is expected: git's "! [rejected] (fetch
+  // first)" is kept quiet then; any other refusal is shown as git says it.
+  process::Options quiet;
+  quiet.null_stderr = true;
+  auto show_refusal = [&] { (void)process::call(push); };
   for (int attempt = 1;; ++attempt) {
-    if (process::call({"git", git_dir, "-c", "advice.pushUpdateRejected=false", "push", "-q", remote,
-                       notes_ref + ":" + notes_ref}) == 0) {
+    if (process::run(push, quiet).succeeded()) {
       std::cout << "pushed " << notes_ref << " to " << remote << '\n';
       return;
     }
     if (attempt == k_push_attempts) {
+      show_refusal();
       throw Error("could not push " + notes_ref + " to " + remote + " after " + std::to_string(k_push_attempts) +
                   " attempts (other jobs keep updating it); the result is recorded locally, run the command again");
     }
@@ -65,6 +72,7 @@ void push_notes(git::Libgit2Repository& repo, const std::string& notes_ref, cons
     auto local_tip = ref_value(repo, notes_ref);
     if (!remote_tip || !local_tip || *remote_tip == *local_tip || repo.is_ancestor(*remote_tip, *local_tip)) {
       repo.delete_ref(temp_ref);
+      show_refusal(); // not a race: the server refused (its reasons reach the terminal now)
       throw Error("git push " + remote + " " + notes_ref + " failed (see git's message above); the result is recorded locally");
     }
     // The remote's note as it is, with the line just recorded after it
@@ -86,8 +94,9 @@ int run_ci_record(const GlobalOptions& global, const CiRecordOptions& opts) {
   }
   auto state = ci::parse_check_state(opts.state);
   if (!state) {
+    auto near = closest_match(opts.state, {"success", "failure", "pending", "skipped", "cancelled"});
     throw Error("ci record: unknown state " + printable(opts.state) +
-                " (use success, failure, pending, skipped or cancelled)");
+                (near.empty() ? " (use success, failure, pending, skipped or cancelled)" : ", did you mean \"" + near + "\"?"));
   }
   if (has_space(opts.url)) throw Error("ci record: the URL must not contain spaces");
   auto repo = git::Libgit2Repository::open(global.repo_dir);

@@ -127,6 +127,13 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
       for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + shell_quote(a);
       std::cout << "relgate: running " << shown << std::endl;
       int rc = process::call(argv);
+      // A refused push is the server's verdict (F2, shown above by git),
+      // not an error of relgate's: exit 1, as for any refusal.
+      if (rc != 0 && argv[1] == "push") {
+        std::cerr << "relgate: " << remote << " refused the " << (start ? "declaration" : "end of the freeze")
+                  << " (see above); nothing changed\n";
+        return 1;
+      }
       if (rc != 0) throw Error(shown + " failed (exit " + std::to_string(rc) + ")");
     }
     // Keep the local copy (and install's mirror) in step, so `relgate

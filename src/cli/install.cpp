@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -120,9 +121,26 @@ Target target_of(const git::Libgit2Repository& repo, const std::string& hook, co
   throw Error("unknown platform \"" + platform + "\" (use plain, gitlab, gitea or ghes)");
 }
 
+// Says what install/uninstall does, each line starting with its verb:
+// "would install ..." with --dry-run, "installed ..." once done.
 struct Plan {
   bool dry_run;
-  void say(const std::string& what) const { std::cout << "relgate: " << (dry_run ? "would " : "") << what << '\n'; }
+  void say(const std::string& what) const {
+    static const std::pair<std::string_view, std::string_view> past[] = {
+        {"install ", "installed "}, {"update ", "updated "}, {"remove ", "removed "}, {"add ", "added "},
+        {"keep ", "kept "},         {"put ", "put "},       {"set ", "set "},         {"unset ", "unset "},
+        {"write ", "wrote "}};
+    std::string line = what;
+    if (!dry_run) {
+      for (const auto& [now, done] : past) {
+        if (line.compare(0, now.size(), now) == 0) {
+          line = std::string(done) + line.substr(now.size());
+          break;
+        }
+      }
+    }
+    std::cout << "relgate: " << (dry_run ? "would " : "") << line << '\n';
+  }
 };
 
 std::string choose_hook(const git::Libgit2Repository& repo, const InstallOptions& opts) {
@@ -184,15 +202,15 @@ void install_client_view(git::Libgit2Repository& repo, const policy::Policy& pol
   }
   for (const auto& refspec : mirror_refspecs(pol, remote)) {
     if (has_refspec(repo, remote, refspec)) continue;
-    plan.say("fetch " + remote + "'s release refs and versioned policy: add " + refspec + " to remote." + remote + ".fetch");
+    plan.say("add " + refspec + " to remote." + remote + ".fetch (" + remote + "'s release refs and versioned policy)");
     if (!plan.dry_run) add_fetch_refspec(repo, remote, refspec);
   }
   if (repo.config_values("relgate.remote") != std::vector<std::string>{remote}) {
-    plan.say("judge pushes to " + remote + ": set relgate.remote = " + remote);
+    plan.say("set relgate.remote = " + remote + " (pushes to " + remote + " are judged)");
     if (!plan.dry_run) repo.set_config("relgate.remote", remote);
   }
   if (repo.config_values("remote." + remote + ".prune").empty()) {
-    plan.say("prune refs " + remote + " deleted (an ended freeze, a deleted tag): set remote." + remote + ".prune = true");
+    plan.say("set remote." + remote + ".prune = true (refs " + remote + " deleted leave the clone: an ended freeze)");
     if (!plan.dry_run) {
       repo.set_config("remote." + remote + ".prune", "true");
       repo.set_config("relgate.setprune", remote);
@@ -204,7 +222,7 @@ void uninstall_client_view(git::Libgit2Repository& repo, const Plan& plan) {
   for (const auto& remote : repo.remotes()) {
     for (const auto& refspec : repo.config_values("remote." + remote + ".fetch")) {
       if (!relgate_refspec(refspec)) continue;
-      plan.say("stop mirroring: remove " + refspec + " from remote." + remote + ".fetch");
+      plan.say("remove " + refspec + " from remote." + remote + ".fetch");
       if (!plan.dry_run) remove_fetch_refspec(repo, remote, refspec);
     }
   }
@@ -241,12 +259,26 @@ int install_ghes(const Plan& plan) {
 
 } // namespace
 
+// A hooks directory the project tracks (core.hooksPath = .githooks, husky,
+// lefthook): a hook written there names this machine's binary and would be
+// committed for the whole team.
+void refuse_tracked_hooks_dir(const git::Libgit2Repository& repo, const Target& t) {
+  const std::string top = repo.work_dir();
+  if (top.empty() || t.dir.compare(0, top.size(), top) != 0) return;
+  auto tracked = process::output({"git", "-C", top, "ls-files", "--", t.dir.substr(top.size())});
+  if (!tracked || tracked->empty()) return;
+  throw Error("the hooks directory " + t.dir.substr(top.size()) +
+              " is tracked by git (core.hooksPath): relgate will not write a hook there that names this machine's binary; "
+              "have the team's hook run it instead, e.g. add to its pre-push: relgate pre-push \"$@\"");
+}
+
 int run_install(const GlobalOptions& global, const InstallOptions& opts) {
   Plan plan{opts.dry_run};
   if (opts.platform == "ghes") return install_ghes(plan);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const std::string hook = choose_hook(*repo, opts);
   const Target t = target_of(*repo, hook, opts.platform);
+  if (hook == "pre-push") refuse_tracked_hooks_dir(*repo, t);
   const std::string chained = t.file + k_chained_suffix;
   const std::string script = hook_script(hook);
 
@@ -374,6 +406,14 @@ int run_doctor(const GlobalOptions& global) {
               remote + " has no policy ref; repair it with: relgate install --remote " + remote);
     }
   }
+  if (const char* env = std::getenv("RELGATE"); env && *env && !executable(env)) {
+    problem(std::string("RELGATE names ") + env + ", which is not an executable: the hooks refuse every push (unset RELGATE)");
+  }
+  if (const std::string remote = canonical_remote(*repo); is_mirrored(*repo, remote) &&
+                                                        !exists(repo->git_dir() + "FETCH_HEAD")) {
+    std::cout << "note: " << remote << " not fetched since install: git fetch " << remote
+              << " brings its tags, freeze declarations, CI results and policy\n";
+  }
   if (!any) problem("relgate's hook is not installed: relgate install" + std::string(repo->is_bare() ? " --server" : ""));
   try {
     auto pol = load_policy(global, *repo);
@@ -388,7 +428,9 @@ int run_doctor(const GlobalOptions& global) {
                 << '\n';
     }
   } catch (const Error& e) {
-    problem(std::string("the policy does not load: ") + e.what() + " (the server refuses every push until it is fixed)");
+    problem(std::string("the policy does not load: ") + e.what() +
+            (repo->is_bare() ? " (the server refuses every push until it is fixed)"
+                             : " (this clone's pre-push hook stops every push until it is fixed)"));
   }
   std::cout << (problems ? "relgate: " + std::to_string(problems) + " problem(s)\n" : "relgate: all is well\n");
   return problems ? 1 : 0;

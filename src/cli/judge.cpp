@@ -270,12 +270,18 @@ int run_check(const GlobalOptions& opts, const std::vector<std::string>& args, c
   if (args.empty() || args.size() % 3 != 0) {
     throw Error("check takes REF OLD NEW triples (old or new 0 for a ref that is created or deleted)");
   }
+  auto& repo = open_repo(opts);
+  // OLD and NEW are object ids (all zeros: none) or any revision git
+  // understands (v0.1.0-rc1, origin/main, HEAD~2), as for `ci record`.
+  auto object = [&repo](const std::string& arg) {
+    bool zeros = !arg.empty() && arg.find_first_not_of('0') == std::string::npos;
+    bool id = (arg.size() == 40 || arg.size() == 64) && is_hex(arg);
+    return zeros || id ? parse_object_id(arg, "check") : repo.resolve_commit(arg);
+  };
   std::vector<policy::RefUpdate> updates;
   for (std::size_t i = 0; i < args.size(); i += 3) {
-    updates.push_back({parse_ref_name(args[i], "check"), parse_object_id(args[i + 1], "check"),
-                       parse_object_id(args[i + 2], "check")});
+    updates.push_back({parse_ref_name(args[i], "check"), object(args[i + 1]), object(args[i + 2])});
   }
-  auto& repo = open_repo(opts);
   auto pol = load_policy(opts, repo);
   require_objects(repo, updates);
   // In a clone or a CI runner (actions/checkout makes only the pushed ref

@@ -23,7 +23,8 @@ namespace {
 
 bool use_colour() {
   const char* no_color = std::getenv("NO_COLOR");
-  return !(no_color && *no_color) && ::isatty(STDOUT_FILENO);
+  const char* term = std::getenv("TERM");
+  return !(no_color && *no_color) && term && *term && std::string_view(term) != "dumb" && ::isatty(STDOUT_FILENO);
 }
 
 std::string paint(const std::string& text, const char* code, bool colour) {

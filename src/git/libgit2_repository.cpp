@@ -751,6 +751,11 @@ void Libgit2Repository::write_ref(const std::string& name, const repo::ObjectId&
   git_reference_free(ref);
 }
 
+std::string Libgit2Repository::work_dir() const {
+  const char* dir = git_repository_workdir(m_repo);
+  return dir ? dir : "";
+}
+
 void Libgit2Repository::delete_ref(const std::string& name) {
   git_reference* ref = nullptr;
   int rc = git_reference_lookup(&ref, m_repo, name.c_str());

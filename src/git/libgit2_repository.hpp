@@ -46,6 +46,8 @@ public:
   // The directory hooks run from (core.hooksPath honoured), with a trailing slash.
   std::string hooks_dir() const;
   bool is_bare() const;
+  // The work tree, with a trailing slash; empty in a bare repository.
+  std::string work_dir() const;
   // Writes a ref directly (no hooks run): for commands a maintainer runs on
   // the repository itself. Throws Error on failure.
   void write_ref(const std::string& name, const repo::ObjectId& target, const std::string& log_message);

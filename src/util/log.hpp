@@ -1,6 +1,7 @@
 #pragma once
 // Logging and user-facing output go through one spdlog logger on stderr:
-// no timestamps, colour only on a terminal and never when NO_COLOR is set.
+// no timestamps; on a terminal that is not TERM=dumb, and never with
+// NO_COLOR, the head of a refusal line is coloured as git colours `error:`.
 // RELGATE_LOG=debug|info|warn shows relgate's own diagnostics.
 
 //

@@ -80,7 +80,7 @@ exact_refspec_repaired() {
     [ "$LAST_RC" -eq 1 ] || fail "doctor should report the exact refspec (exit 1), got $LAST_RC"
     assert_output_contains "git fetch and git pull fail"
     paste_command "repair it with: "
-    assert_output_contains "remove +refs/meta/relgate:refs/meta/relgate from remote.origin.fetch (git fetch fails"
+    assert_output_contains "removed +refs/meta/relgate:refs/meta/relgate from remote.origin.fetch (git fetch fails"
     [ "$(git config --get-all remote.origin.fetch | grep -c 'meta/relgate')" -eq 1 ] \
         || fail "install should leave exactly one policy refspec: $(git config --get-all remote.origin.fetch)"
     expect_accept git fetch origin
@@ -179,8 +179,12 @@ dry_run_changes_nothing() {
     before=$(tree_digest .git)
     expect_accept "$RELGATE_BIN" install --dry-run
     assert_output_contains "would install the pre-push hook"
-    assert_output_contains "would fetch origin's release refs and versioned policy"
+    assert_output_contains "would add +refs/tags/*:refs/relgate/remotes/origin/tags/* to remote.origin.fetch"
     [ "$(tree_digest .git)" = "$before" ] || fail "--dry-run changed .git"
+    # Once done, it says so in the past tense.
+    expect_accept "$RELGATE_BIN" install
+    assert_output_contains "relgate: installed the pre-push hook as"
+    assert_output_contains "relgate: added +refs/tags/*:refs/relgate/remotes/origin/tags/* to remote.origin.fetch"
 }
 
 # Server platform layouts receive a real push and reject a bad tag. The

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Black-box suite: the person at the keyboard. Overrides a maintainer can
+# use (pasted as printed), what install, doctor, freeze, check, ci record
+# and colours say. Real clones with the pre-push hook, a real server with
+# the pre-receive hook, real pushes.
+#
+#   bash tests/blackbox/keyboard.sh [path/to/relgate]
+
+. "$(dirname "$0")/lib.sh" "$@"
+
+ZERO=0000000000000000000000000000000000000000
+
+# A maintainer refused by a rule gets the one command that overrides it on
+# both sides; pasted, the push goes through and the server logs it.
+override_as_printed() {
+    use_fixture fresh
+    printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    must "$RELGATE_BIN" install
+    printf '[access]\nmaintainers = ["alice"]\n' >.git/relgate.toml
+    must git config relgate.user alice
+    must git tag v0.1.0-rc2 main
+    GL_USERNAME=alice expect_reject "T4 rc-sequence" git push origin v0.1.0-rc2
+    assert_output_contains 'as a maintainer you may push past this once, with a reason for the audit log: RELGATE_OVERRIDE="<reason>" git push -o relgate.override="<reason>" origin v0.1.0-rc2'
+    GL_USERNAME=alice paste_command "with a reason for the audit log: "
+    assert_remote_ref refs/tags/v0.1.0-rc2 main
+    grep -q '"verdict":"overridden","rules":\["T4"\],"override":"<reason>"' "$SERVER/relgate-audit.log" ||
+        fail "the override is not in the server's audit log"
+    # The variable alone: the client lets it through but claims no log entry.
+    must git tag v0.1.0-rc4 main
+    RELGATE_OVERRIDE="rc3 was lost" GL_USERNAME=alice expect_reject "T4 rc-sequence" git push origin v0.1.0-rc4
+    assert_output_contains "the server decides whether it stands, and logs it there"
+    # Someone who is not a maintainer is not offered it.
+    must git config relgate.user bob
+    must git tag v0.1.0-rc5 main
+    GL_USERNAME=bob expect_reject "A1 maintainers-only" git push origin v0.1.0-rc5
+    assert_output_lacks "may push past this once"
+}
+
+# install does not write into a hooks directory the project tracks.
+tracked_hooks_dir() {
+    use_fixture fresh
+    mkdir -p .githooks
+    printf '#!/bin/sh\nexec npx lint-staged\n' >.githooks/pre-commit
+    must git add .githooks
+    must git commit -q -m "chore: team hooks"
+    must git config core.hooksPath .githooks
+    run_cmd "$RELGATE_BIN" install
+    [ "$LAST_RC" -eq 2 ] || fail "install into a tracked hooks directory should be refused (exit 2), got $LAST_RC"
+    assert_output_contains "is tracked by git (core.hooksPath)"
+    assert_output_contains 'relgate pre-push "$@"'
+    [ -z "$(git status --porcelain)" ] || fail "install changed the work tree: $(git status --porcelain)"
+}
+
+# doctor says what is really wrong in a clone.
+doctor_in_a_clone() {
+    use_fixture fresh
+    must "$RELGATE_BIN" install
+    run_cmd "$RELGATE_BIN" doctor
+    assert_output_contains "origin not fetched since install: git fetch origin"
+    printf '[rules]\ntag-nmae = "warn"\n' >.git/relgate.toml
+    run_cmd "$RELGATE_BIN" doctor
+    [ "$LAST_RC" -eq 1 ] || fail "doctor should report the broken policy, got $LAST_RC"
+    assert_output_contains "this clone's pre-push hook stops every push until it is fixed"
+    assert_output_lacks "the server refuses"
+    rm .git/relgate.toml
+    RELGATE=/nonexistent run_cmd "$RELGATE_BIN" doctor
+    [ "$LAST_RC" -eq 1 ] || fail "doctor should report RELGATE=/nonexistent, got $LAST_RC"
+    assert_output_contains "RELGATE names /nonexistent, which is not an executable"
+}
+
+# A freeze declaration the server refuses (F2) is a refusal: exit 1, git's
+# and relgate's lines, no internal error.
+freeze_refused() {
+    use_fixture fresh
+    printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    GL_USERNAME=bob run_cmd "$RELGATE_BIN" freeze start v0.1.0
+    [ "$LAST_RC" -eq 1 ] || fail "a refused declaration should exit 1, got $LAST_RC"
+    assert_output_contains "F2 freeze-declare"
+    assert_output_contains "origin refused the declaration (see above); nothing changed"
+    assert_output_lacks "relgate: error"
+}
+
+# check takes revisions; ci record suggests the state meant.
+cli_words() {
+    use_fixture rc1
+    expect_accept "$RELGATE_BIN" check refs/tags/v0.1.0 0 v0.1.0-rc1
+    expect_reject "T3 rc-only-for-minor" "$RELGATE_BIN" check refs/tags/v0.1.1-rc1 "$ZERO" main
+    run_cmd "$RELGATE_BIN" ci record main build succes
+    [ "$LAST_RC" -eq 2 ] || fail "an unknown state is a usage error"
+    assert_output_contains 'unknown state "succes", did you mean "success"?'
+}
+
+# On a terminal only the head of a refusal is coloured, as git colours
+# `error:`; TERM=dumb and NO_COLOR get none.
+colours() {
+    use_fixture fresh
+    local cmd="$RELGATE_BIN check refs/tags/v0.1.0-RC1 0 main"
+    TERM=xterm script -qec "$cmd" /dev/null >tty.out 2>&1
+    grep -q $'^\e\\[1;31mrelgate: T1 tag-name:\e\\[m refs/tags/v0.1.0-RC1' tty.out ||
+        fail "the head of the refusal should be bold red: $(cat -v tty.out | head -2)"
+    grep -q $'hint: .*\e\\[' tty.out && fail "hint lines should not be coloured"
+    TERM=dumb script -qec "$cmd" /dev/null >dumb.out 2>&1
+    grep -q $'\e\\[' dumb.out && fail "TERM=dumb should get no colour: $(cat -v dumb.out | head -1)"
+    NO_COLOR=1 TERM=xterm script -qec "$cmd" /dev/null >nocolor.out 2>&1
+    grep -q $'\e\\[' nocolor.out && fail "NO_COLOR should get no colour"
+    return 0
+}
+
+run_scenario "a maintainer's override, as printed" override_as_printed
+run_scenario "install refuses a tracked hooks directory" tracked_hooks_dir
+run_scenario "doctor in a clone" doctor_in_a_clone
+run_scenario "freeze start refused by F2 exits 1" freeze_refused
+run_scenario "check takes revisions; ci record did-you-mean" cli_words
+run_scenario "colours as git colours" colours
+finish
