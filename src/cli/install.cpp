@@ -326,6 +326,15 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
       repo->set_config("relgate.setadvertisepushoptions", "true"); // uninstall takes it back
     }
   }
+  // Releases are dated by when they were pushed (a final tag sits on an
+  // older commit by design): git's reflog keeps that once it logs tags too.
+  if (hook != "pre-push" && repo->config_values("core.logAllRefUpdates").empty()) {
+    plan.say("set core.logAllRefUpdates = always (status dates releases by when they were pushed)");
+    if (!opts.dry_run) {
+      repo->set_config("core.logAllRefUpdates", "always");
+      repo->set_config("relgate.setlogallrefupdates", "true");
+    }
+  }
   return 0;
 }
 
@@ -348,11 +357,13 @@ int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
     if (!opts.dry_run && std::remove(t.file.c_str()) != 0) throw Error("cannot remove " + t.file + ": " + std::strerror(errno));
   }
   if (hook == "pre-push") uninstall_client_view(*repo, plan);
-  if (hook != "pre-push" && !repo->config_values("relgate.setadvertisepushoptions").empty()) {
-    plan.say("unset receive.advertisePushOptions (install set it)");
+  for (const auto& [marker, key] : {std::pair<std::string, std::string>{"relgate.setadvertisepushoptions", "receive.advertisePushOptions"},
+                                     {"relgate.setlogallrefupdates", "core.logAllRefUpdates"}}) {
+    if (hook == "pre-push" || repo->config_values(marker).empty()) continue;
+    plan.say("unset " + key + " (install set it)");
     if (!opts.dry_run) {
-      git_config(*repo, {"--unset-all", "receive.advertisePushOptions"});
-      git_config(*repo, {"--unset-all", "relgate.setadvertisepushoptions"});
+      git_config(*repo, {"--unset-all", key});
+      git_config(*repo, {"--unset-all", marker});
     }
   }
   return 0;

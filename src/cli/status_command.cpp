@@ -96,7 +96,9 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
   const auto local_only = local_only_release_tags(*repo, pol, remote);
   policy::ReleaseState state(refs, pol);
   const std::int64_t now = now_seconds();
-  auto times = policy::tag_times(*repo, refs);
+  // The server dates a release by when it was pushed (the reflog that
+  // install --server turns on); a clone only knows when it was made.
+  auto times = policy::tag_times(*repo, refs, repo->is_bare() ? policy::TagDates::pushed : policy::TagDates::made);
 
   std::vector<policy::ReleaseEvent> releases;
   for (const auto& [line, ls] : state.lines()) {
@@ -215,7 +217,9 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
     std::cout << "  no release yet\n";
   } else {
     std::cout << "  last release:   " << pace.last_release->name << " on " << policy::utc_date(pace.last_release->time)
-              << ", " << pace.days_since_last << (pace.days_since_last == 1 ? " day" : " days") << " ago\n";
+              << ", " << pace.days_since_last << (pace.days_since_last == 1 ? " day" : " days") << " ago"
+              << (repo->is_bare() ? "" : " (dated by its tag or commit here; the server's status knows when it was pushed)")
+              << '\n';
     std::cout << "  this month:     "
               << yes_no(pace.released_this_month,
                         pace.month + (pace.released_this_month ? " has a release" : " has no release yet"))

@@ -305,6 +305,18 @@ std::optional<std::int64_t> Libgit2Repository::tag_time(const repo::ObjectId& ta
   return commit(*c).time;
 }
 
+std::optional<std::int64_t> Libgit2Repository::ref_created(const std::string& ref) const {
+  git_reflog* raw = nullptr;
+  if (git_reflog_read(&raw, m_repo, ref.c_str()) != 0) return std::nullopt;
+  std::unique_ptr<git_reflog, Deleter<git_reflog, git_reflog_free>> log(raw);
+  std::size_t n = git_reflog_entrycount(log.get());
+  if (n == 0) return std::nullopt;
+  const git_reflog_entry* oldest = git_reflog_entry_byindex(log.get(), n - 1); // index 0 is the newest
+  const git_signature* who = oldest ? git_reflog_entry_committer(oldest) : nullptr;
+  if (!who) return std::nullopt;
+  return who->when.time;
+}
+
 std::optional<std::string> Libgit2Repository::note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const {
   git_oid nc = to_oid(notes_commit), o = to_oid(object);
   git_commit* raw = nullptr;

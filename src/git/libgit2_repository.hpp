@@ -77,6 +77,7 @@ public:
   std::optional<std::int64_t> tag_time(const repo::ObjectId& target) const override;
   bool is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const override;
   std::optional<std::string> note(const repo::ObjectId& notes_commit, const repo::ObjectId& object) const override;
+  std::optional<std::int64_t> ref_created(const std::string& ref) const override;
   std::vector<repo::ObjectId> changed_notes(const repo::ObjectId& old_notes, const repo::ObjectId& new_notes) const override;
   // From the commit-graph (commits it lacks, such as a push's own, are read).
   std::optional<repo::FirstParents> first_parents(const repo::ObjectId& tip, const repo::ObjectId& stop,

@@ -27,11 +27,16 @@ RefMap known_refs(const repo::Repository& repo, const Policy& policy, const std:
   return refs;
 }
 
-std::map<std::string, std::int64_t> tag_times(const repo::Repository& repo, const RefMap& refs) {
+std::map<std::string, std::int64_t> tag_times(const repo::Repository& repo, const RefMap& refs, TagDates dates) {
   std::map<std::string, std::int64_t> out;
   const std::string prefix = "refs/tags/";
   for (auto it = refs.lower_bound(prefix); it != refs.end() && starts_with(it->first, prefix); ++it) {
-    if (auto t = repo.tag_time(it->second)) out[it->first] = *t;
+    auto made = repo.tag_time(it->second);
+    if (!made) continue;
+    // A final tag sits on an older rc's commit by design: its commit's date
+    // is not the release's.
+    auto pushed = dates == TagDates::pushed ? repo.ref_created(it->first) : std::nullopt;
+    out[it->first] = pushed.value_or(*made);
   }
   return out;
 }

@@ -26,8 +26,14 @@ enum class LocalBranches { include, exclude };
 // refs.
 RefMap known_refs(const repo::Repository& repo, const Policy& policy, const std::string& remote, LocalBranches local);
 
-// When each tag of `refs` was made (Repository::tag_time), by full ref
-// name. Tags that name no commit are left out.
-std::map<std::string, std::int64_t> tag_times(const repo::Repository& repo, const RefMap& refs);
+// How tags are dated: when made (the tagger's time, else the commit's), or
+// when pushed where the repository's reflog knows it (a server with
+// core.logAllRefUpdates=always; Repository::ref_created), else when made.
+enum class TagDates { made, pushed };
+
+// When each tag of `refs` was made or pushed, by full ref name. Tags that
+// name no commit are left out.
+std::map<std::string, std::int64_t> tag_times(const repo::Repository& repo, const RefMap& refs,
+                                              TagDates dates = TagDates::made);
 
 } // namespace relgate::policy

@@ -16,6 +16,8 @@ std::vector<ObjectId> Repository::new_commits(const ObjectId& tip, const std::ve
   return out;
 }
 
+std::optional<std::int64_t> Repository::ref_created(const std::string&) const { return std::nullopt; }
+
 std::optional<FirstParents> Repository::first_parents(const ObjectId&, const ObjectId&, std::size_t) const {
   return std::nullopt;
 }

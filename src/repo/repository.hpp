@@ -67,6 +67,10 @@ public:
   // tagger). nullopt when `target` does not peel to a commit. Throws Error
   // when an object is missing.
   virtual std::optional<std::int64_t> tag_time(const ObjectId& target) const = 0;
+  // When this repository's reflog says `ref` was created here (its oldest
+  // entry): on a server with core.logAllRefUpdates=always, when a release
+  // was pushed. nullopt without a reflog.
+  virtual std::optional<std::int64_t> ref_created(const std::string& ref) const;
   // True when `ancestor` is reachable from `descendant` (or equal to it).
   virtual bool is_ancestor(const ObjectId& ancestor, const ObjectId& descendant) const = 0;
   // The text of the note on `object` in the notes history whose tip is the

@@ -106,7 +106,28 @@ colours() {
     return 0
 }
 
+# A release made today on last month's rc commit is dated today on the
+# server (its reflog), and a clone says its date is only the commit's.
+release_dates() {
+    use_fixture fresh
+    local old
+    old=$(( $(date +%s) - 41 * 86400 ))
+    echo "old work" >old.txt
+    must git add old.txt
+    GIT_COMMITTER_DATE="@$old +0000" GIT_AUTHOR_DATE="@$old +0000" must git commit -q -m "feat: last month"
+    must git push -q origin main
+    must git tag v0.1.0-rc1 main
+    must git push -q origin v0.1.0-rc1
+    must git tag v0.1.0 v0.1.0-rc1
+    must git push -q origin v0.1.0
+    expect_accept "$RELGATE_BIN" --repo "$SERVER" status
+    assert_output_matches "last release: +v0\\.1\\.0 on $(date -u +%Y-%m-%d), 0 days ago$"
+    expect_accept "$RELGATE_BIN" status
+    assert_output_contains "41 days ago (dated by its tag or commit here; the server's status knows when it was pushed)"
+}
+
 run_scenario "a maintainer's override, as printed" override_as_printed
+run_scenario "a release is dated by when it was pushed" release_dates
 run_scenario "install refuses a tracked hooks directory" tracked_hooks_dir
 run_scenario "doctor in a clone" doctor_in_a_clone
 run_scenario "freeze start refused by F2 exits 1" freeze_refused
