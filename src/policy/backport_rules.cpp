@@ -1,4 +1,5 @@
-// Backport rules B4-B7 of the rule book, and B1's "cherry-picks go to
+// Backport rules B4-B7 of the rule book, on release branches and on the
+// pull-request branches of backports, and B1's "cherry-picks go to
 // release/vX.Y" for branches that name a line.
 
 #include "policy/engine_internal.hpp"
@@ -104,7 +105,7 @@ std::string line_list(const std::vector<Line>& lines) {
 } // namespace
 
 // B4, B5, B6: the commits a push brings to release/vX.Y.
-void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
+void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, bool pull_request) {
   if (u.is_delete()) return;
   if (!j.enabled(RuleId::B4) && !j.enabled(RuleId::B5) && !j.enabled(RuleId::B6)) return;
   const LineState* after = j.after_state.line(line);
@@ -173,7 +174,8 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
                     j.main_name() + ">)\"");
     hints.push_back("a fix that is not on " + j.main_name() + " yet lands there first, then is cherry-picked to " + branch);
     std::string why = std::to_string(unproven.size()) + " of " + std::to_string(commits.size()) + " new commit" +
-                      (commits.size() == 1 ? "" : "s") + " on " + branch + (unproven.size() == 1 ? " is" : " are") +
+                      (commits.size() == 1 ? "" : "s") + (pull_request ? " this branch would bring to " : " on ") +
+                      branch + (unproven.size() == 1 ? " is" : " are") +
                       " not a backport of a commit on " + j.main_name();
     j.add(RuleId::B4, u, std::move(why), std::move(hints), std::move(unproven));
   }
@@ -219,9 +221,9 @@ void judge_main_picks(Judgement& j, const RefUpdate& u) {
 }
 
 // B1 for backports: cherry-picks pushed to a branch that names a line but is
-// not its release branch (backport/v0.5, release-0.5) are refused with the
-// right name. A branch like backport/v0.5-crash (a pull request's branch)
-// does not name a line and is left alone.
+// neither its release branch nor a pull-request branch (backport/v0.5,
+// release-0.5) are refused with the right name. A branch like
+// backport/v0.5-crash does not name a line and is left alone.
 bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& name) {
   if (u.is_delete() || !j.enabled(RuleId::B1) || !j.policy.backport.target_like) return false;
   if (!RE2::PartialMatch(name, *j.policy.backport.target_like)) return false;
@@ -251,6 +253,36 @@ bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& 
     return true;
   }
   return false;
+}
+
+// A backport's pull-request branch is judged as what its pull request would
+// bring to the line's release branch as it is after the push (the final
+// tag's commit while that branch does not exist yet): B4-B6 say here what
+// they would say there, before anyone reviews or merges it. A line that is
+// not released has no release branch to take a backport (B1).
+void judge_pr_branch(Judgement& j, const RefUpdate& u, const std::string& name, Line line) {
+  if (u.is_delete()) return;
+  const std::string branch = j.release_branch_name(line);
+  const LineState* ls = j.after_state.line(line);
+  if (!ls || !ls->final_tag()) {
+    std::vector<std::string> hints;
+    if (ls && ls->highest_rc()) {
+      hints.push_back(line.str() + " is in its release-candidate phase: fixes land on " + j.main_name() +
+                      " and ship in its next rc");
+    } else {
+      hints.push_back("fixes land on " + j.main_name() + " and ship when " + line.str() + " is released");
+    }
+    hints.push_back("backports go to the release branch of a supported line (supported lines: " +
+                    line_list(j.after_state.supported_lines()) + ")");
+    j.add(RuleId::B1, u,
+          printable(name) + " is a pull-request branch for " + branch + ", but " + line.str() + " is not released (" +
+              j.final_name(line) + " does not exist): there is no " + branch + " to take a backport",
+          std::move(hints), j.peel(u.new_id));
+    return;
+  }
+  auto tip = j.after_ref("refs/heads/" + branch);
+  const RefUpdate onto{u.ref, tip.value_or(repo::ObjectId(u.new_id.size(), '0')), u.new_id};
+  judge_release_branch_commits(j, onto, line, /*pull_request=*/true);
 }
 
 } // namespace relgate::policy::detail

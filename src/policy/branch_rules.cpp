@@ -122,6 +122,10 @@ void judge_branch(Judgement& j, const RefUpdate& u) {
   const std::string name = u.ref.substr(k_heads.size());
   auto release = j.policy.release_branch.match(name);
   if (!release && u.ref != j.main_ref()) {
+    if (auto line = pr_branch_line(j.policy, name)) {
+      judge_pr_branch(j, u, name, *line);
+      return;
+    }
     std::size_t before = j.verdict.violations.size();
     branch_name(j, u, name);
     if (j.verdict.violations.size() == before) judge_backport_target(j, u, name);

@@ -120,7 +120,10 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u);
 void judge_freeze_ref(Judgement& j, const RefUpdate& u);
 void judge_ci_notes(Judgement& j, const RefUpdate& u);
 void judge_namespaces(Judgement& j, const RefUpdate& u);
-void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line);
+// B4-B6 on the commits `u` brings to line's release branch; with
+// `pull_request`, u is a pull-request branch's update whose old value is the
+// release branch (judge_pr_branch).
+void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, bool pull_request = false);
 void judge_main_picks(Judgement& j, const RefUpdate& u);
 void judge_access(Judgement& j, const RefUpdate& u);
 void judge_policy_ref(Judgement& j, const RefUpdate& u);
@@ -129,5 +132,7 @@ void apply_override(Judgement& j);
 std::optional<std::string> suggest_branch(const Policy& policy, const std::string& name);
 // True when the branch was refused as a misnamed backport target (B1).
 bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& name);
+// B1, B4-B6 for a backport's pull-request branch (backport.pr_branches) of `line`.
+void judge_pr_branch(Judgement& j, const RefUpdate& u, const std::string& name, Line line);
 
 } // namespace relgate::policy::detail
