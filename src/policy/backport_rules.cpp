@@ -222,8 +222,8 @@ void judge_main_picks(Judgement& j, const RefUpdate& u) {
 
 // B1 for backports: cherry-picks pushed to a branch that names a line but is
 // neither its release branch nor a pull-request branch (backport/v0.5,
-// release-0.5) are refused with the right name. A branch like
-// backport/v0.5-crash does not name a line and is left alone.
+// release-0.5) are refused with the name of a pull-request branch. A branch
+// like backport/v0.5-crash does not name a line and is left alone.
 bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& name) {
   if (u.is_delete() || !j.enabled(RuleId::B1) || !j.policy.backport.target_like) return false;
   if (!RE2::PartialMatch(name, *j.policy.backport.target_like)) return false;
@@ -246,10 +246,8 @@ bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& 
     if (p.sources.empty()) continue;
     j.add(RuleId::B1, u,
           printable(name) + " is not a release branch, but this push brings it backports of " + j.main_name() +
-              ": backports go to " + *suggestion,
-          {"push them to the release branch (through a pull request to it where that is the custom):",
-           j.push_cmd(repo::short_id(u.new_id) + ":refs/heads/" + *suggestion)},
-          id);
+              ": backports go to " + *suggestion + " through a pull request",
+          line_branch_hints(j, u, name, line->line()), id);
     return true;
   }
   return false;
@@ -283,6 +281,98 @@ void judge_pr_branch(Judgement& j, const RefUpdate& u, const std::string& name, 
   auto tip = j.after_ref("refs/heads/" + branch);
   const RefUpdate onto{u.ref, tip.value_or(repo::ObjectId(u.new_id.size(), '0')), u.new_id};
   judge_release_branch_commits(j, onto, line, /*pull_request=*/true);
+}
+
+namespace {
+
+// A topic for a branch name, from a commit's subject: "fix: crash on start
+// (#21)" -> "fix-crash-on-start-21". Lower-case ASCII letters, digits and
+// dashes, at most 40 characters.
+std::string slug(std::string_view subject) {
+  std::string out;
+  for (char ch : subject) {
+    char c = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+    bool keep = (c >= 'a' && c <= 'z') || is_digit(c);
+    if (keep) out += c;
+    else if (!out.empty() && out.back() != '-') out += '-';
+    if (out.size() >= 40) break;
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+std::size_t common_prefix(std::string_view a, std::string_view b) {
+  std::size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return n;
+}
+
+} // namespace
+
+std::optional<std::string> suggest_pr_branch(Judgement& j, Line l, const repo::ObjectId& commit,
+                                             const std::string& near) {
+  const repo::Commit& c = j.commit(commit);
+  std::string subject = c.subject();
+  if (j.policy.backport.subject_prefix) RE2::Replace(&subject, *j.policy.backport.subject_prefix, "");
+  std::string topic = slug(subject);
+  if (topic.empty()) topic = repo::short_id(commit);
+  std::optional<std::uint64_t> pr;
+  std::string number;
+  if (j.policy.backport.pr_ref && RE2::PartialMatch(c.message, *j.policy.backport.pr_ref, &number) &&
+      is_digits(number) && number.size() <= 9 && number[0] != '0') {
+    pr = std::stoull(number);
+  }
+  std::optional<std::string> best;
+  std::size_t best_common = 0;
+  for (const auto& t : j.policy.backport.pr_branches) {
+    auto name = t.render(l, j.policy.release_branch, pr, topic);
+    if (!name || pr_branch_line(j.policy, *name) != l) continue;
+    std::size_t common = common_prefix(*name, near);
+    if (!best || common > best_common) {
+      best = name;
+      best_common = common;
+    }
+  }
+  return best;
+}
+
+std::vector<std::string> line_branch_hints(Judgement& j, const RefUpdate& u, const std::string& name, Line l) {
+  const std::string branch = j.release_branch_name(l);
+  const LineState* ls = j.after_state.line(l);
+  const TagEntry* fin = ls ? ls->final_tag() : nullptr;
+  if (!fin) {
+    return {"did you mean " + branch + "? It is created at " + j.final_name(l) + " once " + l.str() +
+            " is released; until then fixes land on " + j.main_name()};
+  }
+  auto commit = j.peel(u.new_id);
+  auto tip = j.after_ref("refs/heads/" + branch);
+  auto tip_commit = tip ? j.peel(*tip) : std::nullopt;
+  if (commit && tip_commit && j.is_ancestor(*commit, *tip_commit)) {
+    return {"did you mean " + branch + "? It " + (*commit == *tip_commit ? "is at" : "holds") +
+            " this commit already: nothing to push"};
+  }
+  const std::string short_commit = repo::short_id(commit.value_or(u.new_id));
+  if (!tip && commit && commit == j.peel(fin->target)) {
+    return {"did you mean " + branch + "? Push the same commit under that name:",
+            j.push_cmd(short_commit + ":refs/heads/" + branch)};
+  }
+  // The push brings commits the release branch does not have: they reach
+  // it through a pull request, never by a push to it.
+  std::vector<std::string> hints;
+  if (!tip) {
+    hints = {branch + " does not exist yet; a maintainer creates it at " + j.final_name(l) + ":",
+             "  git branch " + branch + " " + j.final_name(l), j.push_cmd(branch)};
+  }
+  auto pr_branch = commit ? suggest_pr_branch(j, l, *commit, name) : std::nullopt;
+  if (pr_branch) {
+    hints.push_back("did you mean a pull request to " + branch +
+                    "? Push the same commit to a pull-request branch, then open the pull request against " + branch +
+                    ":");
+    hints.push_back(j.push_cmd(short_commit + ":refs/heads/" + *pr_branch));
+  } else {
+    hints.push_back("changes reach " + branch + " through a pull request to it from a topic branch");
+  }
+  return hints;
 }
 
 } // namespace relgate::policy::detail

@@ -50,9 +50,9 @@ void branch_name(Judgement& j, const RefUpdate& u, const std::string& name) {
   }
   if (!under_release_dir && !near_miss) return;
   std::vector<std::string> hints;
-  if (auto s = suggest_branch(j.policy, name)) {
-    hints = {"did you mean " + *s + "? Push the same commit under that name:",
-             j.push_cmd(repo::short_id(u.new_id) + ":refs/heads/" + *s)};
+  auto s = suggest_branch(j.policy, name);
+  if (auto line = s ? j.policy.release_branch.match(*s) : std::nullopt) {
+    hints = line_branch_hints(j, u, name, line->line());
   } else {
     hints = {"release branches are named " + j.policy.release_branch.display() + ", one per release line"};
   }

@@ -134,5 +134,17 @@ std::optional<std::string> suggest_branch(const Policy& policy, const std::strin
 bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& name);
 // B1, B4-B6 for a backport's pull-request branch (backport.pr_branches) of `line`.
 void judge_pr_branch(Judgement& j, const RefUpdate& u, const std::string& name, Line line);
+// A pull-request branch name for a backport of `commit` to `l`: the
+// backport.pr_branches template whose name is closest to `near` (the name
+// pushed), with a topic from the commit's subject and {pr} from its first
+// pull-request reference. nullopt when no template can be filled.
+std::optional<std::string> suggest_pr_branch(Judgement& j, Line l, const repo::ObjectId& commit,
+                                             const std::string& near);
+// B1's hints for a branch `name` that names line `l` but is not a name
+// relgate knows: the release branch's name where pushing the same commit
+// there brings it nothing to review (creating it at its final tag, or a
+// commit it holds already), else a pull-request branch's name; never a push
+// that skips the pull request.
+std::vector<std::string> line_branch_hints(Judgement& j, const RefUpdate& u, const std::string& name, Line l);
 
 } // namespace relgate::policy::detail

@@ -269,14 +269,13 @@ wrong_backport_branch_names() {
     # names B1 leaves alone otherwise: refused because they carry backports
     for b in backport/v0.1 v0.1; do
         expect_reject "B1 branch-name" git push origin "pick:refs/heads/$b"
-        assert_output_contains "\"$b\" is not a release branch, but this push brings it backports of main: backports go to release/v0.1"
+        assert_output_contains "\"$b\" is not a release branch, but this push brings it backports of main: backports go to release/v0.1 through a pull request"
         assert_remote_ref_absent "refs/heads/$b"
     done
     # near misses of a release branch name: B1's own message
     for b in release-0.1 releases/v0.1 release/v0.1.1; do
         expect_reject "B1 branch-name" git push origin "pick:refs/heads/$b"
-        assert_output_contains "did you mean release/v0.1?"
-        assert_output_contains "git push origin $(short pick):refs/heads/release/v0.1"
+        assert_output_contains "is not a release branch name: release branches are release/vX.Y"
         assert_remote_ref_absent "refs/heads/$b"
     done
     # the name of a pull request's branch is not a line
@@ -285,6 +284,51 @@ wrong_backport_branch_names() {
     # and the release branch takes it
     expect_accept git push origin pick:refs/heads/release/v0.1
     assert_remote_ref refs/heads/release/v0.1 pick
+}
+
+# The hints of those refusals never push straight to release/v0.1 (that
+# skips the pull request RELEASES.md asks for): they name a pull-request
+# branch, and the printed command, pasted, is accepted.
+wrong_backport_branch_hints() {
+    use_fixture released
+    fix_on_main "fix: crash on start (#21)"
+    must git checkout -q -b pick release/v0.1
+    must git cherry-pick -x main
+    local b want
+    for b in backport/v0.5 backport/v0.1 release-0.1 release-0.5; do
+        case $b in
+            backport/v0.5|release-0.5) want="is not a release branch" ;;
+            *) want="did you mean a pull request to release/v0.1? Push the same commit to a pull-request branch, then open the pull request against release/v0.1:" ;;
+        esac
+        expect_reject "B1 branch-name" git push origin "pick:refs/heads/$b"
+        assert_output_contains "$want"
+        assert_output_lacks ":refs/heads/release/v0.1"
+        assert_remote_ref_absent "refs/heads/$b"
+    done
+    # backport/v0.5 and release-0.5 name 0.5, which is not released: no push at all
+    expect_reject "B1 branch-name" git push origin "pick:refs/heads/backport/v0.5"
+    assert_output_lacks "hint:   git push"
+    expect_reject "B1 branch-name" git push origin pick:refs/heads/release-0.5
+    assert_output_contains "did you mean release/v0.5? It is created at v0.5.0 once 0.5 is released; until then fixes land on main"
+    assert_output_lacks "hint:   git push"
+    # backport/v0.1: the pull-request branch closest to that name; pasted, it is accepted
+    expect_reject "B1 branch-name" git push origin pick:refs/heads/backport/v0.1
+    assert_output_contains "hint:   git push origin $(short pick):refs/heads/backport/v0.1/fix-crash-on-start-21"
+    paste_command "hint:   "
+    assert_remote_ref refs/heads/backport/v0.1/fix-crash-on-start-21 pick
+    # release-0.1 (a near miss of the release branch's name): the first
+    # template, with the pull request the backport names
+    expect_reject "B1 branch-name" git push origin pick:refs/heads/release-0.1
+    assert_output_contains "hint:   git push origin $(short pick):refs/heads/backport-21-to-release/v0.1"
+    paste_command "hint:   "
+    assert_remote_ref refs/heads/backport-21-to-release/v0.1 pick
+    # a near miss at the final tag, before release/v0.1 exists, may be the
+    # release branch itself: that one is named (B2 accepts it)
+    must git -C "$SERVER" update-ref -d refs/heads/release/v0.1
+    expect_reject "B1 branch-name" git push origin v0.1.0^{commit}:refs/heads/release-0.1
+    assert_output_contains "did you mean release/v0.1? Push the same commit under that name:"
+    paste_command "hint:   "
+    assert_remote_ref refs/heads/release/v0.1 v0.1.0
 }
 
 # --- pull-request branches of backports ------------------------------------------------
@@ -446,6 +490,7 @@ run_scenario "B6: backport to v0.1 after v0.3.0 rejected" eol_line_rejected
 run_scenario "B6: v0.1 still supported after v0.2.0" one_newer_line_not_eol
 run_scenario "B7: cherry-pick onto main from a release branch warned" pick_from_release_to_main_warned
 run_scenario "B1: backport/v0.1, v0.1, release-0.1, releases/v0.1, release/v0.1.1 rejected; backport/v0.1-crash accepted" wrong_backport_branch_names
+run_scenario "B1: backport/v0.5, release-0.5 and others: hints name a pull-request branch, never release/v0.1" wrong_backport_branch_hints
 run_scenario "PR branches: each default shape accepted with a backport, B4 without" pr_branch_shapes
 run_scenario "PR branches: B5 warns, B6 on an end-of-life line, B1 for an unreleased line" pr_branch_kind_and_eol
 run_scenario "pre-push: a PR branch judged like the server does" pre_push_pr_branch

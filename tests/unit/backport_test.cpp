@@ -249,16 +249,26 @@ TEST_CASE("B7: main takes no cherry-picks of release-branch commits (warning)", 
 TEST_CASE("B1: backports pushed to a branch that names a line go to release/vX.Y", "[B1][B4]") {
   Backports h;
   auto pick = h.on_release("fix: crash\n\n(cherry picked from commit " + h.fix_a + ")");
-  for (std::string bad : {"backport/v0.1", "backports/0.1", "v0.1"}) {
+  const std::string s = repo::short_id(pick);
+  // Each with the pull-request branch it is told to use instead (the
+  // template whose name is closest; no (#N) in the message, so no {pr}).
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"backport/v0.1", "backport/v0.1/fix-crash"},   {"backports/0.1", "backport/release/v0.1/fix-crash"},
+      {"v0.1", "backport/release/v0.1/fix-crash"},    {"release-0.1", "backport/release/v0.1/fix-crash"},
+      {"releases/v0.1", "backport/release/v0.1/fix-crash"}, {"release/v0.1.1", "backport/release/v0.1/fix-crash"}};
+  for (const auto& [bad, instead] : cases) {
     INFO(bad);
     auto v = h.push(History::create_branch(bad, pick));
     REQUIRE(codes(v) == std::vector<std::string>{"B1"});
-    CHECK(text(v).find("backports go to release/v0.1") != std::string::npos);
+    CHECK(text(v).find("  hint:   git push origin " + s + ":refs/heads/" + instead + "\n") != std::string::npos);
+    // never a push that skips the pull request
+    CHECK(text(v).find(":refs/heads/release/v0.1\n") == std::string::npos);
+    // and the branch it names takes the backport
+    CHECK(h.push(History::create_branch(instead, pick)).violations.empty());
   }
-  for (std::string bad : {"release-0.1", "releases/v0.1", "release/v0.1.1"}) {
-    INFO(bad);
-    CHECK(codes(h.push(History::create_branch(bad, pick))) == std::vector<std::string>{"B1"});
-  }
+  CHECK(text(h.push(History::create_branch("backport/v0.1", pick)))
+            .find("\"backport/v0.1\" is not a release branch, but this push brings it backports of main: backports go "
+                  "to release/v0.1 through a pull request") != std::string::npos);
   // A pull request's branch does not name a line; a branch without backports is not a target.
   CHECK(h.push(History::create_branch("backport/v0.1-crash", pick)).violations.empty());
   auto feature = h.commit("feat: x", {h.fix_b});
@@ -426,6 +436,7 @@ TEST_CASE("pr_branches: configurable, and [] turns them off", "[pr_branches]") {
   // not a pull-request branch any more: a backport on a name ending in a line is B1's, as before
   auto v = h.push(History::create_branch("backport-21-to-release/v0.1", h.pick));
   REQUIRE(codes(v) == std::vector<std::string>{"B1"});
+  CHECK(text(v).find(":refs/heads/bp/0.1/fix-crash-on-start-21\n") != std::string::npos);
   h.policy = parse_policy("[backport]\npr_branches = []\n", "relgate.toml", builtin_policy());
   CHECK(codes(h.push(History::create_branch("backport-21-to-release/v0.1", h.pick))) == std::vector<std::string>{"B1"});
   CHECK(h.push(History::create_branch("backport/v0.1/crash", h.pick)).violations.empty()); // a topic branch again
