@@ -1,4 +1,5 @@
-// Backport rules B4-B7 of the rule book, and B1's "cherry-picks go to
+// Backport rules B4-B7 of the rule book, on release branches and on the
+// pull-request branches of backports, and B1's "cherry-picks go to
 // release/vX.Y" for branches that name a line.
 
 #include "policy/engine_internal.hpp"
@@ -104,7 +105,7 @@ std::string line_list(const std::vector<Line>& lines) {
 } // namespace
 
 // B4, B5, B6: the commits a push brings to release/vX.Y.
-void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
+void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, bool pull_request) {
   if (u.is_delete()) return;
   if (!j.enabled(RuleId::B4) && !j.enabled(RuleId::B5) && !j.enabled(RuleId::B6)) return;
   const LineState* after = j.after_state.line(line);
@@ -173,7 +174,8 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line) {
                     j.main_name() + ">)\"");
     hints.push_back("a fix that is not on " + j.main_name() + " yet lands there first, then is cherry-picked to " + branch);
     std::string why = std::to_string(unproven.size()) + " of " + std::to_string(commits.size()) + " new commit" +
-                      (commits.size() == 1 ? "" : "s") + " on " + branch + (unproven.size() == 1 ? " is" : " are") +
+                      (commits.size() == 1 ? "" : "s") + (pull_request ? " this branch would bring to " : " on ") +
+                      branch + (unproven.size() == 1 ? " is" : " are") +
                       " not a backport of a commit on " + j.main_name();
     j.add(RuleId::B4, u, std::move(why), std::move(hints), std::move(unproven));
   }
@@ -219,9 +221,9 @@ void judge_main_picks(Judgement& j, const RefUpdate& u) {
 }
 
 // B1 for backports: cherry-picks pushed to a branch that names a line but is
-// not its release branch (backport/v0.5, release-0.5) are refused with the
-// right name. A branch like backport/v0.5-crash (a pull request's branch)
-// does not name a line and is left alone.
+// neither its release branch nor a pull-request branch (backport/v0.5,
+// release-0.5) are refused with the name of a pull-request branch. A branch
+// like backport/v0.5-crash does not name a line and is left alone.
 bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& name) {
   if (u.is_delete() || !j.enabled(RuleId::B1) || !j.policy.backport.target_like) return false;
   if (!RE2::PartialMatch(name, *j.policy.backport.target_like)) return false;
@@ -244,13 +246,133 @@ bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& 
     if (p.sources.empty()) continue;
     j.add(RuleId::B1, u,
           printable(name) + " is not a release branch, but this push brings it backports of " + j.main_name() +
-              ": backports go to " + *suggestion,
-          {"push them to the release branch (through a pull request to it where that is the custom):",
-           j.push_cmd(repo::short_id(u.new_id) + ":refs/heads/" + *suggestion)},
-          id);
+              ": backports go to " + *suggestion + " through a pull request",
+          line_branch_hints(j, u, name, line->line()), id);
     return true;
   }
   return false;
+}
+
+// A backport's pull-request branch is judged as what its pull request would
+// bring to the line's release branch as it is after the push (the final
+// tag's commit while that branch does not exist yet): B4-B6 say here what
+// they would say there, before anyone reviews or merges it. A line that is
+// not released has no release branch to take a backport (B1).
+void judge_pr_branch(Judgement& j, const RefUpdate& u, const std::string& name, Line line) {
+  if (u.is_delete()) return;
+  const std::string branch = j.release_branch_name(line);
+  const LineState* ls = j.after_state.line(line);
+  if (!ls || !ls->final_tag()) {
+    std::vector<std::string> hints;
+    if (ls && ls->highest_rc()) {
+      hints.push_back(line.str() + " is in its release-candidate phase: fixes land on " + j.main_name() +
+                      " and ship in its next rc");
+    } else {
+      hints.push_back("fixes land on " + j.main_name() + " and ship when " + line.str() + " is released");
+    }
+    hints.push_back("backports go to the release branch of a supported line (supported lines: " +
+                    line_list(j.after_state.supported_lines()) + ")");
+    j.add(RuleId::B1, u,
+          printable(name) + " is a pull-request branch for " + branch + ", but " + line.str() + " is not released (" +
+              j.final_name(line) + " does not exist): there is no " + branch + " to take a backport",
+          std::move(hints), j.peel(u.new_id));
+    return;
+  }
+  auto tip = j.after_ref("refs/heads/" + branch);
+  const RefUpdate onto{u.ref, tip.value_or(repo::ObjectId(u.new_id.size(), '0')), u.new_id};
+  judge_release_branch_commits(j, onto, line, /*pull_request=*/true);
+}
+
+namespace {
+
+// A topic for a branch name, from a commit's subject: "fix: crash on start
+// (#21)" -> "fix-crash-on-start-21". Lower-case ASCII letters, digits and
+// dashes, at most 40 characters.
+std::string slug(std::string_view subject) {
+  std::string out;
+  for (char ch : subject) {
+    char c = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+    bool keep = (c >= 'a' && c <= 'z') || is_digit(c);
+    if (keep) out += c;
+    else if (!out.empty() && out.back() != '-') out += '-';
+    if (out.size() >= 40) break;
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+std::size_t common_prefix(std::string_view a, std::string_view b) {
+  std::size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return n;
+}
+
+} // namespace
+
+std::optional<std::string> suggest_pr_branch(Judgement& j, Line l, const repo::ObjectId& commit,
+                                             const std::string& near) {
+  const repo::Commit& c = j.commit(commit);
+  std::string subject = c.subject();
+  if (j.policy.backport.subject_prefix) RE2::Replace(&subject, *j.policy.backport.subject_prefix, "");
+  std::string topic = slug(subject);
+  if (topic.empty()) topic = repo::short_id(commit);
+  std::optional<std::uint64_t> pr;
+  std::string number;
+  if (j.policy.backport.pr_ref && RE2::PartialMatch(c.message, *j.policy.backport.pr_ref, &number) &&
+      is_digits(number) && number.size() <= 9 && number[0] != '0') {
+    pr = std::stoull(number);
+  }
+  std::optional<std::string> best;
+  std::size_t best_common = 0;
+  for (const auto& t : j.policy.backport.pr_branches) {
+    auto name = t.render(l, j.policy.release_branch, pr, topic);
+    if (!name || pr_branch_line(j.policy, *name) != l) continue;
+    std::size_t common = common_prefix(*name, near);
+    if (!best || common > best_common) {
+      best = name;
+      best_common = common;
+    }
+  }
+  return best;
+}
+
+std::vector<std::string> line_branch_hints(Judgement& j, const RefUpdate& u, const std::string& name, Line l) {
+  const std::string branch = j.release_branch_name(l);
+  const LineState* ls = j.after_state.line(l);
+  const TagEntry* fin = ls ? ls->final_tag() : nullptr;
+  if (!fin) {
+    return {"did you mean " + branch + "? It is created at " + j.final_name(l) + " once " + l.str() +
+            " is released; until then fixes land on " + j.main_name()};
+  }
+  auto commit = j.peel(u.new_id);
+  auto tip = j.after_ref("refs/heads/" + branch);
+  auto tip_commit = tip ? j.peel(*tip) : std::nullopt;
+  if (commit && tip_commit && j.is_ancestor(*commit, *tip_commit)) {
+    return {"did you mean " + branch + "? It " + (*commit == *tip_commit ? "is at" : "holds") +
+            " this commit already: nothing to push"};
+  }
+  const std::string short_commit = repo::short_id(commit.value_or(u.new_id));
+  if (!tip && commit && commit == j.peel(fin->target)) {
+    return {"did you mean " + branch + "? Push the same commit under that name:",
+            j.push_cmd(short_commit + ":refs/heads/" + branch)};
+  }
+  // The push brings commits the release branch does not have: they reach
+  // it through a pull request, never by a push to it.
+  std::vector<std::string> hints;
+  if (!tip) {
+    hints = {branch + " does not exist yet; a maintainer creates it at " + j.final_name(l) + ":",
+             "  git branch " + branch + " " + j.final_name(l), j.push_cmd(branch)};
+  }
+  auto pr_branch = commit ? suggest_pr_branch(j, l, *commit, name) : std::nullopt;
+  if (pr_branch) {
+    hints.push_back("did you mean a pull request to " + branch +
+                    "? Push the same commit to a pull-request branch, then open the pull request against " + branch +
+                    ":");
+    hints.push_back(j.push_cmd(short_commit + ":refs/heads/" + *pr_branch));
+  } else {
+    hints.push_back("changes reach " + branch + " through a pull request to it from a topic branch");
+  }
+  return hints;
 }
 
 } // namespace relgate::policy::detail

@@ -50,9 +50,9 @@ void branch_name(Judgement& j, const RefUpdate& u, const std::string& name) {
   }
   if (!under_release_dir && !near_miss) return;
   std::vector<std::string> hints;
-  if (auto s = suggest_branch(j.policy, name)) {
-    hints = {"did you mean " + *s + "? Push the same commit under that name:",
-             j.push_cmd(repo::short_id(u.new_id) + ":refs/heads/" + *s)};
+  auto s = suggest_branch(j.policy, name);
+  if (auto line = s ? j.policy.release_branch.match(*s) : std::nullopt) {
+    hints = line_branch_hints(j, u, name, line->line());
   } else {
     hints = {"release branches are named " + j.policy.release_branch.display() + ", one per release line"};
   }
@@ -122,6 +122,10 @@ void judge_branch(Judgement& j, const RefUpdate& u) {
   const std::string name = u.ref.substr(k_heads.size());
   auto release = j.policy.release_branch.match(name);
   if (!release && u.ref != j.main_ref()) {
+    if (auto line = pr_branch_line(j.policy, name)) {
+      judge_pr_branch(j, u, name, *line);
+      return;
+    }
     std::size_t before = j.verdict.violations.size();
     branch_name(j, u, name);
     if (j.verdict.violations.size() == before) judge_backport_target(j, u, name);

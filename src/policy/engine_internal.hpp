@@ -120,7 +120,10 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u);
 void judge_freeze_ref(Judgement& j, const RefUpdate& u);
 void judge_ci_notes(Judgement& j, const RefUpdate& u);
 void judge_namespaces(Judgement& j, const RefUpdate& u);
-void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line);
+// B4-B6 on the commits `u` brings to line's release branch; with
+// `pull_request`, u is a pull-request branch's update whose old value is the
+// release branch (judge_pr_branch).
+void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, bool pull_request = false);
 void judge_main_picks(Judgement& j, const RefUpdate& u);
 void judge_access(Judgement& j, const RefUpdate& u);
 void judge_policy_ref(Judgement& j, const RefUpdate& u);
@@ -129,5 +132,19 @@ void apply_override(Judgement& j);
 std::optional<std::string> suggest_branch(const Policy& policy, const std::string& name);
 // True when the branch was refused as a misnamed backport target (B1).
 bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& name);
+// B1, B4-B6 for a backport's pull-request branch (backport.pr_branches) of `line`.
+void judge_pr_branch(Judgement& j, const RefUpdate& u, const std::string& name, Line line);
+// A pull-request branch name for a backport of `commit` to `l`: the
+// backport.pr_branches template whose name is closest to `near` (the name
+// pushed), with a topic from the commit's subject and {pr} from its first
+// pull-request reference. nullopt when no template can be filled.
+std::optional<std::string> suggest_pr_branch(Judgement& j, Line l, const repo::ObjectId& commit,
+                                             const std::string& near);
+// B1's hints for a branch `name` that names line `l` but is not a name
+// relgate knows: the release branch's name where pushing the same commit
+// there brings it nothing to review (creating it at its final tag, or a
+// commit it holds already), else a pull-request branch's name; never a push
+// that skips the pull request.
+std::vector<std::string> line_branch_hints(Judgement& j, const RefUpdate& u, const std::string& name, Line l);
 
 } // namespace relgate::policy::detail

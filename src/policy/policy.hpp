@@ -4,6 +4,7 @@
 
 #include "ci/ci.hpp"
 #include "policy/names.hpp"
+#include "policy/pr_branch.hpp"
 #include "policy/regex.hpp"
 
 #include <array>
@@ -58,6 +59,7 @@ struct BackportPolicy {
   bool patch_id = true;
   int patch_id_window = 5000;               // main commits searched for an equal patch id
   std::shared_ptr<const Regex> target_like;    // branch names that name a line as a backport target
+  std::vector<PrBranchTemplate> pr_branches;   // pull-request branches of backports (pr_branch.hpp)
 };
 
 struct ClientPolicy {

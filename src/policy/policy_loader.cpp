@@ -25,6 +25,7 @@ struct TomlCheckFailed : std::runtime_error {
 #include <toml++/toml.h>
 #pragma pop_macro("NDEBUG")
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -200,6 +201,15 @@ private:
                 m_policy.backport.patch_id_window = v;
               }},
              {"target_like", [&](const toml::node& n) { m_policy.backport.target_like = regex(n, "backport.target_like"); }},
+             {"pr_branches", [&](const toml::node& n) {
+                const toml::array* a = n.as_array();
+                if (!a) fail(n, "backport.pr_branches must be an array of branch name templates, such as "
+                                "[\"backport/{release}/{topic}\"]");
+                std::vector<PrBranchTemplate> templates;
+                for (const auto& item : *a) templates.push_back(pr_branch_template(item));
+                m_policy.backport.pr_branches = std::move(templates);
+                m_pr_branches_at = n.source();
+              }},
          }},
         {"access",
          {
@@ -367,10 +377,26 @@ private:
   // tag would be two kinds at once.
   void check_consistency(const toml::table& root) {
     check_ci_provider(root);
+    check_pr_branches(root);
     for (Version probe : {Version{1, 2, 0, 3}, Version{0, 10, 0, 1}, Version{3, 0, 0, 12}, Version{1, 2, 3, 4}}) {
       if (m_policy.final_tag.match(m_policy.rc_tag.render(probe)) ||
           m_policy.rc_tag.match(m_policy.final_tag.render(probe))) {
         fail_at(root.source(), "tags.final and tags.rc spell the same names; an rc tag needs text of its own");
+      }
+    }
+  }
+
+  // A backport pull request's branch is not the release branch it goes to,
+  // nor main (either may be set in another file: checked once both are known).
+  void check_pr_branches(const toml::table& root) const {
+    for (const auto& t : m_policy.backport.pr_branches) {
+      for (Line probe : {Line{0, 5}, Line{1, 12}}) {
+        auto name = t.render(probe, m_policy.release_branch, 7, "x");
+        if (!name || (!m_policy.release_branch.match(*name) && *name != m_policy.main_branch)) continue;
+        fail_at(m_pr_branches_at ? *m_pr_branches_at : root.source(),
+                "backport.pr_branches: \"" + printable_key(t.text()) + "\" spells " +
+                    (*name == m_policy.main_branch ? "the main branch" : "release branches (" + *name + ")") +
+                    "; a pull request's branch needs a name of its own");
       }
     }
   }
@@ -492,6 +518,23 @@ private:
     return *t;
   }
 
+  // One template of backport.pr_branches: a branch name (without
+  // refs/heads/) with placeholders (pr_branch.hpp).
+  PrBranchTemplate pr_branch_template(const toml::node& n) const {
+    auto v = string(n, "backport.pr_branches[]");
+    std::string error;
+    auto t = PrBranchTemplate::compile(v, &error);
+    if (!t) fail(n, "backport.pr_branches[]: " + error);
+    bool control =
+        std::any_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    if (control || starts_with(v, "refs/") || v.front() == '/' || v.back() == '/' || v.back() == '.' ||
+        v.find_first_of(" ~^:?*[\\") != std::string::npos || v.find("..") != std::string::npos ||
+        v.find("//") != std::string::npos)
+      fail(n, "backport.pr_branches[]: \"" + printable_key(v) +
+                  "\" is not a branch name (without refs/heads/), such as \"backport/{release}/{topic}\"");
+    return *t;
+  }
+
   // A path in the repository, with {major}, {minor} and {patch} at most; ""
   // turns its check off.
   std::string path_template(const toml::node& n, const std::string& key) const {
@@ -528,6 +571,7 @@ private:
   Policy& m_policy;
   bool m_validate; // compile patterns now (policy files) or on first use (built-in)
   std::optional<toml::source_region> m_ci_provider_at; // where ci.provider was set
+  std::optional<toml::source_region> m_pr_branches_at; // where backport.pr_branches was set
   Scope m_scope;
 };
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Black-box suite: the backport phase (B4 backport-provenance, B5
-# backport-kind, B6 eol-line, B7 pick-direction, and B1 for backports pushed
-# to a branch that names a line) through real pushes to a bare repository
+# backport-kind, B6 eol-line, B7 pick-direction, B1 for backports pushed
+# to a branch that names a line, and the pull-request branches of backports,
+# backport.pr_branches) through real pushes to a bare repository
 # with the pre-receive hook, and the core B4 cases through the client pre-push
 # hook.
 #
@@ -268,14 +269,13 @@ wrong_backport_branch_names() {
     # names B1 leaves alone otherwise: refused because they carry backports
     for b in backport/v0.1 v0.1; do
         expect_reject "B1 branch-name" git push origin "pick:refs/heads/$b"
-        assert_output_contains "\"$b\" is not a release branch, but this push brings it backports of main: backports go to release/v0.1"
+        assert_output_contains "\"$b\" is not a release branch, but this push brings it backports of main: backports go to release/v0.1 through a pull request"
         assert_remote_ref_absent "refs/heads/$b"
     done
     # near misses of a release branch name: B1's own message
     for b in release-0.1 releases/v0.1 release/v0.1.1; do
         expect_reject "B1 branch-name" git push origin "pick:refs/heads/$b"
-        assert_output_contains "did you mean release/v0.1?"
-        assert_output_contains "git push origin $(short pick):refs/heads/release/v0.1"
+        assert_output_contains "is not a release branch name: release branches are release/vX.Y"
         assert_remote_ref_absent "refs/heads/$b"
     done
     # the name of a pull request's branch is not a line
@@ -284,6 +284,132 @@ wrong_backport_branch_names() {
     # and the release branch takes it
     expect_accept git push origin pick:refs/heads/release/v0.1
     assert_remote_ref refs/heads/release/v0.1 pick
+}
+
+# The hints of those refusals never push straight to release/v0.1 (that
+# skips the pull request RELEASES.md asks for): they name a pull-request
+# branch, and the printed command, pasted, is accepted.
+wrong_backport_branch_hints() {
+    use_fixture released
+    fix_on_main "fix: crash on start (#21)"
+    must git checkout -q -b pick release/v0.1
+    must git cherry-pick -x main
+    local b want
+    for b in backport/v0.5 backport/v0.1 release-0.1 release-0.5; do
+        case $b in
+            backport/v0.5|release-0.5) want="is not a release branch" ;;
+            *) want="did you mean a pull request to release/v0.1? Push the same commit to a pull-request branch, then open the pull request against release/v0.1:" ;;
+        esac
+        expect_reject "B1 branch-name" git push origin "pick:refs/heads/$b"
+        assert_output_contains "$want"
+        assert_output_lacks ":refs/heads/release/v0.1"
+        assert_remote_ref_absent "refs/heads/$b"
+    done
+    # backport/v0.5 and release-0.5 name 0.5, which is not released: no push at all
+    expect_reject "B1 branch-name" git push origin "pick:refs/heads/backport/v0.5"
+    assert_output_lacks "hint:   git push"
+    expect_reject "B1 branch-name" git push origin pick:refs/heads/release-0.5
+    assert_output_contains "did you mean release/v0.5? It is created at v0.5.0 once 0.5 is released; until then fixes land on main"
+    assert_output_lacks "hint:   git push"
+    # backport/v0.1: the pull-request branch closest to that name; pasted, it is accepted
+    expect_reject "B1 branch-name" git push origin pick:refs/heads/backport/v0.1
+    assert_output_contains "hint:   git push origin $(short pick):refs/heads/backport/v0.1/fix-crash-on-start-21"
+    paste_command "hint:   "
+    assert_remote_ref refs/heads/backport/v0.1/fix-crash-on-start-21 pick
+    # release-0.1 (a near miss of the release branch's name): the first
+    # template, with the pull request the backport names
+    expect_reject "B1 branch-name" git push origin pick:refs/heads/release-0.1
+    assert_output_contains "hint:   git push origin $(short pick):refs/heads/backport-21-to-release/v0.1"
+    paste_command "hint:   "
+    assert_remote_ref refs/heads/backport-21-to-release/v0.1 pick
+    # a near miss at the final tag, before release/v0.1 exists, may be the
+    # release branch itself: that one is named (B2 accepts it)
+    must git -C "$SERVER" update-ref -d refs/heads/release/v0.1
+    expect_reject "B1 branch-name" git push origin v0.1.0^{commit}:refs/heads/release-0.1
+    assert_output_contains "did you mean release/v0.1? Push the same commit under that name:"
+    paste_command "hint:   "
+    assert_remote_ref refs/heads/release/v0.1 v0.1.0
+}
+
+# --- pull-request branches of backports ------------------------------------------------
+
+PR_SHAPES="backport-21-to-release/v0.1 backport/release/v0.1/crash-fix mergify/bp/release/v0.1/pr-21 backport/v0.1/crash-fix"
+
+# Each default shape: a proven backport is accepted, a commit written on the
+# branch is refused (B4) naming the branch and what it would bring to
+# release/v0.1, with no hint that skips the pull request.
+pr_branch_shapes() {
+    use_fixture released
+    fix_on_main "fix: crash on start (#21)"
+    must git checkout -q -b pick release/v0.1
+    must git cherry-pick -x main
+    must git checkout -q -b direct pick
+    commit_file "fix: only on the pull-request branch"
+    local b bad
+    bad=$(short direct)
+    for b in $PR_SHAPES; do
+        expect_accept git push origin "pick:refs/heads/$b"
+        assert_output_lacks "relgate:"
+        assert_remote_ref "refs/heads/$b" pick
+        expect_reject "$B4" git push origin "direct:refs/heads/$b"
+        assert_output_contains "relgate: $B4: refs/heads/$b: 1 of 2 new commits this branch would bring to release/v0.1 is not a backport of a commit on main"
+        assert_output_contains "  commit $bad fix: only on the pull-request branch"
+        assert_output_contains "git cherry-pick -x <commit on main>"
+        assert_output_lacks "hint:   git push"
+        assert_remote_ref "refs/heads/$b" pick
+    done
+    # a squash-merged backport on a bot's branch: proven by its (#21)
+    must git checkout -q -b squash release/v0.1
+    commit_file "backport: fix: crash on start (#21) (#25)"
+    expect_accept git push --force origin squash:refs/heads/backport-21-to-release/v0.1
+    # the branch's owner may rewrite and delete it
+    expect_accept git push origin :refs/heads/backport-21-to-release/v0.1
+    assert_remote_ref_absent refs/heads/backport-21-to-release/v0.1
+    # release/v0.1 itself still takes only what it would take from the pull request
+    expect_reject "$B4" git push origin direct:refs/heads/release/v0.1
+    expect_accept git push origin pick:refs/heads/release/v0.1
+}
+
+# B5 and B6 on a pull-request branch say what they say on the release branch.
+pr_branch_kind_and_eol() {
+    use_fixture patch
+    fix_on_main "feat: a knob (#30)"
+    must git checkout -q -b knob release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin knob:refs/heads/backport/v0.1/knob
+    assert_output_contains "relgate: warning: B5 backport-kind: refs/heads/backport/v0.1/knob"
+    cut_release 0.2
+    cut_release 0.3
+    fix_on_main "fix: crash everywhere (#31)"
+    must git checkout -q -b old release/v0.1
+    must git cherry-pick -x main
+    expect_reject "B6 eol-line" git push origin old:refs/heads/backport-31-to-release/v0.1
+    assert_output_contains "relgate: B6 eol-line: refs/heads/backport-31-to-release/v0.1: 0.1 is end of life since v0.3.0: release/v0.1 takes no more commits"
+    assert_output_contains "  commit $(short old) fix: crash everywhere (#31)"
+    assert_remote_ref_absent refs/heads/backport-31-to-release/v0.1
+    # a supported line's pull-request branch takes it
+    must git checkout -q -b new release/v0.2
+    must git cherry-pick -x main
+    expect_accept git push origin new:refs/heads/backport-31-to-release/v0.2
+    assert_remote_ref refs/heads/backport-31-to-release/v0.2 new
+    # a line that is not released has no release branch to take a backport
+    expect_reject "B1 branch-name" git push origin new:refs/heads/backport/v0.4/crash
+    assert_output_contains "\"backport/v0.4/crash\" is a pull-request branch for release/v0.4, but 0.4 is not released (v0.4.0 does not exist)"
+    assert_output_lacks "hint:   git push"
+}
+
+# The client hook judges pull-request branches the same way.
+pre_push_pr_branch() {
+    setup_repo pre-push
+    cut_release 0.1
+    fix_on_main "fix: crash on start (#21)"
+    must git checkout -q -b pick origin/release/v0.1
+    must git cherry-pick -x main
+    expect_accept git push origin pick:refs/heads/backport/v0.1/crash
+    assert_remote_ref refs/heads/backport/v0.1/crash pick
+    commit_file "fix: only here"
+    expect_reject "$B4" git push origin pick:refs/heads/backport/v0.1/crash
+    assert_output_contains "relgate: $B4: refs/heads/backport/v0.1/crash: 1 of 2 new commits this branch would bring to release/v0.1"
 }
 
 # --- one push carrying main and the backport ----------------------------------------
@@ -364,6 +490,10 @@ run_scenario "B6: backport to v0.1 after v0.3.0 rejected" eol_line_rejected
 run_scenario "B6: v0.1 still supported after v0.2.0" one_newer_line_not_eol
 run_scenario "B7: cherry-pick onto main from a release branch warned" pick_from_release_to_main_warned
 run_scenario "B1: backport/v0.1, v0.1, release-0.1, releases/v0.1, release/v0.1.1 rejected; backport/v0.1-crash accepted" wrong_backport_branch_names
+run_scenario "B1: backport/v0.5, release-0.5 and others: hints name a pull-request branch, never release/v0.1" wrong_backport_branch_hints
+run_scenario "PR branches: each default shape accepted with a backport, B4 without" pr_branch_shapes
+run_scenario "PR branches: B5 warns, B6 on an end-of-life line, B1 for an unreleased line" pr_branch_kind_and_eol
+run_scenario "pre-push: a PR branch judged like the server does" pre_push_pr_branch
 run_scenario "B4: fix and backport in one push" main_and_backport_in_one_push
 run_scenario "B4: a merge's side-branch commit judged" merge_brings_direct_commit
 run_scenario "B4: six cherry-pick sources and a side-branch pick in one push" many_sources_in_one_push

@@ -1,7 +1,8 @@
 // Fuzz target: tag and branch names. The input is a ref name; the engine
-// judges its creation as a tag and as a branch (T1, B1 and the name
-// templates, look-alike detection, escaping) on a small in-memory history,
-// and the first line is also compiled as a name template.
+// judges its creation as a tag and as a branch (T1, B1, the pull-request
+// branches of backports, the name templates, look-alike detection, escaping)
+// on a small in-memory history, and the first line is also compiled as a
+// name template and as a pull-request branch template.
 #include "ci/notes_provider.hpp"
 #include "policy/engine.hpp"
 #include "policy/policy_loader.hpp"
@@ -28,6 +29,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)t->match(t->render({1, 2, 0, std::nullopt}));
     (void)t->match(name);
     (void)t->display();
+  }
+  // The first line as a backport.pr_branches template, matched against the
+  // whole input and its own rendering.
+  if (auto t = policy::PrBranchTemplate::compile(first_line(name), &error)) {
+    if (auto r = t->render({1, 2}, pol.release_branch, 3, "x")) (void)t->match(*r, pol.release_branch);
+    (void)t->match(name, pol.release_branch);
+    (void)t->display(pol.release_branch);
   }
 
   static repo::MemoryRepository* repo = [] {

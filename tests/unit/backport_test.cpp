@@ -6,6 +6,7 @@
 
 using namespace relgate;
 using namespace relgate::test;
+using namespace relgate::policy;
 
 namespace {
 // 0.1 released, release/v0.1 at v0.1.0, main moved on with two fixes.
@@ -248,18 +249,195 @@ TEST_CASE("B7: main takes no cherry-picks of release-branch commits (warning)", 
 TEST_CASE("B1: backports pushed to a branch that names a line go to release/vX.Y", "[B1][B4]") {
   Backports h;
   auto pick = h.on_release("fix: crash\n\n(cherry picked from commit " + h.fix_a + ")");
-  for (std::string bad : {"backport/v0.1", "backports/0.1", "v0.1"}) {
+  const std::string s = repo::short_id(pick);
+  // Each with the pull-request branch it is told to use instead (the
+  // template whose name is closest; no (#N) in the message, so no {pr}).
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"backport/v0.1", "backport/v0.1/fix-crash"},   {"backports/0.1", "backport/release/v0.1/fix-crash"},
+      {"v0.1", "backport/release/v0.1/fix-crash"},    {"release-0.1", "backport/release/v0.1/fix-crash"},
+      {"releases/v0.1", "backport/release/v0.1/fix-crash"}, {"release/v0.1.1", "backport/release/v0.1/fix-crash"}};
+  for (const auto& [bad, instead] : cases) {
     INFO(bad);
     auto v = h.push(History::create_branch(bad, pick));
     REQUIRE(codes(v) == std::vector<std::string>{"B1"});
-    CHECK(text(v).find("backports go to release/v0.1") != std::string::npos);
+    CHECK(text(v).find("  hint:   git push origin " + s + ":refs/heads/" + instead + "\n") != std::string::npos);
+    // never a push that skips the pull request
+    CHECK(text(v).find(":refs/heads/release/v0.1\n") == std::string::npos);
+    // and the branch it names takes the backport
+    CHECK(h.push(History::create_branch(instead, pick)).violations.empty());
   }
-  for (std::string bad : {"release-0.1", "releases/v0.1", "release/v0.1.1"}) {
-    INFO(bad);
-    CHECK(codes(h.push(History::create_branch(bad, pick))) == std::vector<std::string>{"B1"});
-  }
+  CHECK(text(h.push(History::create_branch("backport/v0.1", pick)))
+            .find("\"backport/v0.1\" is not a release branch, but this push brings it backports of main: backports go "
+                  "to release/v0.1 through a pull request") != std::string::npos);
   // A pull request's branch does not name a line; a branch without backports is not a target.
   CHECK(h.push(History::create_branch("backport/v0.1-crash", pick)).violations.empty());
   auto feature = h.commit("feat: x", {h.fix_b});
   CHECK(h.push(History::create_branch("try/v0.1", feature)).violations.empty());
+}
+
+// --- pull-request branches of backports (backport.pr_branches) ---------------------
+
+TEST_CASE("pr_branches: templates name a line and match exactly", "[pr_branches]") {
+  const auto& release = builtin_policy().release_branch;
+  std::string error;
+  auto t = PrBranchTemplate::compile("backport-{pr}-to-{release}", &error);
+  REQUIRE(t);
+  CHECK(t->match("backport-21-to-release/v0.5", release) == Line{0, 5});
+  CHECK(t->match("backport-21-to-release/v10.12", release) == Line{10, 12});
+  for (std::string no : {"backport-21-to-release/v0.5.1", "backport--to-release/v0.5", "backport-021-to-release/v0.5",
+                         "backport-21-to-release/v00.5", "backport-21-to-release/0.5", "xbackport-21-to-release/v0.5"}) {
+    INFO(no);
+    CHECK_FALSE(t->match(no, release));
+  }
+  CHECK(t->render({0, 5}, release, 21, "x") == "backport-21-to-release/v0.5");
+  CHECK_FALSE(t->render({0, 5}, release, std::nullopt, "x"));
+  CHECK(t->display(release) == "backport-<N>-to-release/vX.Y");
+
+  auto topic = PrBranchTemplate::compile("backport/v{major}.{minor}/{topic}", &error);
+  REQUIRE(topic);
+  CHECK(topic->match("backport/v0.5/crash/on-start", release) == Line{0, 5});
+  CHECK_FALSE(topic->match("backport/v0.5/", release)); // a topic has one character at least
+  CHECK_FALSE(topic->match("backport/v0.5", release));
+  CHECK(topic->display(release) == "backport/vX.Y/<topic>");
+  // {topic} in the middle: the line after it still parses
+  auto middle = PrBranchTemplate::compile("bp/{topic}/to-{major}.{minor}", &error);
+  REQUIRE(middle);
+  CHECK(middle->match("bp/a/to-1.2/to-3.4", release) == Line{3, 4});
+  // {release} follows branches.release
+  std::string e2;
+  auto other = NameTemplate::compile("stable-{major}.{minor}", {"major", "minor"}, &e2);
+  REQUIRE(other);
+  CHECK(t->match("backport-3-to-stable-1.2", *other) == Line{1, 2});
+  CHECK_FALSE(t->match("backport-3-to-release/v1.2", *other));
+
+  for (std::pair<std::string, std::string> bad :
+       {std::pair<std::string, std::string>{"backport/{topic}", "must name the line once"},
+        {"backport/{release}/v{major}.{minor}", "must name the line once"},
+        {"backport/v{major}/{topic}", "must name the line once"},
+        {"bp/{release}/{pr}/{pr}", "appears twice"},
+        {"bp/{release}/{branch}", "unknown placeholder {branch}"},
+        {"bp/{release}/{pr}{topic}", "need text between them"},
+        {"bp/{release", "unclosed"}}) {
+    INFO(bad.first);
+    CHECK_FALSE(PrBranchTemplate::compile(bad.first, &error));
+    CHECK(error.find(bad.second) != std::string::npos);
+  }
+}
+
+namespace {
+// Backports, with the fix's pick made on a topic branch from release/v0.1.
+struct PrBranches : Backports {
+  ObjectId pick;
+  PrBranches() { pick = on_release("fix: crash on start (#21)\n\n(cherry picked from commit " + fix_a + ")"); }
+};
+} // namespace
+
+TEST_CASE("pr_branches: each default shape is judged as a backport to its line", "[pr_branches][B4]") {
+  PrBranches h;
+  const std::vector<std::string> shapes = {"backport-21-to-release/v0.1", "backport/release/v0.1/crash-fix",
+                                           "mergify/bp/release/v0.1/pr-21", "backport/v0.1/crash-fix"};
+  for (const auto& name : shapes) {
+    INFO(name);
+    // a proven backport: accepted
+    CHECK(h.push(History::create_branch(name, h.pick)).violations.empty());
+    // a commit written on it: B4, naming this branch and the line's branch
+    auto direct = h.commit("fix: only here", {h.pick});
+    auto v = h.push(History::create_branch(name, direct));
+    REQUIRE(codes(v) == std::vector<std::string>{"B4"});
+    CHECK(text(v).rfind("relgate: B4 backport-provenance: refs/heads/" + name +
+                            ": 1 of 2 new commits this branch would bring to release/v0.1 is not a backport of a commit on "
+                            "main\n  commit " + repo::short_id(direct) + " fix: only here\n",
+                        0) == 0);
+    CHECK(text(v).find("git push") == std::string::npos);
+    // deleting it, and force-pushing it, are its owner's business
+    h.branch(name, direct);
+    CHECK(h.push(RefUpdate{"refs/heads/" + name, direct, k_zero}).violations.empty());
+    CHECK(h.push(RefUpdate{"refs/heads/" + name, direct, h.pick}).violations.empty());
+    h.refs.erase("refs/heads/" + name);
+  }
+}
+
+TEST_CASE("pr_branches: B5 and B6 say what they would say on the release branch", "[pr_branches][B5][B6]") {
+  PrBranches h;
+  auto feat = h.main_commit("feat: a knob (#23)");
+  auto knob = h.on_release("feat: a knob (#23)\n\n(cherry picked from commit " + feat + ")");
+  auto v = h.push(History::create_branch("backport/v0.1/knob", knob));
+  REQUIRE(codes(v) == std::vector<std::string>{"B5"});
+  CHECK_FALSE(v.rejected());
+  CHECK(codes(h.push(h.move_branch("release/v0.1", knob))) == codes(v));
+
+  h.release_line("0.2");
+  h.release_line("0.3");
+  auto eol = h.push(History::create_branch("backport-21-to-release/v0.1", h.pick));
+  REQUIRE(codes(eol) == std::vector<std::string>{"B6"});
+  CHECK(text(eol).rfind("relgate: B6 eol-line: refs/heads/backport-21-to-release/v0.1: 0.1 is end of life since v0.3.0: "
+                        "release/v0.1 takes no more commits (supported lines: 0.3, 0.2)\n",
+                        0) == 0);
+  CHECK(codes(h.push(h.move_branch("release/v0.1", h.pick))) == codes(eol));
+}
+
+TEST_CASE("pr_branches: judged against the release branch as it is, not the branch's own past", "[pr_branches][B4]") {
+  PrBranches h;
+  // A commit already on release/v0.1 (merged earlier) is not the pull request's.
+  auto earlier = h.on_release("fix: merged before relgate");
+  h.branch("release/v0.1", earlier);
+  auto pick = h.commit("fix: crash on start (#21)\n\n(cherry picked from commit " + h.fix_a + ")", {earlier});
+  CHECK(h.push(History::create_branch("backport/v0.1/crash", pick)).violations.empty());
+  // The branch based on an older release tip: still only its own commits.
+  CHECK(h.push(History::create_branch("backport/v0.1/old-base", h.pick)).violations.empty());
+  // An unproven commit pushed earlier stays in what the pull request brings.
+  auto direct = h.commit("fix: only here", {pick});
+  h.branch("backport/v0.1/crash", direct);
+  auto more = h.commit("fix: leak (#22)\n\n(cherry picked from commit " + h.fix_b + ")", {direct});
+  auto v = h.push(h.move_branch("backport/v0.1/crash", more));
+  REQUIRE(codes(v) == std::vector<std::string>{"B4"});
+  CHECK(text(v).find("  commit " + repo::short_id(direct) + " fix: only here") != std::string::npos);
+  // The release branch moved in the same push: the pull request is judged against where it goes.
+  auto w = h.push({h.move_branch("release/v0.1", direct), h.move_branch("backport/v0.1/crash", more)});
+  CHECK(codes(w) == std::vector<std::string>{"B4"}); // release/v0.1's own B4 for `direct`, not the branch's
+  CHECK(w.violations[0].ref == "refs/heads/release/v0.1");
+}
+
+TEST_CASE("pr_branches: before the release branch exists, judged against the final tag", "[pr_branches][B4]") {
+  History h;
+  auto base = h.main_commit("feat: work for 0.1");
+  h.tag("v0.1.0-rc1", base);
+  h.tag("v0.1.0", base);
+  auto fix = h.main_commit("fix: crash (#21)");
+  auto pick = h.commit("fix: crash (#21)\n\n(cherry picked from commit " + fix + ")", {base});
+  CHECK(h.push(History::create_branch("backport/v0.1/crash", pick)).violations.empty());
+  auto direct = h.commit("fix: only here", {base});
+  CHECK(codes(h.push(History::create_branch("backport/v0.1/direct", direct))) == std::vector<std::string>{"B4"});
+}
+
+TEST_CASE("pr_branches: a line that is not released takes no backport (B1)", "[pr_branches][B1]") {
+  PrBranches h;
+  auto c = h.main_commit("fix: for 0.2 (#30)");
+  auto v = h.push(History::create_branch("backport/v0.2/fix", c));
+  REQUIRE(codes(v) == std::vector<std::string>{"B1"});
+  CHECK(text(v).rfind("relgate: B1 branch-name: refs/heads/backport/v0.2/fix: \"backport/v0.2/fix\" is a pull-request "
+                      "branch for release/v0.2, but 0.2 is not released (v0.2.0 does not exist): there is no "
+                      "release/v0.2 to take a backport\n",
+                      0) == 0);
+  CHECK(text(v).find("fixes land on main and ship when 0.2 is released") != std::string::npos);
+  CHECK(text(v).find("supported lines: 0.1") != std::string::npos);
+  h.tag("v0.2.0-rc1", c);
+  CHECK(text(h.push(History::create_branch("backport/v0.2/fix", c)))
+            .find("0.2 is in its release-candidate phase: fixes land on main") != std::string::npos);
+}
+
+TEST_CASE("pr_branches: configurable, and [] turns them off", "[pr_branches]") {
+  PrBranches h;
+  h.policy = parse_policy("[backport]\npr_branches = [\"bp/{major}.{minor}/{topic}\"]\n", "relgate.toml",
+                          builtin_policy());
+  CHECK(h.push(History::create_branch("bp/0.1/crash", h.pick)).violations.empty());
+  CHECK(codes(h.push(History::create_branch("bp/0.1/x", h.commit("fix: only here", {h.pick})))) ==
+        std::vector<std::string>{"B4"});
+  // not a pull-request branch any more: a backport on a name ending in a line is B1's, as before
+  auto v = h.push(History::create_branch("backport-21-to-release/v0.1", h.pick));
+  REQUIRE(codes(v) == std::vector<std::string>{"B1"});
+  CHECK(text(v).find(":refs/heads/bp/0.1/fix-crash-on-start-21\n") != std::string::npos);
+  h.policy = parse_policy("[backport]\npr_branches = []\n", "relgate.toml", builtin_policy());
+  CHECK(codes(h.push(History::create_branch("backport-21-to-release/v0.1", h.pick))) == std::vector<std::string>{"B1"});
+  CHECK(h.push(History::create_branch("backport/v0.1/crash", h.pick)).violations.empty()); // a topic branch again
 }

@@ -10,13 +10,54 @@ using namespace relgate::test;
 TEST_CASE("B1 branch-name: release branches are spelled release/vX.Y", "[B1]") {
   History h;
   auto c = h.release_line("0.1");
-  for (std::string bad : {"release/v0.1.0", "release/0.1", "releases/v0.1", "release-v0.1", "Release/v0.1",
-                          "rel/0.1", "release_0.1"}) {
+  const std::vector<std::string> near_misses = {"release/v0.1.0", "release/0.1",  "releases/v0.1", "release-v0.1",
+                                                "Release/v0.1",   "rel/0.1",      "release_0.1"};
+  for (const auto& bad : near_misses) {
     INFO(bad);
     auto v = h.push(History::create_branch(bad, c));
     REQUIRE(codes(v) == std::vector<std::string>{"B1"});
-    CHECK(text(v).find("did you mean release/v0.1?") != std::string::npos);
-    CHECK(text(v).find("git push origin " + repo::short_id(c) + ":refs/heads/release/v0.1") != std::string::npos);
+    // release/v0.1 is at c already: nothing to push there.
+    CHECK(text(v).find("did you mean release/v0.1? It is at this commit already: nothing to push") != std::string::npos);
+    CHECK(text(v).find("git push") == std::string::npos);
+  }
+  SECTION("the release branch not made yet: its name, at the final tag") {
+    History n;
+    auto f = n.main_commit("feat: work for 0.1");
+    n.tag("v0.1.0-rc1", f);
+    n.tag("v0.1.0", f);
+    for (const auto& bad : near_misses) {
+      INFO(bad);
+      auto v = n.push(History::create_branch(bad, f));
+      REQUIRE(codes(v) == std::vector<std::string>{"B1"});
+      CHECK(text(v).find("did you mean release/v0.1? Push the same commit under that name:\n"
+                         "  hint:   git push origin " + repo::short_id(f) + ":refs/heads/release/v0.1\n") !=
+            std::string::npos);
+      // and that push is accepted
+      CHECK(n.push(History::create_branch("release/v0.1", f)).violations.empty());
+    }
+  }
+  SECTION("a commit the release branch lacks: a pull-request branch, never a push to release/v0.1") {
+    auto fix = h.main_commit("fix: crash on start (#21)");
+    auto pick = h.commit("fix: crash on start (#21)\n\n(cherry picked from commit " + fix + ")", {c});
+    for (const auto& bad : near_misses) {
+      INFO(bad);
+      auto v = h.push(History::create_branch(bad, pick));
+      REQUIRE(codes(v) == std::vector<std::string>{"B1"});
+      CHECK(text(v).find("did you mean a pull request to release/v0.1? Push the same commit to a pull-request branch, "
+                         "then open the pull request against release/v0.1:\n"
+                         "  hint:   git push origin " + repo::short_id(pick) + ":refs/heads/backport-21-to-release/v0.1\n") !=
+            std::string::npos);
+      CHECK(text(v).find(":refs/heads/release/v0.1\n") == std::string::npos);
+    }
+    // The suggested branch takes it.
+    CHECK(h.push(History::create_branch("backport-21-to-release/v0.1", pick)).violations.empty());
+  }
+  SECTION("a line that is not released: no push suggested") {
+    auto v = h.push(History::create_branch("release/0.2", c));
+    REQUIRE(codes(v) == std::vector<std::string>{"B1"});
+    CHECK(text(v).find("did you mean release/v0.2? It is created at v0.2.0 once 0.2 is released; until then fixes "
+                       "land on main") != std::string::npos);
+    CHECK(text(v).find("git push") == std::string::npos);
   }
   SECTION("a name under release/ without a version gets no suggestion") {
     auto v = h.push(History::create_branch("release/v0.5-fix", c));
@@ -41,8 +82,7 @@ TEST_CASE("B1 branch-name: release branches are spelled release/vX.Y", "[B1]") {
     CHECK(text(v) == "relgate: B1 branch-name: refs/heads/release/v0.1.0: \"release/v0.1.0\" is not a release branch "
                      "name: release branches are release/vX.Y\n"
                      "  commit " + s + " feat: work for 0.1\n"
-                     "  hint: did you mean release/v0.1? Push the same commit under that name:\n"
-                     "  hint:   git push origin " + s + ":refs/heads/release/v0.1\n");
+                     "  hint: did you mean release/v0.1? It is at this commit already: nothing to push\n");
   }
 }
 

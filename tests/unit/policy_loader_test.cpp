@@ -80,6 +80,36 @@ TEST_CASE("a bad pattern in a policy file is reported where it is", "[policy]") 
         std::string::npos);
 }
 
+TEST_CASE("backport.pr_branches: the default shapes, and errors at their place", "[policy][pr_branches]") {
+  std::vector<std::string> shapes;
+  for (const auto& t : builtin_policy().backport.pr_branches) shapes.push_back(t.text());
+  CHECK(shapes == std::vector<std::string>{"backport-{pr}-to-{release}", "backport/{release}/{topic}",
+                                           "mergify/bp/{release}/pr-{pr}", "backport/v{major}.{minor}/{topic}"});
+  CHECK(pr_branch_line(builtin_policy(), "mergify/bp/release/v0.5/pr-3") == Line{0, 5});
+  CHECK_FALSE(pr_branch_line(builtin_policy(), "backport/v0.5"));
+  CHECK(classify_key("backport.pr_branches").kind == KeyKind::repository);
+  CHECK(error_of("[backport]\npr_branches = \"backport/{release}/{topic}\"\n") ==
+        "relgate.toml:2:15: backport.pr_branches must be an array of branch name templates, such as "
+        "[\"backport/{release}/{topic}\"]");
+  CHECK(error_of("[backport]\npr_branches = [\"bp/{release}/{topic}\", \"bp/{topic}\"]\n") ==
+        "relgate.toml:2:40: backport.pr_branches[]: \"bp/{topic}\" must name the line once: {release}, or {major} "
+        "and {minor}");
+  CHECK(error_of("[backport]\npr_branches = [\"bp/{release}/{ticket}\"]\n") ==
+        "relgate.toml:2:16: backport.pr_branches[]: unknown placeholder {ticket} in \"bp/{release}/{ticket}\" (it takes "
+        "{release}, {major}, {minor}, {pr}, {topic})");
+  CHECK(error_of("[backport]\npr_branches = [\"refs/heads/bp/{release}\"]\n") ==
+        "relgate.toml:2:16: backport.pr_branches[]: \"refs/heads/bp/{release}\" is not a branch name (without "
+        "refs/heads/), such as \"backport/{release}/{topic}\"");
+  CHECK(error_of("[backport]\npr_branches = [\"bp {release}\"]\n").find("is not a branch name") != std::string::npos);
+  CHECK(error_of("[backport]\npr_branches = [\"{release}\"]\n") ==
+        "relgate.toml:2:15: backport.pr_branches: \"{release}\" spells release branches (release/v0.5); a pull "
+        "request's branch needs a name of its own");
+  // the release branch set in the same file, the templates kept from the built-in policy
+  CHECK(error_of("[branches]\nrelease = \"backport/v{major}.{minor}/x\"\n").find(
+            "backport.pr_branches: \"backport/v{major}.{minor}/{topic}\" spells release branches") != std::string::npos);
+  CHECK(parse_policy("[backport]\npr_branches = []\n", "relgate.toml", builtin_policy()).backport.pr_branches.empty());
+}
+
 TEST_CASE("characters the TOML parser mishandles are refused at their place", "[policy]") {
   // toml++ 3.3.0 reaches __builtin_unreachable() for these (fuzz_policy).
   CHECK(error_of("[a\xd1\xa6]\n") == "relgate.toml:1:3: the character U+0466 is not supported in a policy file (the "
