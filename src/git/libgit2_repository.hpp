@@ -14,6 +14,7 @@
 struct git_repository;
 struct git_commit;
 struct git_tree_entry;
+struct git_odb_backend;
 
 namespace relgate::git {
 
@@ -82,6 +83,11 @@ public:
                                              const std::vector<repo::ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const repo::ObjectId& commit) const override;
   bool changes_only(const repo::ObjectId& commit, const std::function<bool(const std::string&)>& keep) const override;
+  // libgit2's git_merge_commits on a second handle of the repository whose
+  // object database writes into memory (merging file contents writes blobs,
+  // the comparison writes trees): nothing reaches the repository, or git's
+  // quarantine in a pre-receive hook.
+  bool is_clean_merge(const repo::ObjectId& commit) const override;
   std::optional<repo::ObjectId> patch_id(const repo::ObjectId& commit) const override;
   std::optional<std::string> read_file(const repo::ObjectId& commit, const std::string& path) const override;
   bool files_under(const repo::ObjectId& commit, const std::string& dir,
@@ -140,8 +146,15 @@ private:
   mutable std::unique_ptr<CommitGraph> m_graph;
   mutable bool m_graph_loaded = false;
 
-  Libgit2Repository(git_repository* repo, bool from_env);
+  // The handle is_clean_merge merges in (opened on first use), and the
+  // in-memory object backend its writes go to.
+  git_repository* merge_repo() const;
+  mutable git_repository* m_merge_repo = nullptr;
+  mutable git_odb_backend* m_mempack = nullptr; // owned by m_merge_repo's object database
+
+  Libgit2Repository(git_repository* repo, bool from_env, std::string path);
   git_repository* m_repo;
+  std::string m_path; // as given to open()
   bool m_from_env; // opened as git's commands are, GIT_DIR and GIT_OBJECT_DIRECTORY honoured
 };
 

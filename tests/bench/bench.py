@@ -179,6 +179,37 @@ def recent_backports(repo, facts, branch):
     return parent
 
 
+def merges(repo, base, count=50):
+    """`count` fixes, each landed on top of `base` with a merge commit (git
+    merge --no-ff), as refs/bench/merges: a push of merges to frozen main.
+    Each merge's tree is the clean merge of its parents, so relgate merges
+    every one of them to see that it brings nothing beyond its fix."""
+    ref = "refs/bench/merges"
+    try:
+        return git(repo, "rev-parse", "-q", "--verify", ref)
+    except subprocess.CalledProcessError:
+        pass
+    out = []
+    when = 1_700_000_000
+    prev = None
+    for k in range(1, count + 1):
+        content = b"fix %d\n" % k
+        path = b"src/merged/fix%d.go" % k
+        for mark, ref_name, subject, merge in ((2 * k - 1, b"refs/bench/merge-side", b"fix: merged change %d" % k, None),
+                                               (2 * k, ref.encode(), b"Merge pull request #%d from fix-%d" % (k, k),
+                                                2 * k - 1)):
+            msg = subject + b"\n"
+            out.append(b"commit %s\nmark :%d\ncommitter Bench <b@example.invalid> %d +0000\ndata %d\n%s" %
+                       (ref_name, mark, when + mark, len(msg), msg))
+            out.append(b"from %s\n" % (b":%d" % prev if prev else base.encode()))
+            if merge:
+                out.append(b"merge :%d\n" % merge)
+            out.append(b"M 644 inline %s\ndata %d\n%s\n" % (path, len(content), content))
+        prev = 2 * k
+    subprocess.run(["git", "-C", repo, "fast-import", "--quiet"], input=b"".join(out), check=True)
+    return git(repo, "rev-parse", ref)
+
+
 def cases(repo, relgate, facts):
     r = lambda *a: git(repo, "rev-parse", *a)
     main = r("main")
@@ -191,6 +222,7 @@ def cases(repo, relgate, facts):
     pending = r("refs/bench/backports")
     patch_base = r(f"v0.{bl}.1")
     recent = recent_backports(repo, facts, branch)
+    merged = merges(repo, main)
     check = [relgate, "check"]
     # name, relgate argv, expected exit, floor argv, how main must be set first
     out = [
@@ -202,6 +234,10 @@ def cases(repo, relgate, facts):
         # commit's subject and the paths it changes.
         ("  same, git reading paths too", check + ["refs/heads/main", old50, main], {1},
          ["git", "log", "--raw", "--no-renames", "--format=%s", f"{old50}..{main}"], old50),
+        # Merges: relgate computes each one's clean merge (libgit2, in
+        # memory); git's own --remerge-diff does the same for every merge.
+        ("push of 50 merges to frozen main", check + ["refs/heads/main", main, merged], {0},
+         ["git", "log", "--remerge-diff", "--format=%s", f"{main}..{merged}"], None),
         ("new rc tag (rc2 on main)", check + [f"refs/tags/v0.{ol}.0-rc2", ZERO, main], {0},
          ["git", "merge-base", "--is-ancestor", rc1, main], None),
         # The same through the server hook: stdin, the lock and the journal
