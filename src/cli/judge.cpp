@@ -17,6 +17,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -104,6 +105,41 @@ void require_objects(const repo::Repository& repo, const std::vector<policy::Ref
   }
 }
 
+// An update of a symbolic ref on the server (refs/heads/master ->
+// refs/heads/main, kept after a rename) writes the ref at the end of its
+// chain: the update is judged as that ref's (rule book, "Where it runs"),
+// else main could be rewound, or take a feature while frozen, through its
+// alias. Updates that become the same are judged once (git refuses an
+// alias and its target updated differently in one push).
+std::vector<policy::RefUpdate> as_written(const git::Libgit2Repository& repo, std::vector<policy::RefUpdate> updates) {
+  std::vector<policy::RefUpdate> out;
+  for (auto& u : updates) {
+    if (auto target = repo.symbolic_target(u.ref)) {
+      log::warn("relgate: note: " + u.ref + " is a symbolic ref to " + *target + " here: judged as " + *target);
+      u.ref = *target;
+    }
+    bool seen = std::any_of(out.begin(), out.end(), [&](const policy::RefUpdate& o) {
+      return o.ref == u.ref && o.old_id == u.old_id && o.new_id == u.new_id;
+    });
+    if (!seen) out.push_back(std::move(u));
+  }
+  return out;
+}
+
+// The same in a clone, for a push to `remote`: a branch the remote keeps as
+// a symbolic ref is known here only as a symbolic remote-tracking ref
+// (`git symbolic-ref refs/remotes/origin/master refs/remotes/origin/main`;
+// git fetch records only origin/HEAD).
+std::string as_written_remote(const git::Libgit2Repository& repo, const std::string& remote, const std::string& ref) {
+  const std::string heads = "refs/heads/", tracking = "refs/remotes/" + remote + "/";
+  if (remote.empty() || !starts_with(ref, heads)) return ref;
+  auto target = repo.symbolic_target(tracking + ref.substr(heads.size()));
+  if (!target || !starts_with(*target, tracking) || *target == tracking + "HEAD") return ref;
+  std::string written = heads + target->substr(tracking.size());
+  log::warn("relgate: note: " + ref + " is a symbolic ref to " + written + " on " + remote + ": judged as " + written);
+  return written;
+}
+
 } // namespace
 
 // The system-wide host file; RELGATE_SYSTEM_CONFIG names another (tests,
@@ -170,6 +206,7 @@ int run_pre_receive(const GlobalOptions& opts) {
   auto input = read_all(std::cin, "pre-receive input");
   auto updates = parse_pre_receive(input);
   auto& repo = open_repo(opts);
+  updates = as_written(repo, std::move(updates));
   auto pol = load_policy(opts, repo);
   require_objects(repo, updates);
   // One push judged at a time, counting accepted pushes still landing
@@ -187,6 +224,7 @@ int run_pre_receive(const GlobalOptions& opts) {
 int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id) {
   policy::RefUpdate u{parse_ref_name(ref, "update"), parse_object_id(old_id, "update"), parse_object_id(new_id, "update")};
   auto& repo = open_repo(opts);
+  u = as_written(repo, {u}).front();
   auto pol = load_policy(opts, repo);
   require_objects(repo, {u});
   PushJournal journal(repo.git_dir(), PushJournal::receive_pack_pid(), k_journal_wait);
@@ -230,9 +268,10 @@ int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, con
   request.before = policy::known_refs(repo, pol, remote, policy::LocalBranches::exclude);
   // What git told us the remote has for the refs being pushed is exact.
   for (const auto& l : lines) {
-    if (is_zero_id(l.remote_id)) request.before.erase(l.remote_ref);
-    else request.before[l.remote_ref] = l.remote_id;
-    request.updates.push_back({l.remote_ref, l.remote_id, l.local_id});
+    const std::string ref = as_written_remote(repo, remote, l.remote_ref);
+    if (is_zero_id(l.remote_id)) request.before.erase(ref);
+    else request.before[ref] = l.remote_id;
+    request.updates.push_back({ref, l.remote_id, l.local_id});
   }
   return judge_and_report(repo, pol, request, "nothing was pushed");
 }

@@ -909,6 +909,24 @@ void Libgit2Repository::delete_ref(const std::string& name) {
   check(git_reference_delete(ref), "deleting " + name);
 }
 
+std::optional<std::string> Libgit2Repository::symbolic_target(const std::string& ref) const {
+  std::string name = ref;
+  bool symbolic = false;
+  for (int depth = 0; depth <= 5; ++depth) { // git follows at most 5 levels (SYMREF_MAXDEPTH)
+    git_reference* raw = nullptr;
+    int rc = git_reference_lookup(&raw, m_repo, name.c_str());
+    if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+      return symbolic ? std::optional(name) : std::nullopt; // a dangling symbolic ref, or no ref
+    }
+    check(rc, "reading " + name);
+    ReferencePtr r(raw);
+    if (git_reference_type(r.get()) != GIT_REFERENCE_SYMBOLIC) return symbolic ? std::optional(name) : std::nullopt;
+    symbolic = true;
+    name = git_reference_symbolic_target(r.get());
+  }
+  throw Error(ref + " is a chain of symbolic refs deeper than git follows");
+}
+
 repo::ObjectId Libgit2Repository::resolve_commit(const std::string& revision) const {
   git_object* raw = nullptr;
   if (revision.empty() || git_revparse_single(&raw, m_repo, revision.c_str()) != 0) {

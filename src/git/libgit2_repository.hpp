@@ -60,6 +60,12 @@ public:
   // The names of the configured remotes (any remote.<name>.* key), sorted.
   std::vector<std::string> remotes() const;
   bool has_remote(const std::string& name) const;
+  // When `ref` is a symbolic ref (refs/heads/master -> refs/heads/main, kept
+  // after a rename), the ref its chain ends at: the one git writes when
+  // `ref` is updated (whether or not it exists yet). nullopt for a ref that
+  // is not symbolic or does not exist. Throws Error on a chain deeper than
+  // git follows.
+  std::optional<std::string> symbolic_target(const std::string& ref) const;
   // The commit a revision names (any revision git understands: a sha, a
   // branch, HEAD~2, a tag, which is peeled). Throws Error when there is none.
   repo::ObjectId resolve_commit(const std::string& revision) const;
