@@ -233,6 +233,12 @@ int run_update(const GlobalOptions& opts, const std::string& ref, const std::str
   request.updates = {u};
   int rc = judge_and_report(repo, pol, request, u.ref + " was not updated", "update");
   if (rc == 0) journal.record(request.updates);
+  // git gives push options to pre-receive only: a maintainer's override
+  // never reaches this hook.
+  if (rc == k_exit_rejected && !pol.access.maintainers.empty() && pol.access.is_maintainer(pusher(pol))) {
+    log::error("relgate: overrides need the pre-receive hook (this server runs relgate as the update hook, which git "
+               "gives no push options)");
+  }
   return rc;
 }
 
