@@ -17,7 +17,8 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
+#include <set>
+#include <tuple>
 #include <cstdlib>
 #include <iostream>
 
@@ -112,16 +113,20 @@ void require_objects(const repo::Repository& repo, const std::vector<policy::Ref
 // alias. Updates that become the same are judged once (git refuses an
 // alias and its target updated differently in one push).
 std::vector<policy::RefUpdate> as_written(const git::Libgit2Repository& repo, std::vector<policy::RefUpdate> updates) {
-  std::vector<policy::RefUpdate> out;
+  std::vector<std::string> names;
+  for (const auto& u : updates) names.push_back(u.ref);
+  const auto targets = repo.symbolic_targets(names);
+  if (targets.empty()) return updates;
   for (auto& u : updates) {
-    if (auto target = repo.symbolic_target(u.ref)) {
-      log::warn("relgate: note: " + u.ref + " is a symbolic ref to " + *target + " here: judged as " + *target);
-      u.ref = *target;
-    }
-    bool seen = std::any_of(out.begin(), out.end(), [&](const policy::RefUpdate& o) {
-      return o.ref == u.ref && o.old_id == u.old_id && o.new_id == u.new_id;
-    });
-    if (!seen) out.push_back(std::move(u));
+    auto it = targets.find(u.ref);
+    if (it == targets.end()) continue;
+    log::warn("relgate: note: " + u.ref + " is a symbolic ref to " + it->second + " here: judged as " + it->second);
+    u.ref = it->second;
+  }
+  std::vector<policy::RefUpdate> out;
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (auto& u : updates) {
+    if (seen.emplace(u.ref, u.old_id, u.new_id).second) out.push_back(std::move(u));
   }
   return out;
 }

@@ -6,7 +6,10 @@
 #include <git2/oid.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -66,6 +69,10 @@ public:
   // is not symbolic or does not exist. Throws Error on a chain deeper than
   // git follows.
   std::optional<std::string> symbolic_target(const std::string& ref) const;
+  // symbolic_target of each of `refs` that is symbolic, by name: one listing
+  // per directory of loose refs rather than a look-up per ref (a push of
+  // 100,000 tags).
+  std::map<std::string, std::string> symbolic_targets(const std::vector<std::string>& refs) const;
   // The commit a revision names (any revision git understands: a sha, a
   // branch, HEAD~2, a tag, which is peeled). Throws Error when there is none.
   repo::ObjectId resolve_commit(const std::string& revision) const;
