@@ -204,21 +204,45 @@ std::optional<std::string> override_from_env() {
 }
 } // namespace
 
-// How long a server hook waits for the push judged before it.
+// How long a server hook waits for the pushes accepted before it.
 constexpr std::chrono::milliseconds k_journal_wait{20000};
 
-int run_pre_receive(const GlobalOptions& opts) {
+namespace {
+// The journal of this push: its receive-pack found among relgate's
+// ancestors; on GitLab, where custom hooks run inside Gitaly, an entry
+// without one (push_journal.hpp).
+PushJournal journal_of(const git::Libgit2Repository& repo) {
+  const char* gl = std::getenv("GL_ID");
+  return PushJournal(repo.git_dir(), PushJournal::receiving_process(), gl && *gl);
+}
+
+// The refs a server hook judges against, once the pushes accepted before
+// it have landed (or failed).
+policy::RefMap settled_refs(PushJournal& journal, const git::Libgit2Repository& repo, const policy::Policy& pol) {
+  return journal.settle(
+      k_journal_wait, [&] { return current_refs(repo, pol); },
+      [&](const std::string& ref) { return repo.ref_target(ref); });
+}
+} // namespace
+
+int run_pre_receive(const GlobalOptions& opts, bool refused) {
+  if (refused) {
+    // The hook chained after relgate refused the push it accepted.
+    auto& repo = open_repo(opts);
+    journal_of(repo).forget(k_journal_wait, std::nullopt);
+    return k_exit_accepted;
+  }
   auto input = read_all(std::cin, "pre-receive input");
   auto updates = parse_pre_receive(input);
   auto& repo = open_repo(opts);
   updates = as_written(repo, std::move(updates));
   auto pol = load_policy(opts, repo);
   require_objects(repo, updates);
-  // One push judged at a time, counting accepted pushes still landing
-  // (push_journal.hpp).
-  PushJournal journal(repo.git_dir(), PushJournal::receive_pack_pid(), k_journal_wait);
+  // One push judged at a time, after the pushes accepted before it have
+  // landed (push_journal.hpp).
+  PushJournal journal = journal_of(repo);
   policy::Request request;
-  request.before = journal.with_pending(current_refs(repo, pol));
+  request.before = settled_refs(journal, repo, pol);
   request.updates = std::move(updates);
   request.override_reason = override_from_push_options();
   int rc = judge_and_report(repo, pol, request, "nothing was changed", "pre-receive");
@@ -226,15 +250,20 @@ int run_pre_receive(const GlobalOptions& opts) {
   return rc;
 }
 
-int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id) {
+int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id,
+               bool refused) {
   policy::RefUpdate u{parse_ref_name(ref, "update"), parse_object_id(old_id, "update"), parse_object_id(new_id, "update")};
   auto& repo = open_repo(opts);
   u = as_written(repo, {u}).front();
+  if (refused) {
+    journal_of(repo).forget(k_journal_wait, u);
+    return k_exit_accepted;
+  }
   auto pol = load_policy(opts, repo);
   require_objects(repo, {u});
-  PushJournal journal(repo.git_dir(), PushJournal::receive_pack_pid(), k_journal_wait);
+  PushJournal journal = journal_of(repo);
   policy::Request request;
-  request.before = journal.with_pending(current_refs(repo, pol));
+  request.before = settled_refs(journal, repo, pol);
   request.updates = {u};
   int rc = judge_and_report(repo, pol, request, u.ref + " was not updated", "update");
   if (rc == 0) journal.record(request.updates);

@@ -913,6 +913,14 @@ void Libgit2Repository::delete_ref(const std::string& name) {
   check(git_reference_delete(ref), "deleting " + name);
 }
 
+std::optional<repo::ObjectId> Libgit2Repository::ref_target(const std::string& ref) const {
+  git_oid oid;
+  int rc = git_reference_name_to_id(&oid, m_repo, ref.c_str());
+  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) return std::nullopt;
+  check(rc, "reading " + ref);
+  return to_hex(&oid);
+}
+
 std::optional<std::string> Libgit2Repository::symbolic_target(const std::string& ref) const {
   // git keeps symbolic refs as loose files only (packed-refs cannot hold
   // them): a ref without a loose file that starts "ref: " is not symbolic,

@@ -63,6 +63,9 @@ public:
   // The names of the configured remotes (any remote.<name>.* key), sorted.
   std::vector<std::string> remotes() const;
   bool has_remote(const std::string& name) const;
+  // The object `ref` points at now (symbolic refs resolved); nullopt when
+  // there is no such ref.
+  std::optional<repo::ObjectId> ref_target(const std::string& ref) const;
   // When `ref` is a symbolic ref (refs/heads/master -> refs/heads/main, kept
   // after a rename), the ref its chain ends at: the one git writes when
   // `ref` is updated (whether or not it exists yet). nullopt for a ref that

@@ -118,7 +118,23 @@ overrides_need_pre_receive() {
     assert_output_lacks "overrides need"
 }
 
+# Issue 20: a hook chained after relgate's update hook refuses rc1, which
+# relgate accepted; rc2, the next ref of the same push, is judged against
+# what really landed (no rc1), not against rc1 as if it had.
+chained_update_refusal_counts() {
+    setup_repo update
+    printf '#!/bin/sh\n[ "$1" = refs/tags/v0.1.0-rc1 ] && { echo "chained: not rc1" >&2; exit 1; }\nexit 0\n' \
+        >"$SERVER/hooks/update.relgate-chained"
+    chmod +x "$SERVER/hooks/update.relgate-chained"
+    must git tag v0.1.0-rc1 main
+    must git tag v0.1.0-rc2 main
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc1 v0.1.0-rc2
+    assert_output_contains "chained: not rc1"
+    assert_remote_ref_absent refs/tags/v0.1.0-rc2
+}
+
 run_scenario install_update_hook_only install_update_hook_only
+run_scenario "a chained update hook's refusal counts for the next ref" chained_update_refusal_counts
 run_scenario "overrides need the pre-receive hook" overrides_need_pre_receive
 run_scenario rc_rc_final_branch_accepted rc_rc_final_branch_accepted
 run_scenario rc_skipping_rejected rc_skipping_rejected
