@@ -164,6 +164,12 @@ std::optional<PushJournal::Process> PushJournal::receiving_process() {
   return std::nullopt;
 }
 
+std::optional<PushJournal::Process> PushJournal::process(pid_t pid) {
+  auto stat = read_stat(pid);
+  if (!stat) return std::nullopt;
+  return Process{pid, stat->started};
+}
+
 PushJournal::PushJournal(std::string git_dir, std::optional<Process> owner, bool unwatched)
     : m_git_dir(std::move(git_dir)), m_dir(m_git_dir + "relgate-pending/"), m_owner(std::move(owner)),
       m_unwatched(unwatched) {}

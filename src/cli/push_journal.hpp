@@ -54,6 +54,8 @@ public:
   // `git-receive-pack ...`), through any shell or hook driver between them.
   // nullopt when there is none.
   static std::optional<Process> receiving_process();
+  // Process `pid` as it is now; nullopt when there is none.
+  static std::optional<Process> process(pid_t pid);
 
   // The value of a ref as the repository has it now; nullopt when absent.
   using RefLookup = std::function<std::optional<std::string>(const std::string& ref)>;
