@@ -17,10 +17,10 @@
 
 #include <sys/stat.h>
 
-#include <set>
-#include <tuple>
 #include <cstdlib>
 #include <iostream>
+#include <set>
+#include <tuple>
 
 namespace relgate::cli {
 
