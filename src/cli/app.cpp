@@ -77,10 +77,13 @@ int run(int argc, char** argv) {
 
   int exit_code = 0;
 
+  bool refused = false;
+  const char* refused_help = "(for relgate's hook scripts) a hook chained after relgate refused the push it accepted";
   auto* pre_receive = app.add_subcommand("pre-receive", "Server hook: judge a whole push (git's pre-receive input on stdin)");
+  pre_receive->add_flag("--refused", refused, refused_help);
   pre_receive->callback([&] {
     run_state().side = Side::server;
-    exit_code = run_pre_receive(global);
+    exit_code = run_pre_receive(global, refused);
   });
 
   std::string ref, old_id, new_id;
@@ -88,9 +91,10 @@ int run(int argc, char** argv) {
   update->add_option("ref", ref, "Full ref name")->required();
   update->add_option("old", old_id, "Old object id")->required();
   update->add_option("new", new_id, "New object id")->required();
+  update->add_flag("--refused", refused, refused_help);
   update->callback([&] {
     run_state().side = Side::server;
-    exit_code = run_update(global, ref, old_id, new_id);
+    exit_code = run_update(global, ref, old_id, new_id, refused);
   });
 
   std::string remote, url;

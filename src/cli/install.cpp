@@ -26,6 +26,10 @@ namespace relgate::cli {
 namespace {
 
 const std::string k_marker = "relgate-managed-hook";
+// git passes push options to pre-receive and post-receive only.
+const std::string k_update_overrides =
+    "overrides (git push -o relgate.override=...) need the pre-receive hook: git gives push options to "
+    "pre-receive, not to update";
 const std::string k_chained_suffix = ".relgate-chained";
 // Earlier relgate fetched the policy into refs/meta/relgate: first with an
 // exact refspec, which makes every fetch and pull fail with "couldn't find
@@ -318,8 +322,8 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
                 << " yet: pushes are judged against this clone's own refs; once it exists: relgate install --remote "
                 << opts.remote << '\n';
     }
-  } else if (opts.platform == "plain" && repo->config_values("receive.advertisePushOptions") !=
-                                             std::vector<std::string>{"true"}) {
+  } else if (hook == "pre-receive" && opts.platform == "plain" &&
+             repo->config_values("receive.advertisePushOptions") != std::vector<std::string>{"true"}) {
     plan.say("set receive.advertisePushOptions = true (maintainers override with git push -o relgate.override=...)");
     if (!opts.dry_run) {
       repo->set_config("receive.advertisePushOptions", "true");
@@ -335,6 +339,7 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
       repo->set_config("relgate.setlogallrefupdates", "true");
     }
   }
+  if (hook == "update") std::cout << "relgate: note: " << k_update_overrides << '\n';
   return 0;
 }
 
@@ -400,6 +405,7 @@ int run_doctor(const GlobalOptions& global) {
       else std::cout << "  calls: " << bin << '\n';
     }
     if (exists(file + k_chained_suffix)) std::cout << "  chains: " << file + k_chained_suffix << '\n';
+    if (hook == "update") std::cout << "  note: " << k_update_overrides << '\n';
   }
   if (repo->hooks_dir() != default_dir) {
     for (const auto& hook : hooks) {

@@ -20,6 +20,8 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <set>
+#include <tuple>
 
 namespace relgate::cli {
 
@@ -113,6 +115,45 @@ void require_objects(const repo::Repository& repo, const std::vector<policy::Ref
   }
 }
 
+// An update of a symbolic ref on the server (refs/heads/master ->
+// refs/heads/main, kept after a rename) writes the ref at the end of its
+// chain: the update is judged as that ref's (rule book, "Where it runs"),
+// else main could be rewound, or take a feature while frozen, through its
+// alias. Updates that become the same are judged once (git refuses an
+// alias and its target updated differently in one push).
+std::vector<policy::RefUpdate> as_written(const git::Libgit2Repository& repo, std::vector<policy::RefUpdate> updates) {
+  std::vector<std::string> names;
+  for (const auto& u : updates) names.push_back(u.ref);
+  const auto targets = repo.symbolic_targets(names);
+  if (targets.empty()) return updates;
+  for (auto& u : updates) {
+    auto it = targets.find(u.ref);
+    if (it == targets.end()) continue;
+    log::warn("relgate: note: " + u.ref + " is a symbolic ref to " + it->second + " here: judged as " + it->second);
+    u.ref = it->second;
+  }
+  std::vector<policy::RefUpdate> out;
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (auto& u : updates) {
+    if (seen.emplace(u.ref, u.old_id, u.new_id).second) out.push_back(std::move(u));
+  }
+  return out;
+}
+
+// The same in a clone, for a push to `remote`: a branch the remote keeps as
+// a symbolic ref is known here only as a symbolic remote-tracking ref
+// (`git symbolic-ref refs/remotes/origin/master refs/remotes/origin/main`;
+// git fetch records only origin/HEAD).
+std::string as_written_remote(const git::Libgit2Repository& repo, const std::string& remote, const std::string& ref) {
+  const std::string heads = "refs/heads/", tracking = "refs/remotes/" + remote + "/";
+  if (remote.empty() || !starts_with(ref, heads)) return ref;
+  auto target = repo.symbolic_target(tracking + ref.substr(heads.size()));
+  if (!target || !starts_with(*target, tracking) || *target == tracking + "HEAD") return ref;
+  std::string written = heads + target->substr(tracking.size());
+  log::warn("relgate: note: " + ref + " is a symbolic ref to " + written + " on " + remote + ": judged as " + written);
+  return written;
+}
+
 } // namespace
 
 // The system-wide host file; RELGATE_SYSTEM_CONFIG names another (tests,
@@ -178,20 +219,45 @@ std::optional<std::string> override_from_env() {
 }
 } // namespace
 
-// How long a server hook waits for the push judged before it.
+// How long a server hook waits for the pushes accepted before it.
 constexpr std::chrono::milliseconds k_journal_wait{20000};
 
-int run_pre_receive(const GlobalOptions& opts) {
+namespace {
+// The journal of this push: its receive-pack found among relgate's
+// ancestors; on GitLab, where custom hooks run inside Gitaly, an entry
+// without one (push_journal.hpp).
+PushJournal journal_of(const git::Libgit2Repository& repo) {
+  const char* gl = std::getenv("GL_ID");
+  return PushJournal(repo.git_dir(), PushJournal::receiving_process(), gl && *gl);
+}
+
+// The refs a server hook judges against, once the pushes accepted before
+// it have landed (or failed).
+policy::RefMap settled_refs(PushJournal& journal, const git::Libgit2Repository& repo, const policy::Policy& pol) {
+  return journal.settle(
+      k_journal_wait, [&] { return current_refs(repo, pol); },
+      [&](const std::string& ref) { return repo.ref_target(ref); });
+}
+} // namespace
+
+int run_pre_receive(const GlobalOptions& opts, bool refused) {
+  if (refused) {
+    // The hook chained after relgate refused the push it accepted.
+    auto& repo = open_repo(opts);
+    journal_of(repo).forget(k_journal_wait, std::nullopt);
+    return k_exit_accepted;
+  }
   auto input = read_all(std::cin, "pre-receive input");
   auto updates = parse_pre_receive(input);
   auto& repo = open_repo(opts);
+  updates = as_written(repo, std::move(updates));
   auto pol = load_policy(opts, repo);
   require_objects(repo, updates);
-  // One push judged at a time, counting accepted pushes still landing
-  // (push_journal.hpp).
-  PushJournal journal(repo.git_dir(), PushJournal::receive_pack_pid(), k_journal_wait);
+  // One push judged at a time, after the pushes accepted before it have
+  // landed (push_journal.hpp).
+  PushJournal journal = journal_of(repo);
   policy::Request request;
-  request.before = journal.with_pending(current_refs(repo, pol));
+  request.before = settled_refs(journal, repo, pol);
   request.updates = std::move(updates);
   request.override_reason = override_from_push_options();
   int rc = judge_and_report(repo, pol, request, "nothing was changed", "pre-receive");
@@ -199,18 +265,30 @@ int run_pre_receive(const GlobalOptions& opts) {
   return rc;
 }
 
-int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id) {
+int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id,
+               bool refused) {
   policy::RefUpdate u{parse_ref_name(ref, "update"), parse_object_id(old_id, "update"), parse_object_id(new_id, "update")};
   auto& repo = open_repo(opts);
+  u = as_written(repo, {u}).front();
+  if (refused) {
+    journal_of(repo).forget(k_journal_wait, u);
+    return k_exit_accepted;
+  }
   auto pol = load_policy(opts, repo);
   require_objects(repo, {u});
-  PushJournal journal(repo.git_dir(), PushJournal::receive_pack_pid(), k_journal_wait);
+  PushJournal journal = journal_of(repo);
   policy::Request request;
-  request.before = journal.with_pending(current_refs(repo, pol));
+  request.before = settled_refs(journal, repo, pol);
   request.updates = {u};
   request.offer_override = false; // git gives the update hook no push options
   int rc = judge_and_report(repo, pol, request, u.ref + " was not updated", "update");
   if (rc == 0) journal.record(request.updates);
+  // git gives push options to pre-receive only: a maintainer's override
+  // never reaches this hook.
+  if (rc == k_exit_rejected && !pol.access.maintainers.empty() && pol.access.is_maintainer(pusher(pol))) {
+    log::error("relgate: overrides need the pre-receive hook (this server runs relgate as the update hook, which git "
+               "gives no push options)");
+  }
   return rc;
 }
 
@@ -259,9 +337,10 @@ int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, con
   }
   // What git told us the remote has for the refs being pushed is exact.
   for (const auto& l : lines) {
-    if (is_zero_id(l.remote_id)) request.before.erase(l.remote_ref);
-    else request.before[l.remote_ref] = l.remote_id;
-    request.updates.push_back({l.remote_ref, l.remote_id, l.local_id});
+    const std::string ref = as_written_remote(repo, remote, l.remote_ref);
+    if (is_zero_id(l.remote_id)) request.before.erase(ref);
+    else request.before[ref] = l.remote_id;
+    request.updates.push_back({ref, l.remote_id, l.local_id});
   }
   return judge_and_report(repo, pol, request, "nothing was pushed");
 }

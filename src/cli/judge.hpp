@@ -22,8 +22,11 @@ struct GlobalOptions {
 // relgate.toml in the git directory, then the built-in default.
 policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo);
 
-int run_pre_receive(const GlobalOptions& opts);
-int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id);
+// With `refused`, the hook scripts say that a hook chained after relgate
+// refused what relgate accepted: relgate forgets it (cli/push_journal.hpp).
+int run_pre_receive(const GlobalOptions& opts, bool refused = false);
+int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id,
+               bool refused = false);
 int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std::string& url);
 // The same, for git's pre-push `input` given as text.
 int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, const std::string& url,

@@ -6,7 +6,10 @@
 #include <git2/oid.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -14,6 +17,7 @@
 struct git_repository;
 struct git_commit;
 struct git_tree_entry;
+struct git_odb_backend;
 
 namespace relgate::git {
 
@@ -61,6 +65,19 @@ public:
   // The names of the configured remotes (any remote.<name>.* key), sorted.
   std::vector<std::string> remotes() const;
   bool has_remote(const std::string& name) const;
+  // The object `ref` points at now (symbolic refs resolved); nullopt when
+  // there is no such ref.
+  std::optional<repo::ObjectId> ref_target(const std::string& ref) const;
+  // When `ref` is a symbolic ref (refs/heads/master -> refs/heads/main, kept
+  // after a rename), the ref its chain ends at: the one git writes when
+  // `ref` is updated (whether or not it exists yet). nullopt for a ref that
+  // is not symbolic or does not exist. Throws Error on a chain deeper than
+  // git follows.
+  std::optional<std::string> symbolic_target(const std::string& ref) const;
+  // symbolic_target of each of `refs` that is symbolic, by name: one listing
+  // per directory of loose refs rather than a look-up per ref (a push of
+  // 100,000 tags).
+  std::map<std::string, std::string> symbolic_targets(const std::vector<std::string>& refs) const;
   // The commit a revision names (any revision git understands: a sha, a
   // branch, HEAD~2, a tag, which is peeled). Throws Error when there is none.
   repo::ObjectId resolve_commit(const std::string& revision) const;
@@ -86,6 +103,11 @@ public:
                                              const std::vector<repo::ObjectId>& hide) const override;
   std::vector<std::string> changed_paths(const repo::ObjectId& commit) const override;
   bool changes_only(const repo::ObjectId& commit, const std::function<bool(const std::string&)>& keep) const override;
+  // libgit2's git_merge_commits on a second handle of the repository whose
+  // object database writes into memory (merging file contents writes blobs,
+  // the comparison writes trees): nothing reaches the repository, or git's
+  // quarantine in a pre-receive hook.
+  bool is_clean_merge(const repo::ObjectId& commit) const override;
   std::optional<repo::ObjectId> patch_id(const repo::ObjectId& commit) const override;
   std::optional<std::string> read_file(const repo::ObjectId& commit, const std::string& path) const override;
   bool files_under(const repo::ObjectId& commit, const std::string& dir,
@@ -144,8 +166,15 @@ private:
   mutable std::unique_ptr<CommitGraph> m_graph;
   mutable bool m_graph_loaded = false;
 
-  Libgit2Repository(git_repository* repo, bool from_env);
+  // The handle is_clean_merge merges in (opened on first use), and the
+  // in-memory object backend its writes go to.
+  git_repository* merge_repo() const;
+  mutable git_repository* m_merge_repo = nullptr;
+  mutable git_odb_backend* m_mempack = nullptr; // owned by m_merge_repo's object database
+
+  Libgit2Repository(git_repository* repo, bool from_env, std::string path);
   git_repository* m_repo;
+  std::string m_path; // as given to open()
   bool m_from_env; // opened as git's commands are, GIT_DIR and GIT_OBJECT_DIRECTORY honoured
 };
 

@@ -120,16 +120,14 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, b
   } else {
     return; // B2 refuses the branch
   }
-  std::vector<repo::ObjectId> commits;
-  for (const auto& id : j.new_commits(u, hide)) {
-    if (j.commit(id).parents.size() <= 1) commits.push_back(id); // merges are not judged
-  }
-  if (commits.empty()) return;
+  const auto& all = j.new_commits(u, hide);
+  if (all.empty()) return;
   const std::string branch = j.release_branch_name(line);
 
+  // B6: no new commit, merge or not.
   if (const TagEntry* eol = j.after_state.eol_by(line); eol && j.enabled(RuleId::B6)) {
     std::vector<CommitRef> listed;
-    for (const auto& id : commits) listed.push_back({id, j.commit(id).subject()});
+    for (const auto& id : all) listed.push_back({id, j.commit(id).subject()});
     j.add(RuleId::B6, u,
           line.str() + " is end of life since " + eol->name + ": " + branch + " takes no more commits (supported lines: " +
               line_list(j.after_state.supported_lines()) + ")",
@@ -137,7 +135,15 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, b
     return;
   }
 
+  // B4, B5: a clean merge is judged through the commits it brings.
+  std::vector<repo::ObjectId> commits;
+  for (const auto& id : all) {
+    if (j.judged_itself(j.commit(id), all)) commits.push_back(id);
+  }
+  if (commits.empty()) return;
+
   MainIndex& idx = j.main_index(fin_commit);
+  bool merge_unproven = false;
   std::vector<CommitRef> unproven, not_fixes;
   std::vector<std::string> wrong_way;
   bool may_grant = j.pusher_may_be_maintainer();
@@ -153,6 +159,7 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, b
     auto p = prove(j, idx, id, fix);
     if (p.sources.empty()) {
       unproven.push_back({id, c.subject()});
+      merge_unproven = merge_unproven || c.parents.size() > 1;
       for (const auto& s : p.picked_not_main) {
         wrong_way.push_back(repo::short_id(id) + " says it was picked from " + repo::short_id(s) + ", which is not on " +
                             j.main_name());
@@ -173,6 +180,7 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, b
     hints.push_back("a squashed backport names the pull requests it carries: \"backport: <title> (#<pull request on " +
                     j.main_name() + ">)\"");
     hints.push_back("a fix that is not on " + j.main_name() + " yet lands there first, then is cherry-picked to " + branch);
+    if (merge_unproven) hints.push_back(merge_hint(branch));
     std::string why = std::to_string(unproven.size()) + " of " + std::to_string(commits.size()) + " new commit" +
                       (commits.size() == 1 ? "" : "s") + (pull_request ? " this branch would bring to " : " on ") +
                       branch + (unproven.size() == 1 ? " is" : " are") +

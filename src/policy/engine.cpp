@@ -97,6 +97,25 @@ const std::vector<repo::ObjectId>& Judgement::new_commits(const RefUpdate& u, co
   return m_new_commits.emplace(std::move(key), std::move(out)).first->second;
 }
 
+bool Judgement::judged_itself(const repo::Commit& c, const std::vector<repo::ObjectId>& commits) {
+  if (c.parents.size() < 2) return true;
+  // The set is built on the first merge only: a push of 100,000 commits
+  // without merges never pays for it.
+  auto it = m_commit_sets.find(&commits);
+  if (it == m_commit_sets.end()) {
+    it = m_commit_sets.emplace(&commits, std::unordered_set<repo::ObjectId>(commits.begin(), commits.end())).first;
+  }
+  const auto& fresh = it->second;
+  bool brings = std::any_of(c.parents.begin(), c.parents.end(), [&](const auto& p) { return fresh.count(p) > 0; });
+  return !brings || !repo.is_clean_merge(c.id);
+}
+
+std::string merge_hint(const std::string& branch) {
+  return "a merge is judged like a commit when it brings no new commit to " + branch +
+         ", or when its tree is not the clean merge of its parents (a conflict resolved with new code); "
+         "push the commits without the merge, or merge them without changes";
+}
+
 MainIndex& Judgement::main_index(const std::optional<repo::ObjectId>& since) {
   auto it = m_main_index.find(since);
   if (it != m_main_index.end()) return it->second;

@@ -87,6 +87,14 @@ public:
   // from none of `hide` (rules pass the old value, or a line's final commit),
   // parents first; cached per ref and set of hidden commits.
   const std::vector<repo::ObjectId>& new_commits(const RefUpdate& u, const std::vector<repo::ObjectId>& hide);
+  // Whether `c`, one of an update's new commits (`commits`, as new_commits
+  // returned them: their address keys a cache), is judged on its own by F1,
+  // B4 and B5 (rule book F1, B4): every commit but a merge that brings at
+  // least one of `commits` and whose tree is the clean merge of its parents.
+  // Such a merge adds nothing beyond its commits, which are judged; a merge
+  // that brings no commit of its own, or whose tree differs (an evil merge),
+  // or that has no clean merge, is judged like a commit.
+  bool judged_itself(const repo::Commit& c, const std::vector<repo::ObjectId>& commits);
   // Main since `since` (a line's final commit; nullopt: all of main).
   MainIndex& main_index(const std::optional<repo::ObjectId>& since);
   // Takes one more commit of main into the index; false when there is none.
@@ -111,8 +119,12 @@ private:
   std::map<std::pair<repo::ObjectId, repo::ObjectId>, bool> m_ancestry;
   std::map<std::pair<std::string, std::vector<repo::ObjectId>>, std::vector<repo::ObjectId>> m_new_commits;
   std::map<std::optional<repo::ObjectId>, MainIndex> m_main_index;
+  std::map<const std::vector<repo::ObjectId>*, std::unordered_set<repo::ObjectId>> m_commit_sets;
   std::unordered_map<repo::ObjectId, repo::Commit> m_commits;
 };
+
+// The hint for a merge judged like a commit (F1, B4).
+std::string merge_hint(const std::string& branch);
 
 void judge_tag(Judgement& j, const RefUpdate& u);
 void judge_branch(Judgement& j, const RefUpdate& u);

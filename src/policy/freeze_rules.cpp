@@ -60,20 +60,22 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
 
   std::size_t judged = 0;
   std::vector<CommitRef> offenders;
-  bool exception_denied = false;
+  bool exception_denied = false, merge_offends = false;
   const auto& commits = j.new_commits(u, hide);
   std::size_t seen = 0;
   for (const auto& id : commits) {
     if (offenders.size() == k_max_offenders) break;
     ++seen;
     const repo::Commit c = j.read_commit(id);
-    if (c.parents.size() > 1) continue; // merges are not judged; the commits they bring are
+    // A clean merge is judged through the commits it brings.
+    if (!j.judged_itself(c, commits)) continue;
     ++judged;
     auto cls = classify_for_freeze(j.policy, c, [&](const auto& keep) { return j.repo.changes_only(id, keep); }, may_grant);
     if (cls.kind == FreezeClass::Kind::exception) j.pusher_is_maintainer(); // the client notes that the server decides
     if (!cls.allowed) {
       offenders.push_back({id, c.subject()});
       exception_denied = exception_denied || cls.kind == FreezeClass::Kind::exception_denied;
+      merge_offends = merge_offends || c.parents.size() > 1;
     }
   }
   if (offenders.empty()) return;
@@ -85,6 +87,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   hints.push_back("keep the change on its branch until " + release + " is released, or split the fix out of it");
   hints.push_back("if a commit is a fix, say so in its subject (git rebase -i " + j.remote_branch(j.main_name()) +
                   ", then reword)");
+  if (merge_offends) hints.push_back(merge_hint(j.main_name()));
   if (exception_denied) {
     hints.push_back(j.policy.freeze.exception_trailer + " trailers count only when a maintainer pushes");
   } else {

@@ -204,6 +204,12 @@ std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) con
 
 void MemoryRepository::set_patch(const ObjectId& commit, std::string patch) { m_patches[commit] = std::move(patch); }
 
+void MemoryRepository::set_not_clean_merge(const ObjectId& merge) { m_not_clean.insert(merge); }
+
+bool MemoryRepository::is_clean_merge(const ObjectId& id) const {
+  return stored(id).parents.size() == 2 && !m_not_clean.count(id);
+}
+
 std::optional<ObjectId> MemoryRepository::patch_id(const ObjectId& id) const {
   const Commit& c = stored(id);
   if (c.parents.empty()) return std::nullopt;

@@ -5,6 +5,7 @@
 #include "repo/repository.hpp"
 
 #include <map>
+#include <set>
 
 namespace relgate::repo {
 
@@ -26,6 +27,9 @@ public:
   // Default: every commit's change is its own.
   void set_patch(const ObjectId& commit, std::string patch);
   void set_file(const ObjectId& commit, const std::string& path, std::string content);
+  // Makes a merge's tree differ from the clean merge of its parents (an evil
+  // merge, or one with conflicts). Default: every two-parent merge is clean.
+  void set_not_clean_merge(const ObjectId& merge);
   void delete_ref(const std::string& name);
 
   // How many times commit() was asked: what a judgement read, for tests
@@ -47,6 +51,7 @@ public:
   std::optional<FirstParents> first_parents(const ObjectId& tip, const ObjectId& stop,
                                             std::size_t limit) const override;
   std::vector<std::string> changed_paths(const ObjectId& commit) const override;
+  bool is_clean_merge(const ObjectId& commit) const override;
   std::optional<ObjectId> patch_id(const ObjectId& commit) const override;
   std::optional<std::string> read_file(const ObjectId& commit, const std::string& path) const override;
   bool files_under(const ObjectId& commit, const std::string& dir,
@@ -62,6 +67,7 @@ private:
   std::map<ObjectId, Commit> m_commits;
   std::map<ObjectId, std::vector<std::string>> m_paths;
   std::map<ObjectId, std::string> m_patches;
+  std::set<ObjectId> m_not_clean;
   std::map<std::pair<ObjectId, std::string>, std::string> m_files;
   std::map<ObjectId, ObjectId> m_tags; // tag object -> target
   std::map<ObjectId, std::int64_t> m_tagger_times;

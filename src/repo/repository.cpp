@@ -22,6 +22,8 @@ std::optional<FirstParents> Repository::first_parents(const ObjectId&, const Obj
   return std::nullopt;
 }
 
+bool Repository::is_clean_merge(const ObjectId&) const { return false; }
+
 bool Repository::changes_only(const ObjectId& commit, const std::function<bool(const std::string&)>& keep) const {
   auto paths = changed_paths(commit);
   if (paths.empty()) return false;

@@ -100,6 +100,15 @@ public:
   // True when the commit changes at least one path and `keep` holds for
   // every path it changes; stops at the first path that fails.
   virtual bool changes_only(const ObjectId& commit, const std::function<bool(const std::string& path)>& keep) const;
+  // True when `commit` merges exactly two parents and its tree is exactly
+  // the tree of their clean merge (merge base found, renames detected, as
+  // the implementation merges: libgit2's merge, which differs from git's
+  // `ort` on some renames and criss-cross histories). False for any other
+  // commit, a merge with conflicts or that cannot be merged, and a merge
+  // whose tree differs (an evil merge): callers then judge the merge like a
+  // commit, which is the conservative answer. Writes nothing to the
+  // repository. (Default: false.)
+  virtual bool is_clean_merge(const ObjectId& commit) const;
   // The patch id of a commit's change against its first parent (libgit2's
   // patch id: compare only with ids from the same implementation); nullopt
   // for a root commit or an empty change.

@@ -449,6 +449,49 @@ merge_brings_direct_commit() {
     assert_output_lacks "Merge side"
 }
 
+# Issue 20: a merge of release/v0.1 and its parent brings no commit; judged
+# like a commit, it is no backport (and no patch tag can be cut on it).
+merge_bringing_nothing_rejected() {
+    use_fixture patch
+    must git checkout -q release/v0.1
+    merge_adding src/feature.go "Merge branch 'old-release'" release/v0.1 release/v0.1~1
+    must git tag v0.1.2 HEAD
+    expect_reject "$B4" git push origin release/v0.1 v0.1.2
+    assert_output_contains "  commit $(short HEAD) Merge branch 'old-release'"
+    assert_output_contains "a merge is judged like a commit when it brings no new commit to release/v0.1"
+}
+
+# An evil merge: a proven backport merged in, with code of its own.
+evil_merge_rejected() {
+    use_fixture released
+    fix_on_main "fix: crash on start"
+    must git checkout -q -b side release/v0.1
+    must git cherry-pick -x main
+    must git checkout -q release/v0.1
+    must git merge -q --no-ff -m "Merge side into release/v0.1" side
+    echo "feature" >feature.go
+    must git add feature.go
+    must git commit -q --amend --no-edit
+    expect_reject "$B4" git push origin release/v0.1
+    assert_output_contains "1 of 2 new commits on release/v0.1 is not a backport of a commit on main"
+    assert_output_contains "  commit $(short HEAD) Merge side into release/v0.1"
+    # The clean merge lands.
+    must git rm -q feature.go
+    must git commit -q --amend --no-edit
+    expect_accept git push origin release/v0.1
+}
+
+# B6: no new commit on an end-of-life line, merges included.
+eol_merge_rejected() {
+    use_fixture patch
+    cut_release 0.2
+    cut_release 0.3
+    must git checkout -q release/v0.1
+    merge_adding src/feature.go "Merge branch 'old-release'" release/v0.1 release/v0.1~1
+    expect_reject "B6 eol-line" git push origin release/v0.1
+    assert_output_contains "  commit $(short HEAD) Merge branch 'old-release'"
+}
+
 # --- the client pre-push hook ------------------------------------------------------------
 
 pre_push_b4() {
@@ -498,4 +541,7 @@ run_scenario "B4: fix and backport in one push" main_and_backport_in_one_push
 run_scenario "B4: a merge's side-branch commit judged" merge_brings_direct_commit
 run_scenario "B4: six cherry-pick sources and a side-branch pick in one push" many_sources_in_one_push
 run_scenario "pre-push: B4 accept and reject" pre_push_b4
+run_scenario "B4: a merge of release/v0.1 and its parent adding code rejected" merge_bringing_nothing_rejected
+run_scenario "B4: an evil merge rejected, the clean merge lands" evil_merge_rejected
+run_scenario "B6: a merge on an end-of-life line rejected" eol_merge_rejected
 finish

@@ -144,6 +144,76 @@ declaring_needs_a_maintainer() {
     GL_USERNAME=alice expect_accept git push origin :refs/freeze/v0.2.0
 }
 
+# --- merges (issue 20) ----------------------------------------------------------
+
+# A merge of main and main~1 brings no commit: judged like a commit, the
+# feature its tree adds is refused.
+merge_bringing_nothing_rejected() {
+    use_fixture rc1
+    commit_file "fix: one"
+    must git push -q origin main
+    merge_adding src/feature.go "Merge branch 'old-main'" main main~1
+    expect_reject "F1 freeze-fixes-only" git push origin main
+    assert_output_contains "1 of 1 new commit is not a fix, security fix or docs change"
+    assert_output_contains "  commit $(git rev-parse --short=9 HEAD) Merge branch 'old-main'"
+    assert_output_contains "a merge is judged like a commit when it brings no new commit to main"
+}
+
+# An evil merge (a conflict resolution that adds code) is judged like a
+# commit; the fix it brings is not named. Without the added code, the same
+# merge is clean and lands.
+evil_merge_rejected_clean_merge_lands() {
+    use_fixture rc1
+    must git checkout -q -b fix main
+    commit_path src/shared.go "fix: the crash"
+    must git checkout -q main
+    commit_path docs/notes.md "docs: a note"
+    must git merge -q --no-ff --no-edit fix
+    echo "feature" >src/feature.go
+    must git add src/feature.go
+    must git commit -q --amend --no-edit
+    expect_reject "F1 freeze-fixes-only" git push origin main
+    assert_output_contains "1 of 3 new commits is not a fix, security fix or docs change"
+    assert_output_contains "  commit $(git rev-parse --short=9 HEAD) Merge branch 'fix'"
+    assert_output_lacks "fix: the crash"
+    must git rm -q src/feature.go
+    must git commit -q --amend --no-edit
+    expect_accept git push origin main
+    assert_remote_ref refs/heads/main main
+}
+
+# A merge whose sides change the same file (libgit2 merges its content) is
+# clean and lands; a merge judged like a commit and accepted (a fix) leaves
+# none of the objects its clean merge made in the repository.
+content_merge_lands_and_writes_nothing() {
+    use_fixture rc1
+    seq 1 20 >src.txt
+    must git add src.txt
+    must git commit -q -m "fix: a shared file"
+    must git push -q origin main
+    must git checkout -q -b side main
+    sed -i 's/^1$/one/' src.txt
+    must git commit -q -am "fix: line 1"
+    must git checkout -q main
+    sed -i 's/^20$/twenty/' src.txt
+    must git commit -q -am "fix: line 20"
+    must git merge -q --no-ff --no-edit side
+    expect_accept git push origin main
+    # The same shape, resolved with a change of its own and a fix subject.
+    must git checkout -q -b side2 main~1
+    sed -i 's/^7$/seven/' src.txt
+    must git commit -q -am "fix: line 7"
+    must git checkout -q main
+    sed -i 's/^14$/fourteen/' src.txt
+    must git commit -q -am "fix: line 14"
+    must git merge -q --no-ff --no-edit side2
+    sed -i 's/^10$/ten (resolved)/' src.txt
+    must git commit -q -a --amend -m "fix: merge side2, with a fix of its own"
+    expect_accept git push origin main
+    run_cmd git -C "$SERVER" fsck --unreachable --no-reflogs --no-progress
+    [ ! -s "$LAST_STDOUT" ] || fail "the server has objects no ref reaches"
+}
+
 run_scenario "rc phase: fix, docs, security, revert accepted" rc_phase_allows_fixes_and_docs
 run_scenario "rc phase: feat and refactor rejected" rc_phase_rejects_features
 run_scenario "one bad commit of three rejected and named" one_bad_commit_of_three_named
@@ -155,4 +225,7 @@ run_scenario "Freeze-Exception with maintainers" exception_with_maintainers
 run_scenario "relgate freeze start/status/end" declared_freeze_start_status_end
 run_scenario "relgate freeze in a bare repository" freeze_in_bare_repository
 run_scenario "F2: declaring needs a maintainer" declaring_needs_a_maintainer
+run_scenario "F1: a merge of main and main~1 adding a feature rejected" merge_bringing_nothing_rejected
+run_scenario "F1: an evil merge rejected, the clean merge lands" evil_merge_rejected_clean_merge_lands
+run_scenario "F1: a content merge lands; merges write no objects" content_merge_lands_and_writes_nothing
 finish

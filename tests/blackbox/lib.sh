@@ -367,6 +367,20 @@ commit_file() {
     must git commit -q -m "$1"
 }
 
+# merge_adding FILE SUBJECT P1 P2: moves the current branch to a merge of P1
+# and P2 whose tree is P1's plus FILE (code neither parent has: what an evil
+# merge adds, or a merge of two commits already on the branch).
+merge_adding() {
+    local p1 p2 tree merge
+    p1=$(git rev-parse "$3^{commit}") && p2=$(git rev-parse "$4^{commit}") || exit 1
+    must git read-tree "$p1"
+    mkdir -p "$(dirname "$1")"
+    echo "$2 $RANDOM" >"$1"
+    must git add "$1"
+    tree=$(git write-tree) && merge=$(git commit-tree "$tree" -p "$p1" -p "$p2" -m "$2") || exit 1
+    must git reset -q --hard "$merge"
+}
+
 # empty_commits SUBJECT K...: one commit per K on the current branch, each
 # with SUBJECT ({} replaced by K) and the tree of HEAD, all made by one
 # `git fast-import` (a loop of `git commit` costs three processes a commit).

@@ -88,7 +88,54 @@ one_bad_ref_among_good_ones() {
     assert_remote_ref refs/tags/nightly-1 main
 }
 
+# Issue 20: git passes push options to pre-receive only, so overrides never
+# reach the update hook. The installer says so (and advertises no push
+# options: `git push -o` then fails loudly instead of being ignored), and so
+# does the refusal a maintainer gets.
+overrides_need_pre_receive() {
+    make_server none
+    expect_accept "$RELGATE_BIN" install --repo "$SERVER" --hook update
+    assert_output_contains "relgate: note: overrides (git push -o relgate.override=...) need the pre-receive hook"
+    assert_output_lacks "advertisePushOptions"
+    run_cmd git -C "$SERVER" config receive.advertisePushOptions
+    [ "$LAST_RC" -ne 0 ] || fail "push options are advertised for the update hook"
+    expect_accept "$RELGATE_BIN" --repo "$SERVER" doctor
+    assert_output_contains "note: overrides (git push -o relgate.override=...) need the pre-receive hook"
+    printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    make_clone work
+    cd work || exit 1
+    commit_file "feat: initial commit"
+    GL_USERNAME=alice must git push -q origin main
+    must git tag v0.1.0-rc2 main
+    GL_USERNAME=alice expect_reject "T4 rc-sequence" git push origin v0.1.0-rc2
+    assert_output_contains "relgate: overrides need the pre-receive hook"
+    GL_USERNAME=alice run_cmd git push -o "relgate.override=rc1 was lost" origin v0.1.0-rc2
+    [ "$LAST_RC" -ne 0 ] || fail "an override through the update hook was accepted"
+    assert_output_contains "the receiving end does not support push options"
+    assert_remote_ref_absent refs/tags/v0.1.0-rc2
+    # Anyone else's refusal does not mention overrides.
+    GL_USERNAME=mallory expect_reject "T4 rc-sequence" git push origin v0.1.0-rc2
+    assert_output_lacks "overrides need"
+}
+
+# Issue 20: a hook chained after relgate's update hook refuses rc1, which
+# relgate accepted; rc2, the next ref of the same push, is judged against
+# what really landed (no rc1), not against rc1 as if it had.
+chained_update_refusal_counts() {
+    setup_repo update
+    printf '#!/bin/sh\n[ "$1" = refs/tags/v0.1.0-rc1 ] && { echo "chained: not rc1" >&2; exit 1; }\nexit 0\n' \
+        >"$SERVER/hooks/update.relgate-chained"
+    chmod +x "$SERVER/hooks/update.relgate-chained"
+    must git tag v0.1.0-rc1 main
+    must git tag v0.1.0-rc2 main
+    expect_reject "T4 rc-sequence" git push origin v0.1.0-rc1 v0.1.0-rc2
+    assert_output_contains "chained: not rc1"
+    assert_remote_ref_absent refs/tags/v0.1.0-rc2
+}
+
 run_scenario install_update_hook_only install_update_hook_only
+run_scenario "a chained update hook's refusal counts for the next ref" chained_update_refusal_counts
+run_scenario "overrides need the pre-receive hook" overrides_need_pre_receive
 run_scenario rc_rc_final_branch_accepted rc_rc_final_branch_accepted
 run_scenario rc_skipping_rejected rc_skipping_rejected
 run_scenario bad_tag_name_rejected bad_tag_name_rejected

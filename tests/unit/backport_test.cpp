@@ -112,6 +112,32 @@ TEST_CASE("B4: merges on the release branch are not judged, their commits are", 
   CHECK(h.push_release(merge).violations.empty());
 }
 
+TEST_CASE("B4: a merge that brings no commit of its own must be a backport (issue 20)", "[B4]") {
+  Backports h;
+  auto pick = h.on_release("fix: crash (#21)\n\n(cherry picked from commit " + h.fix_a + ")");
+  h.branch("release/v0.1", pick);
+  // Parents release/v0.1 and release/v0.1~1: nothing new, whatever the tree adds.
+  auto merge = h.repo.add_commit({pick, h.base}, "Merge branch 'release/v0.1~1'\n");
+  auto v = h.push_release(merge);
+  REQUIRE(codes(v) == std::vector<std::string>{"B4"});
+  REQUIRE(v.violations[0].commits.size() == 1);
+  CHECK(v.violations[0].commits[0].id == merge);
+  CHECK(text(v).find("hint: a merge is judged like a commit when it brings no new commit to release/v0.1") !=
+        std::string::npos);
+}
+
+TEST_CASE("B4: an evil merge is judged like a commit, beside the backports it brings", "[B4]") {
+  Backports h;
+  auto pick = h.commit("fix: crash (#21)\n\n(cherry picked from commit " + h.fix_a + ")", {h.base});
+  auto merge = h.repo.add_commit({h.head("release/v0.1"), pick}, "Merge pull request #25\n");
+  h.repo.set_not_clean_merge(merge);
+  auto v = h.push_release(merge);
+  REQUIRE(codes(v) == std::vector<std::string>{"B4"});
+  REQUIRE(v.violations[0].commits.size() == 1);
+  CHECK(v.violations[0].commits[0].id == merge);
+  CHECK(text(v).find("1 of 2 new commits on release/v0.1 is not a backport") != std::string::npos);
+}
+
 TEST_CASE("B5: backports are fixes, security fixes or docs (warning)", "[B5]") {
   Backports h;
   auto feat = h.main_commit("feat: new knob (#23)");
@@ -221,6 +247,19 @@ TEST_CASE("B6: no new commits on the release branch of an end-of-life line", "[B
   REQUIRE(codes(v) == std::vector<std::string>{"B6"});
   CHECK(text(v).find("0.1 is end of life since v0.3.0: release/v0.1 takes no more commits (supported lines: 0.3, 0.2)") !=
         std::string::npos);
+}
+
+TEST_CASE("B6: a merge is a new commit on an end-of-life line too (issue 20)", "[B6]") {
+  Backports h;
+  auto pick = h.on_release("fix: crash\n\n(cherry picked from commit " + h.fix_a + ")");
+  h.branch("release/v0.1", pick);
+  h.release_line("0.2");
+  h.release_line("0.3");
+  auto merge = h.repo.add_commit({pick, h.base}, "Merge branch 'release/v0.1~1'\n");
+  auto v = h.push_release(merge);
+  REQUIRE(codes(v) == std::vector<std::string>{"B6"});
+  REQUIRE(v.violations[0].commits.size() == 1);
+  CHECK(v.violations[0].commits[0].id == merge);
 }
 
 TEST_CASE("B6: across majors, v0.9 ends when v1.0 and v1.1 are released", "[B6]") {

@@ -163,6 +163,45 @@ TEST_CASE("F1: main frozen by an rc tag takes only fixes and docs", "[F1]") {
     CHECK(v.violations[0].commits.size() == 1);
     CHECK(v.violations[0].commits[0].id == bad_side);
   }
+  SECTION("a merge that brings no new commit is judged like a commit (issue 20)") {
+    auto a = h.commit("fix: a", {c1});
+    h.branch("main", a);
+    // Both parents are on main already: nothing new is brought, whatever
+    // the merge's tree adds.
+    auto merge = h.repo.add_commit({a, c1}, "Merge branch 'main~1'\n");
+    auto v = h.push(h.move_branch("main", merge));
+    REQUIRE(codes(v) == std::vector<std::string>{"F1"});
+    REQUIRE(v.violations[0].commits.size() == 1);
+    CHECK(v.violations[0].commits[0].id == merge);
+    CHECK(text(v).find("1 of 1 new commit is not a fix") != std::string::npos);
+    CHECK(text(v).find("hint: a merge is judged like a commit when it brings no new commit to main, or when its tree "
+                       "is not the clean merge of its parents") != std::string::npos);
+    // Judged like a commit, it may still be a fix.
+    auto fix_merge = h.repo.add_commit({a, c1}, "fix: merge the hotfix back\n");
+    CHECK(h.push(h.move_branch("main", fix_merge)).violations.empty());
+  }
+  SECTION("an evil merge is judged like a commit, beside the commits it brings") {
+    auto side = h.commit("fix: side", {c1});
+    auto main2 = h.commit("docs: main", {c1});
+    h.branch("main", main2);
+    auto merge = h.repo.add_commit({main2, side}, "Merge branch 'fix'\n");
+    h.repo.set_not_clean_merge(merge); // its tree adds what neither parent has
+    auto v = h.push(h.move_branch("main", merge));
+    REQUIRE(codes(v) == std::vector<std::string>{"F1"});
+    REQUIRE(v.violations[0].commits.size() == 1);
+    CHECK(v.violations[0].commits[0].id == merge);
+    CHECK(text(v).find("1 of 2 new commits is not a fix") != std::string::npos);
+  }
+  SECTION("an octopus merge is judged like a commit") {
+    auto s1 = h.commit("fix: one", {c1});
+    auto s2 = h.commit("fix: two", {c1});
+    auto main2 = h.commit("docs: main", {c1});
+    h.branch("main", main2);
+    auto octopus = h.repo.add_commit({main2, s1, s2}, "Merge branches 'one' and 'two'\n");
+    auto v = h.push(h.move_branch("main", octopus));
+    REQUIRE(codes(v) == std::vector<std::string>{"F1"});
+    CHECK(v.violations[0].commits[0].id == octopus);
+  }
   SECTION("commits already on main are not judged again") {
     auto a = h.commit("fix: a", {c1});
     CHECK(h.push(h.move_branch("main", a)).violations.empty());
