@@ -6,10 +6,13 @@
 #include "policy/freeze.hpp"
 #include "policy/known_refs.hpp"
 #include "policy/overview.hpp"
+#include "policy/pr_branch.hpp"
 #include "util/error.hpp"
 
 #include <charconv>
 #include <iostream>
+
+#include <re2/re2.h>
 
 namespace relgate::cli {
 
@@ -96,7 +99,21 @@ int backport(const git::Libgit2Repository& repo, const policy::Policy& pol, cons
     if (!cls.allowed) {
       std::cout << "  note: " << cls.why << "; backports are bug fixes, security fixes or docs (B5 warns)\n";
     }
-    const std::string topic = "backport-v" + l.str() + "-" + short_sha;
+    // A pull-request branch the server judges as a backport to the line
+    // (backport.pr_branches): the first template that can be spelled with
+    // the commit's pull-request number, if it names one, and its sha.
+    std::string topic = "backport-v" + l.str() + "-" + short_sha;
+    std::optional<std::uint64_t> pr;
+    if (pol.backport.main_pr) {
+      std::string number;
+      if (RE2::PartialMatch(commit.subject(), *pol.backport.main_pr, &number)) pr = std::stoull(number.substr(0, 18));
+    }
+    for (const auto& t : pol.backport.pr_branches) {
+      if (auto name = t.render(l, pol.release_branch, pr, "fix-" + short_sha)) {
+        topic = *name;
+        break;
+      }
+    }
     std::cout << "  cherry-pick it onto " << branch << " and raise a pull request to " << branch << ":\n"
               << "    git fetch " << r << '\n'
               << "    git switch -c " << topic << " " << r << "/" << branch << '\n'

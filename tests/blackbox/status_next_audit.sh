@@ -207,7 +207,8 @@ next_backport() {
     must git fetch -q origin
     expect_accept "$RELGATE_BIN" next backport "$fix"
     assert_output_contains "next backport: $fix fix: the crash to release/v0.1"
-    assert_output_contains "git switch -c backport-v0.1-$fix origin/release/v0.1"
+    # A pull-request branch the server judges as a backport (backport.pr_branches).
+    assert_output_contains "git switch -c backport/release/v0.1/fix-$fix origin/release/v0.1"
     assert_output_contains "git cherry-pick -x $fix"
     run_next_commands
     # The pull request, merged: the release branch takes the backport.
