@@ -3,6 +3,7 @@
 #include "cli/clone_view.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/freeze.hpp"
+#include "policy/overview.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
@@ -99,6 +100,11 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
   if (start) {
     if (const auto* ls = state.line(v.line()); ls && ls->released()) {
       throw Error(release + " is already released; there is nothing to freeze for");
+    }
+    // A typo (v0.3.0 for v0.2.0) would keep main frozen after the release.
+    if (auto next = policy::freezable_line(state); v.line() != next) {
+      throw Error("only the next release can be frozen for: that is " + pol.final_tag.render({next.major, next.minor, 0, {}}) +
+                  ", not " + release + " (relgate freeze start " + pol.final_tag.render({next.major, next.minor, 0, {}}) + ")");
     }
   }
   const bool local = opts.local || repo.is_bare();

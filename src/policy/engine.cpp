@@ -68,6 +68,12 @@ void Judgement::add(RuleId rule, const RefUpdate& update, std::string why, std::
   verdict.violations.push_back(std::move(v));
 }
 
+void Judgement::warn(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints) {
+  std::size_t before = verdict.violations.size();
+  add(rule, update, std::move(why), std::move(hints), std::vector<CommitRef>{});
+  if (verdict.violations.size() > before) verdict.violations.back().severity = Severity::warn;
+}
+
 std::optional<repo::ObjectId> Judgement::peel(const repo::ObjectId& id) {
   auto it = m_peeled.find(id);
   if (it != m_peeled.end()) return it->second;

@@ -53,6 +53,9 @@ public:
   void add(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints,
            std::vector<CommitRef> commits);
   bool enabled(RuleId rule) const { return policy.severity_of(rule) != Severity::off; }
+  // The same as a warning whatever the rule's severity (a rule's advice,
+  // such as T7's "not the branch's head"), unless the rule is off.
+  void warn(RuleId rule, const RefUpdate& update, std::string why, std::vector<std::string> hints = {});
 
   // Who pushes, for messages: "\"alice\"", or "nobody (an unauthenticated push)".
   std::string pusher_text() const;

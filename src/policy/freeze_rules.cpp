@@ -2,6 +2,7 @@
 
 #include "policy/engine_internal.hpp"
 #include "policy/freeze.hpp"
+#include "policy/overview.hpp"
 
 #include "util/text.hpp"
 
@@ -126,6 +127,14 @@ void judge_freeze_ref(Judgement& j, const RefUpdate& u) {
   const LineState* ls = j.before_state.line(v->line());
   if (ls && ls->released()) {
     j.add(RuleId::F2, u, j.final_name(v->line()) + " is already released; there is nothing to freeze for", {});
+    return;
+  }
+  // A typo (v0.3.0 for v0.2.0) would keep main frozen after the release.
+  const Line next = freezable_line(j.before_state);
+  if (v->line() != next) {
+    j.add(RuleId::F2, u,
+          "only the next release can be frozen for: that is " + j.final_name(next) + ", not " + j.final_name(v->line()),
+          {"  relgate freeze start " + j.final_name(next)});
   }
 }
 

@@ -99,6 +99,15 @@ Line next_line_after(const ReleaseState& state) {
   return h ? Line{h->major, h->minor + 1} : Line{0, 1};
 }
 
+Line freezable_line(const ReleaseState& state) {
+  auto h = state.highest_line();
+  if (h) {
+    const auto* ls = state.line(*h);
+    if (ls && !ls->released()) return *h;
+  }
+  return next_line_after(state);
+}
+
 std::vector<LineOverview> overview_lines(const ReleaseState& state) {
   std::vector<LineOverview> out;
   bool any_rc_phase = false;

@@ -35,6 +35,9 @@ std::vector<LineOverview> overview_lines(const ReleaseState& state);
 
 // The next line after the highest one (X.(Y+1)); 0.1 when there is none.
 Line next_line_after(const ReleaseState& state);
+// The line a freeze may be declared for (F2, `relgate freeze start`): the
+// newest line while it is unreleased (its RC phase), else the next one.
+Line freezable_line(const ReleaseState& state);
 
 enum class StepKind { rc, final, branch, patch };
 const char* to_string(StepKind kind);

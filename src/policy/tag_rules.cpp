@@ -335,6 +335,26 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
           name + " at " + repo::short_id(commit) + " does not contain " + prev_it->second.name + " (" +
               repo::short_id(*prev_commit) + ")",
           with_intro("tag the head of " + branch + ", which contains it:", tag_branch()), commit);
+    return;
+  }
+  // A patch release ships something: a tag at the previous release's
+  // commit would make T2 keep a release that changes nothing.
+  if (prev_commit && *prev_commit == commit) {
+    j.add(RuleId::T7, u,
+          name + " is at the same commit as " + prev_it->second.name + " (" + repo::short_id(commit) +
+              "): a patch release brings at least one commit beyond the previous release",
+          {"first drop the refused tag from your clone:", "  git tag -d " + name,
+           "backport the fix to " + branch + " first (relgate next backport <commit on " + j.main_name() +
+               ">), then tag the new head"},
+          commit);
+    return;
+  }
+  // RELEASES.md tags origin/release/vX.Y: an older commit of the branch is
+  // allowed, but leaves fixes out.
+  if (*branch_commit != commit) {
+    j.warn(RuleId::T7, u,
+           name + " is not the head of " + branch + " (" + repo::short_id(*branch_commit) +
+               "): the fixes after " + repo::short_id(commit) + " are not in it");
   }
 }
 

@@ -91,6 +91,12 @@ def generate(repo, n, line_every):
         tags[f"v0.{ln}.1"] = b
         notes.append(b)
     last_line, last_base = released[-1]
+    # One more backport on the newest released line after its v0.X.1, so a
+    # v0.X.2 at the branch's head brings something (T7).
+    src_pr = min(len(main_marks), main_marks.index(last_base) + 9)
+    second = commit(f"refs/heads/release/v0.{last_line}", f"fix: second backport to 0.{last_line}", mark,
+                    f"src/mod{last_line % 97}/fix2.go", body=f"Backport of #{src_pr}")
+    notes.append(second)
     branch_head = mark
     pending = branch_head
     for k in range(10):

@@ -126,7 +126,25 @@ release_dates() {
     assert_output_contains "41 days ago (dated by its tag or commit here; the server's status knows when it was pushed)"
 }
 
+# Rules that accepted a mistake for good: a patch tag that ships nothing, a
+# freeze declared for a line after the next one (a typo).
+mistakes_refused() {
+    use_fixture patch
+    ci_note "success build" release/v0.1
+    must git push -q origin refs/notes/ci
+    must git tag v0.1.1 release/v0.1
+    expect_accept git push origin v0.1.1
+    must git tag v0.1.2 release/v0.1
+    expect_reject "T7 patch-sequence" git push origin v0.1.2
+    assert_output_contains "v0.1.2 is at the same commit as v0.1.1"
+    run_cmd "$RELGATE_BIN" freeze start v0.3.0
+    [ "$LAST_RC" -eq 2 ] || fail "freeze start for a later line should be refused, got $LAST_RC"
+    assert_output_contains "only the next release can be frozen for: that is v0.2.0, not v0.3.0"
+    assert_remote_ref_absent refs/freeze/v0.3.0
+}
+
 run_scenario "a maintainer's override, as printed" override_as_printed
+run_scenario "a patch that ships nothing, a freeze for the wrong line" mistakes_refused
 run_scenario "a release is dated by when it was pushed" release_dates
 run_scenario "install refuses a tracked hooks directory" tracked_hooks_dir
 run_scenario "doctor in a clone" doctor_in_a_clone

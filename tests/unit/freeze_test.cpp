@@ -279,8 +279,15 @@ TEST_CASE("F1 with maintainers: a maintainer's push may grant an exception", "[F
 
 TEST_CASE("F2: freeze declarations", "[F2]") {
   History h;
+  h.release_line("0.1");
   auto c1 = h.main_commit("feat: one");
   RefUpdate declare{"refs/freeze/v0.2.0", k_zero, c1};
+  SECTION("only the next release (a typo would keep main frozen after it)") {
+    auto v = h.push(RefUpdate{"refs/freeze/v0.3.0", k_zero, c1});
+    REQUIRE(codes(v) == std::vector<std::string>{"F2"});
+    CHECK(text(v).find("only the next release can be frozen for: that is v0.2.0, not v0.3.0") != std::string::npos);
+    CHECK(text(v).find("relgate freeze start v0.2.0") != std::string::npos);
+  }
   SECTION("anyone, when no maintainers are configured") { CHECK(h.push(declare).violations.empty()); }
   SECTION("only maintainers, when configured") {
     h.policy.access.maintainers = {"alice"};

@@ -316,6 +316,38 @@ TEST_CASE("T7 patch-sequence: patch releases follow each other on the release br
   }
 }
 
+TEST_CASE("T7: a patch brings a commit; one behind the branch's head is a warning", "[T7]") {
+  History h;
+  auto base = h.release_line("0.1");
+  auto fix1 = h.commit("fix: one", {base});
+  auto fix2 = h.commit("fix: two", {fix1});
+  h.branch("release/v0.1", fix2);
+  h.refs["refs/notes/ci"] = h.repo.add_notes({{fix1, "success build\n"}, {fix2, "success build\n"}});
+  h.tag("v0.1.1", fix1);
+  SECTION("v0.1.2 at v0.1.1's commit ships nothing: refused") {
+    auto v = h.push(History::create_tag("v0.1.2", fix1));
+    REQUIRE(codes(v) == std::vector<std::string>{"T7"});
+    CHECK(text(v).find("v0.1.2 is at the same commit as v0.1.1") != std::string::npos);
+    CHECK(text(v).find("git tag -d v0.1.2") != std::string::npos);
+  }
+  SECTION("at the head: accepted, without a word") {
+    CHECK(h.push(History::create_tag("v0.1.2", fix2)).violations.empty());
+  }
+  SECTION("v0.1.1 behind the head: a warning, accepted") {
+    History g;
+    auto b = g.release_line("0.1");
+    auto f1 = g.commit("fix: one", {b});
+    auto f2 = g.commit("fix: two", {f1});
+    g.branch("release/v0.1", f2);
+    g.ci_note(f1, "success build\n");
+    auto v = g.push(History::create_tag("v0.1.1", f1));
+    CHECK_FALSE(v.rejected());
+    REQUIRE(v.violations.size() == 1);
+    CHECK(v.violations[0].severity == Severity::warn);
+    CHECK(text(v).find("v0.1.1 is not the head of release/v0.1") != std::string::npos);
+  }
+}
+
 TEST_CASE("T7 end of life across majors: v0.9 ends when v1.1.0 exists", "[T7]") {
   History h;
   auto base = h.release_line("0.9");
