@@ -510,3 +510,80 @@ use_fixture() {
     cd "$SCENARIO_DIR/work" || exit 1
     must git remote set-url origin "$SERVER"
 }
+
+# --- suites that run a real server (gitolite.sh, smart_http.sh, daemon.sh) -----
+
+# port_in_use PORT: something accepts connections on 127.0.0.1:PORT.
+port_in_use() {
+    timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# random_free_port: a port nothing listens on now (the server may still lose
+# it to someone else: callers try again).
+random_free_port() {
+    local port
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        port=$((20000 + RANDOM % 40000))
+        port_in_use "$port" || { echo "$port"; return 0; }
+    done
+    return 1
+}
+
+# stop_pid PID: TERM, then (after 5 s) KILL the process PID we started, and
+# reap it.
+stop_pid() {
+    local pid=$1
+    [ -n "$pid" ] || return 0
+    kill "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+# printed_block MARKER: the lines the last run_cmd printed after the first line
+# that contains MARKER, up to the next line starting with "relgate:",
+# without the 8 spaces relgate indents such lines (config lines to copy) by.
+printed_block() {
+    awk -v m="$1" 'found && /^relgate:/ { exit } found { sub(/^        /, ""); print } index($0, m) { found = 1 }' "$LAST_OUTPUT"
+}
+
+# race_pushes A CMD_A B CMD_B: runs CMD_A in directory A and, 0.5 s later,
+# CMD_B in directory B (each bounded to 60 s); sets RC_A and RC_B and logs
+# both outputs (race-a.log, race-b.log in the scenario's directory).
+race_pushes() {
+    local a=$1 cmd_a=$2 b=$3 cmd_b=$4
+    (cd "$a" && timeout -k 5 60 sh -c "$cmd_a" >"$SCENARIO_DIR/race-a.log" 2>&1; echo $? >"$SCENARIO_DIR/race-a.rc") &
+    local pid_a=$!
+    sleep 0.5
+    (cd "$b" && timeout -k 5 60 sh -c "$cmd_b" >"$SCENARIO_DIR/race-b.log" 2>&1; echo $? >"$SCENARIO_DIR/race-b.rc")
+    wait "$pid_a"
+    RC_A=$(cat "$SCENARIO_DIR/race-a.rc")
+    RC_B=$(cat "$SCENARIO_DIR/race-b.rc")
+    echo "# race: A exit $RC_A, B exit $RC_B"
+    sed 's/^/#   A| /' "$SCENARIO_DIR/race-a.log"
+    sed 's/^/#   B| /' "$SCENARIO_DIR/race-b.log"
+}
+
+# expect_one_of_rc2_and_final: after race_pushes of rc2 (A) against the final
+# tag at rc1 (B) into $SERVER: exactly one landed, and the other was refused
+# by relgate for the rule that the landed one makes it break.
+expect_one_of_rc2_and_final() {
+    local rc2=0 final=0
+    git --git-dir="$SERVER" rev-parse -q --verify refs/tags/v0.1.0-rc2 >/dev/null && rc2=1
+    git --git-dir="$SERVER" rev-parse -q --verify refs/tags/v0.1.0 >/dev/null && final=1
+    if [ "$rc2" = 1 ] && [ "$final" = 1 ]; then
+        fail "rc2 and the final tag at rc1 both landed"
+    elif [ "$rc2" = 0 ] && [ "$final" = 0 ]; then
+        fail "neither rc2 nor the final tag landed (A $RC_A, B $RC_B)"
+    elif [ "$rc2" = 1 ]; then
+        [ "$RC_A" -eq 0 ] && [ "$RC_B" -ne 0 ] || fail "rc2 landed, but the exit codes say otherwise (A $RC_A, B $RC_B)"
+        grep -q 'relgate: T6 final-is-last-rc' "$SCENARIO_DIR/race-b.log" || fail "the final tag at rc1 should be refused by T6"
+    else
+        [ "$RC_B" -eq 0 ] && [ "$RC_A" -ne 0 ] || fail "the final tag landed, but the exit codes say otherwise (A $RC_A, B $RC_B)"
+        grep -q 'relgate: T4 rc-sequence' "$SCENARIO_DIR/race-a.log" || fail "rc2 after the final tag should be refused by T4"
+    fi
+}
