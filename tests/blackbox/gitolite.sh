@@ -403,6 +403,51 @@ vref_update() {
     flow vref no
 }
 
+# What gitolite would undo or break, install refuses in one line that names
+# the way that works; doctor finds what an earlier relgate left behind.
+refusals_and_leftovers() {
+    local spare=$REPOS/spare.git specific=$REPOS/specific.git update_link
+    update_link=$(readlink "$spare/hooks/update")
+    # --hook update: gitolite refuses every push without its own update hook
+    run_cmd "${AS_GL[@]}" "$RELGATE_BIN" install --server --hook update --repo "$spare"
+    [ "$LAST_RC" = 2 ] || fail "install --hook update into a gitolite repository should exit 2"
+    [ "$(wc -l <"$LAST_OUTPUT")" = 1 ] || fail "the refusal should be one line"
+    assert_output_contains "update is gitolite's own hook"
+    assert_output_contains "relgate install --server --platform gitolite --hook update --repo $spare"
+    [ "$(readlink "$spare/hooks/update")" = "$update_link" ] || fail "hooks/update is no longer gitolite's link"
+    [ -e "$spare/hooks/update.relgate-chained" ] && fail "install moved gitolite's update hook"
+    # chaining gitolite's multi-hook-driver: gitolite would delete relgate
+    run_cmd "${AS_GL[@]}" "$RELGATE_BIN" install --server --repo "$specific"
+    [ "$LAST_RC" = 2 ] || fail "install over gitolite's multi-hook-driver should exit 2"
+    assert_output_contains "multi-hook-driver"
+    assert_output_contains "relgate install --server --platform gitolite --repo $specific"
+    [ -e "$specific/hooks/pre-receive.relgate-chained" ] && fail "install chained gitolite's multi-hook-driver"
+    [ -L "$specific/hooks/pre-receive" ] || fail "hooks/pre-receive is no longer gitolite's driver"
+    # --platform gitolite on a repository gitolite does not host
+    must git init -q --bare "$SCENARIO_DIR/not-gitolite.git"
+    run_cmd "$RELGATE_BIN" install --server --platform gitolite --repo "$SCENARIO_DIR/not-gitolite.git"
+    [ "$LAST_RC" = 2 ] || fail "--platform gitolite outside gitolite should exit 2"
+    assert_output_contains "is not a gitolite repository"
+    # what `install --hook update` and a later `gitolite setup` left: gitolite's
+    # update hook back in place, and relgate's chained copy of its link
+    ln -s "$update_link" "$spare/hooks/update.relgate-chained"
+    run_cmd "${AS_GL[@]}" "$RELGATE_BIN" doctor --repo "$spare"
+    [ "$LAST_RC" = 1 ] || fail "doctor should exit 1 on the leftover"
+    assert_output_contains "update.relgate-chained is left over from relgate's update hook, which gitolite replaced"
+    local rm_cmd
+    rm_cmd=$(printed_command "gitolite's update hook is $spare/hooks/update: ")
+    case $rm_cmd in "rm "*) ;; *) fail "doctor printed no rm command: $rm_cmd" ;; esac
+    paste_command "gitolite's update hook is $spare/hooks/update: "
+    [ -e "$spare/hooks/update.relgate-chained" ] && fail "the printed command left the leftover"
+    run_cmd "${AS_GL[@]}" "$RELGATE_BIN" doctor --repo "$spare"
+    assert_output_lacks "relgate-chained"
+    # root's doctor says whose the repository is, and how to ask as them
+    run_cmd "$RELGATE_BIN" doctor --repo "$spare"
+    [ "$LAST_RC" = 2 ] || fail "root's doctor in gitolite's repository should exit 2"
+    assert_output_contains "runuser -u $ACCOUNT -- "
+}
+
+run_scenario "gitolite: install refuses what gitolite would undo; doctor finds leftovers" refusals_and_leftovers
 run_scenario "gitolite: relgate's pre-receive, installed as the repository's owner" plain_pre_receive
 run_scenario "gitolite: a repo-specific hook under gitolite's multi-hook-driver" specific_hook
 run_scenario "gitolite: a VREF in gitolite's update hook" vref_update
