@@ -188,14 +188,8 @@ admin_push() {
     step git -C "$SUITE_TMP/admin" push -q origin HEAD
 }
 
-# A hook that holds a push for 2 s after relgate accepted it, while the
-# repository has a file relgate-test-slow (the races below): so the second
-# push of a race is judged while the first is still landing.
-SLOW_HOOK='#!/bin/sh
-cat >/dev/null
-[ -e relgate-test-slow ] && sleep 2
-exit 0'
-# The same as a VREF: it prints nothing and must not read stdin.
+# lib.sh's SLOW_PRE_RECEIVE as a VREF: it prints nothing and must not read
+# stdin.
 SLOW_VREF='#!/bin/sh
 [ -e relgate-test-slow ] && sleep 2
 exit 0'
@@ -258,7 +252,7 @@ setup_installs() {
     { echo; printed_block "in conf/gitolite.conf"; } >>"$SUITE_TMP/admin/conf/gitolite.conf"
     # and one more repo-specific hook after relgate's, for the race
     sed -i 's/^\( *option hook.pre-receive = relgate\)$/\1 slow/' "$SUITE_TMP/admin/conf/gitolite.conf"
-    printf '%s\n' "$SLOW_HOOK" >"$LOCAL/hooks/repo-specific/slow"
+    printf '%s\n' "$SLOW_PRE_RECEIVE" >"$LOCAL/hooks/repo-specific/slow"
     # VREF
     run_cmd "${AS_GL[@]}" "$RELGATE_BIN" install --server --platform gitolite --hook update --repo "$REPOS/vref.git" >>"$SETUP_LOG"
     [ "$LAST_RC" = 0 ] || setup_failed "install --platform gitolite --hook update failed"
@@ -278,92 +272,17 @@ setup_site
 setup_installs
 echo "# gitolite on 127.0.0.1:$SSH_PORT as $ACCOUNT ($GL_HOME)"
 
-# --- the flow -----------------------------------------------------------------------
+# --- the flow (lib.sh's release_flow) -------------------------------------------
 
-# maintainers REPO: alice is the maintainer (a host file in the git directory)
-maintainers() {
-    printf '[access]\nmaintainers = ["alice"]\n' >"$REPOS/$1.git/relgate.toml"
-}
-
-# clones REPO: alice's clone `work` (entered) and bob's `bob`; SERVER is the
-# repository; an initial commit on main pushed by alice.
-clones() {
+# gitolite_flow REPO KIND: release_flow over SSH as alice and bob; what the
+# hooks wrote stays gitolite's account's.
+gitolite_flow() {
     SERVER=$REPOS/$1.git
-    must git clone -q "gl-alice:$1" work
-    must git clone -q "gl-bob:$1" bob
-    cd work || exit 1
-    commit_file "feat: initial commit"
-    must git push -q origin main
-}
-
-# flow REPO OVERRIDES: a feature by bob, rc1 by alice, a misspelled rc refused,
-# bob's release tag refused, alice's override (OVERRIDES=yes) or its refusal
-# (no: a VREF sees no push options); then the race.
-flow() {
-    local repo=$1 overrides=$2
-    clones "$repo"
-    # a feature, by a contributor
-    cd ../bob || exit 1
-    must git pull -q origin main
-    commit_file "feat: bob's feature"
-    expect_accept git push origin main
-    cd ../work || exit 1
-    must git pull -q origin main
-    # rc1, by the maintainer
-    must git tag v0.1.0-rc1 main
-    expect_accept git push origin v0.1.0-rc1
-    assert_remote_ref refs/tags/v0.1.0-rc1 main
-    # a misspelled rc: relgate's lines reach the client through gitolite
-    must git tag v0.1.0-RC2 main
-    expect_reject "T1 tag-name" git push origin v0.1.0-RC2
-    assert_output_matches '^remote: relgate: T1 tag-name: refs/tags/v0\.1\.0-RC2'
-    assert_output_contains "remote: relgate: rejected by the release policy"
-    # a release tag by bob: gitolite's GL_USER says who pushes
-    cd ../bob || exit 1
-    must git fetch -q origin
-    must git tag v0.1.0-rc2 origin/main
-    expect_reject "A1 maintainers-only" git push origin v0.1.0-rc2
-    assert_output_contains 'this push is by "bob"'
-    if [ "$overrides" = yes ]; then
-        # bob may not override
-        expect_reject "A1 maintainers-only" git push -o relgate.override="bob wants it" origin v0.1.0-rc2
-    fi
-    cd ../work || exit 1
-    if [ "$overrides" = yes ]; then
-        # alice may, through gitolite-shell
-        expect_accept git push -o relgate.override="keep the misspelled tag for the record" origin v0.1.0-RC2
-        assert_output_contains "remote: relgate: overridden by alice: keep the misspelled tag for the record (A2 override)"
-        assert_remote_ref refs/tags/v0.1.0-RC2 main
-        grep -q '"pusher":"alice".*"verdict":"overridden"' "$SERVER/relgate-audit.log" ||
-            fail "the audit log has no override by alice"
-    else
-        # push options reach pre-receive only: no override through a VREF
-        run_cmd git push -o relgate.override="keep it" origin v0.1.0-RC2
-        [ "$LAST_RC" -ne 0 ] || fail "an override through a VREF should not go through"
-        assert_output_contains "the receiving end does not support push options"
-        assert_remote_ref_absent refs/tags/v0.1.0-RC2
-    fi
-    grep -q '"pusher":"bob"' "$SERVER/relgate-audit.log" || fail "the audit log does not name bob"
-    # what the hooks wrote stays gitolite's account's
+    release_flow "gl-alice:$1" "gl-bob:$1" "$2"
     local f
     for f in relgate.lock relgate-audit.log; do
         [ "$(stat -c %U "$SERVER/$f")" = "$ACCOUNT" ] || fail "$f belongs to $(stat -c %U "$SERVER/$f"), not to $ACCOUNT"
     done
-    race_in "$repo"
-}
-
-# race_in REPO: rc2 (alice, here) against the final tag at rc1 (alice, from a
-# second clone) while the first is held landing: exactly one lands.
-race_in() {
-    commit_file "fix: after rc1"
-    must git push -q origin main
-    must git clone -q "gl-alice:$1" ../second
-    must git tag v0.1.0-rc2 main
-    (cd ../second && must git tag v0.1.0 v0.1.0-rc1) || return 1
-    touch "$SERVER/relgate-test-slow"
-    race_pushes . "git push origin v0.1.0-rc2" ../second "git push origin v0.1.0"
-    rm -f "$SERVER/relgate-test-slow"
-    expect_one_of_rc2_and_final
 }
 
 # plain: root's install says whose the repository is and what to run; that
@@ -380,27 +299,24 @@ plain_pre_receive() {
     [ "$(stat -c %U "$SERVER/hooks/pre-receive")" = "$ACCOUNT" ] || fail "the hook is not gitolite's account's"
     assert_output_contains "stays relgate's until gitolite.conf gives this repository repository-specific"
     [ "$(git --git-dir="$SERVER" config receive.advertisePushOptions)" = true ] || fail "no receive.advertisePushOptions"
-    printf '%s\n' "$SLOW_HOOK" >"$SERVER/hooks/pre-receive.relgate-chained"
+    printf '%s\n' "$SLOW_PRE_RECEIVE" >"$SERVER/hooks/pre-receive.relgate-chained"
     chmod 755 "$SERVER/hooks/pre-receive.relgate-chained"
-    maintainers plain
-    flow plain yes
+    gitolite_flow plain identity
 }
 
 specific_hook() {
-    maintainers specific
     run_cmd "${AS_GL[@]}" "$RELGATE_BIN" doctor --repo "$REPOS/specific.git"
     assert_output_contains "gitolite's multi-hook-driver"
     assert_output_matches "runs: .*/pre-receive\.h00-relgate -> .*/local/hooks/repo-specific/relgate \(relgate\)"
     assert_output_lacks "not installed"
-    flow specific yes
+    gitolite_flow specific identity
 }
 
 vref_update() {
-    maintainers vref
     run_cmd "${AS_GL[@]}" "$RELGATE_BIN" doctor --repo "$REPOS/vref.git"
     assert_output_contains "update: gitolite's update hook runs relgate's VREF"
     assert_output_lacks "not installed"
-    flow vref no
+    gitolite_flow vref no-options
 }
 
 # What gitolite would undo or break, install refuses in one line that names

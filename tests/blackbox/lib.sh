@@ -587,3 +587,97 @@ expect_one_of_rc2_and_final() {
         grep -q 'relgate: T4 rc-sequence' "$SCENARIO_DIR/race-a.log" || fail "rc2 after the final tag should be refused by T4"
     fi
 }
+
+# release_flow ALICE_URL BOB_URL KIND: the release flow as two people push it
+# through a real server into $SERVER (guarded by relgate, with a hook that
+# holds a push landing while $SERVER/relgate-test-slow exists): alice is the
+# maintainer (relgate.toml in the git directory), bob a contributor. A
+# feature by bob; rc1 by alice; a misspelled rc refused with relgate's
+# `remote:` lines; bob's release tag refused (A1) and his override too (A2);
+# alice's override through `git push -o`; then rc2 races the final tag at
+# rc1 and exactly one lands. KIND says what the transport gives relgate:
+#   identity   who pushes, and push options (gitolite's pre-receive, smart HTTP)
+#   no-options who pushes, but no push options (a gitolite VREF): no override
+#   anonymous  nobody (git://): every release tag is refused while maintainers
+#              are named, overrides too; rc1 and the race go in without them
+# Leaves alice's clone `work` entered.
+release_flow() {
+    local alice=$1 bob=$2 kind=$3 who='this push is by "bob"'
+    [ "$kind" = anonymous ] && who="this push is by nobody (an unauthenticated push)"
+    must git clone -q "$alice" work
+    must git clone -q "$bob" bob
+    cd work || exit 1
+    commit_file "feat: initial commit"
+    must git push -q origin main
+    [ "$kind" = anonymous ] || printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    # a feature, by a contributor
+    cd ../bob || exit 1
+    must git pull -q origin main
+    commit_file "feat: bob's feature"
+    expect_accept git push origin main
+    cd ../work || exit 1
+    must git pull -q origin main
+    # rc1, by the maintainer
+    must git tag v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+    assert_remote_ref refs/tags/v0.1.0-rc1 main
+    # a misspelled rc: relgate's lines reach the client through the server
+    must git tag v0.1.0-RC2 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC2
+    assert_output_matches '^remote: relgate: T1 tag-name: refs/tags/v0\.1\.0-RC2'
+    assert_output_contains "remote: relgate: rejected by the release policy"
+    [ "$kind" = anonymous ] && printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    # a release tag by bob: the server says who pushes
+    cd ../bob || exit 1
+    must git fetch -q origin
+    must git tag v0.1.0-rc2 origin/main
+    expect_reject "A1 maintainers-only" git push origin v0.1.0-rc2
+    assert_output_contains "$who"
+    if [ "$kind" != no-options ]; then
+        expect_reject "A2 override" git push -o relgate.override="bob wants it" origin v0.1.0-rc2
+        assert_output_contains "only maintainers may override"
+    fi
+    cd ../work || exit 1
+    case $kind in
+        identity)
+            expect_accept git push -o relgate.override="keep the misspelled tag for the record" origin v0.1.0-RC2
+            assert_output_contains "remote: relgate: overridden by alice: keep the misspelled tag for the record (A2 override)"
+            assert_remote_ref refs/tags/v0.1.0-RC2 main
+            grep -q '"pusher":"alice".*"verdict":"overridden"' "$SERVER/relgate-audit.log" ||
+                fail "the audit log has no override by alice"
+            grep -q '"pusher":"bob"' "$SERVER/relgate-audit.log" || fail "the audit log does not name bob" ;;
+        no-options)
+            # push options reach pre-receive only: no override through a VREF
+            run_cmd git push -o relgate.override="keep it" origin v0.1.0-RC2
+            [ "$LAST_RC" -ne 0 ] || fail "an override without push options should not go through"
+            assert_output_contains "the receiving end does not support push options"
+            assert_remote_ref_absent refs/tags/v0.1.0-RC2
+            grep -q '"pusher":"bob"' "$SERVER/relgate-audit.log" || fail "the audit log does not name bob" ;;
+        anonymous)
+            expect_reject "A2 override" git push -o relgate.override="keep it" origin v0.1.0-RC2
+            grep -q '"pusher":null,"authenticated":false' "$SERVER/relgate-audit.log" ||
+                fail "the audit log should say the pushes were unauthenticated"
+            rm -f "$SERVER/relgate.toml" ;;
+    esac
+    # rc2 against the final tag at rc1, from a second clone of alice's, while
+    # the first is held landing
+    commit_file "fix: after rc1"
+    must git push -q origin main
+    must git clone -q "$alice" ../second
+    must git tag v0.1.0-rc2 main
+    cd ../second || exit 1
+    must git tag v0.1.0 v0.1.0-rc1
+    cd ../work || exit 1
+    touch "$SERVER/relgate-test-slow"
+    race_pushes . "git push origin v0.1.0-rc2" ../second "git push origin v0.1.0"
+    rm -f "$SERVER/relgate-test-slow"
+    expect_one_of_rc2_and_final
+}
+
+# A pre-receive hook that holds a push for 2 s while the repository has a
+# file relgate-test-slow (release_flow's race); as relgate's chained hook it
+# runs after relgate accepted the push.
+SLOW_PRE_RECEIVE='#!/bin/sh
+cat >/dev/null
+[ -e relgate-test-slow ] && sleep 2
+exit 0'
