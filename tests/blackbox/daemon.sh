@@ -262,6 +262,16 @@ expect_exit_0_audit() {
     if grep -q '"ref":"refs/tags/' "$LAST_STDOUT"; then fail "audit finds the tags' end state wrong"; fi
 }
 
+# RELGATE_BENCH=N: what relgate's pre-receive costs a push over git://.
+bench_git_protocol() {
+    make_server pre-receive "$BASE/bench.git"
+    bench_pushes "git daemon (git://)" "$URL_BASE/bench.git" "$RELGATE_BENCH"
+}
+
+if [ -n "${RELGATE_BENCH:-}" ]; then
+    run_scenario "push overhead (RELGATE_BENCH)" bench_git_protocol
+    wait_scenarios
+fi
 run_scenario rc1_over_git_protocol_accepted rc1_over_git_protocol_accepted
 run_scenario bad_tag_over_git_protocol_rejected bad_tag_over_git_protocol_rejected
 run_scenario rc_skip_over_git_protocol_rejected rc_skip_over_git_protocol_rejected

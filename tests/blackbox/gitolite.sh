@@ -207,12 +207,12 @@ setup_site() {
     cp "$KEYS/bob.pub" "$SUITE_TMP/admin/keydir/bob.pub"
     cat >>"$SUITE_TMP/admin/conf/gitolite.conf" <<'CONF'
 
-repo plain specific vref spare
+repo plain specific vref spare bench
     RW+     =   alice bob
 CONF
     admin_push "bob; the guarded repositories"
     local repo
-    for repo in plain specific vref spare; do
+    for repo in plain specific vref spare bench; do
         [ -L "$REPOS/$repo.git/hooks/update" ] || setup_failed "gitolite did not create $repo.git with its update hook"
     done
 }
@@ -363,9 +363,57 @@ refusals_and_leftovers() {
     assert_output_contains "runuser -u $ACCOUNT -- "
 }
 
+# RELGATE_BENCH=N: what relgate's pre-receive costs a push over SSH.
+bench_ssh() {
+    SERVER=$REPOS/bench.git
+    must "${AS_GL[@]}" "$RELGATE_BIN" install --server --repo "$SERVER"
+    bench_pushes "gitolite over SSH" gl-alice:bench "$RELGATE_BENCH"
+}
+
+if [ -n "${RELGATE_BENCH:-}" ]; then
+    run_scenario "gitolite: push overhead (RELGATE_BENCH)" bench_ssh
+    wait_scenarios
+fi
 run_scenario "gitolite: install refuses what gitolite would undo; doctor finds leftovers" refusals_and_leftovers
 run_scenario "gitolite: relgate's pre-receive, installed as the repository's owner" plain_pre_receive
 run_scenario "gitolite: a repo-specific hook under gitolite's multi-hook-driver" specific_hook
 run_scenario "gitolite: a VREF in gitolite's update hook" vref_update
 wait_scenarios
+
+# The common hook goes into every repository of the site (and replaces the
+# repo-specific driver's link until gitolite's next compile): it runs last,
+# alone. Its install prints the rest: the conf line for every repository
+# (the rc has what it needs by now) and `gitolite setup --hooks-only`.
+common_hook() {
+    local spare=$REPOS/spare.git cmd
+    run_cmd "${AS_GL[@]}" "$RELGATE_BIN" install --server --platform gitolite-common --repo "$spare"
+    [ "$LAST_RC" = 0 ] || { fail "install --platform gitolite-common failed"; return 1; }
+    [ -x "$LOCAL/hooks/common/pre-receive" ] || fail "no LOCAL_CODE/hooks/common/pre-receive"
+    assert_output_lacks "inside %RC"
+    [ "$(printed_block "in conf/gitolite.conf" | tr -s ' ')" = "$(printf 'repo @all
+ config receive.advertisePushOptions = true')" ] ||
+        fail "install printed other gitolite.conf lines"
+    cmd=$(printed_command "link it into every repository (gitolite-admin too): ")
+    [ "$cmd" = "gitolite setup --hooks-only" ] || fail "install printed '$cmd' to link the hook"
+    must "${AS_GL[@]}" sh -c "$cmd"
+    [ "$(readlink "$spare/hooks/pre-receive")" = "$LOCAL/hooks/common/pre-receive" ] ||
+        fail "gitolite did not link the common hook into spare.git"
+    run_cmd "${AS_GL[@]}" "$RELGATE_BIN" doctor --repo "$spare"
+    assert_output_contains "gitolite's common hook $LOCAL/hooks/common/pre-receive, linked into every repository"
+    assert_output_lacks "not installed"
+    SERVER=$spare
+    printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    must git clone -q gl-bob:spare work
+    cd work || exit 1
+    commit_file "feat: initial commit"
+    expect_accept git push origin main
+    must git tag v0.1.0-rc1 main
+    expect_reject "A1 maintainers-only" git push origin v0.1.0-rc1
+    assert_output_contains 'this push is by "bob"'
+    must git tag v0.1.0-RC1 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC1
+    assert_output_matches '^remote: relgate: T1 tag-name: refs/tags/v0\.1\.0-RC1'
+}
+
+run_scenario "gitolite: a common hook for every repository" common_hook
 finish

@@ -681,3 +681,38 @@ SLOW_PRE_RECEIVE='#!/bin/sh
 cat >/dev/null
 [ -e relgate-test-slow ] && sleep 2
 exit 0'
+
+# bench_pushes LABEL URL N: the cost of relgate's pre-receive hook on a push
+# through URL into $SERVER (which has it installed, and nothing chained):
+# N rounds, each a push of a new commit to a branch with the hook and one
+# with it moved aside (in alternating order, same repository). Appends the
+# medians to $RELGATE_BENCH_OUT. Only run when a suite is asked to
+# (RELGATE_BENCH=N); it judges nothing by time.
+bench_pushes() {
+    local label=$1 url=$2 n=$3 i mode t0 t1 order
+    local with=$SCENARIO_DIR/bench.with without=$SCENARIO_DIR/bench.without
+    : >"$with"; : >"$without"
+    must git clone -q "$url" bench
+    cd bench || exit 1
+    commit_file "feat: bench base"
+    must git push -q origin HEAD:refs/heads/bench
+    for i in $(seq 1 "$n"); do
+        order="with without"
+        [ $((i % 2)) = 0 ] && order="without with"
+        for mode in $order; do
+            [ "$mode" = without ] && mv "$SERVER/hooks/pre-receive" "$SERVER/hooks/pre-receive.bench-off"
+            git commit -q --allow-empty -m "feat: bench $i $mode"
+            t0=$(date +%s%N)
+            git push -q origin HEAD:refs/heads/bench >/dev/null 2>&1 || fail "bench push $i ($mode) failed"
+            t1=$(date +%s%N)
+            [ "$mode" = without ] && mv "$SERVER/hooks/pre-receive.bench-off" "$SERVER/hooks/pre-receive"
+            echo $(( (t1 - t0) / 1000 )) >>"$SCENARIO_DIR/bench.$mode"
+        done
+    done
+    local m_with m_without
+    m_with=$(sort -n "$with" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    m_without=$(sort -n "$without" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    awk -v l="$label" -v w="$m_with" -v o="$m_without" -v n="$n" 'BEGIN {
+        printf "%s: no hook %.1f ms, relgate %.1f ms, +%.1f ms (%.2fx), medians of %d pushes each\n",
+            l, o / 1000, w / 1000, (w - o) / 1000, w / o, n }' >>"${RELGATE_BENCH_OUT:-/dev/stdout}"
+}

@@ -164,6 +164,16 @@ no_credentials_no_push() {
     [ -e "$SERVER/relgate-audit.log" ] && fail "relgate judged a push nginx should have refused"
 }
 
+# RELGATE_BENCH=N: what relgate's pre-receive costs a push over HTTP.
+bench_http() {
+    make_server pre-receive "$REPOS/bench.git"
+    bench_pushes "smart HTTP (nginx, fcgiwrap)" "$(url alice bench)" "$RELGATE_BENCH"
+}
+
+if [ -n "${RELGATE_BENCH:-}" ]; then
+    run_scenario "smart HTTP: push overhead (RELGATE_BENCH)" bench_http
+    wait_scenarios
+fi
 run_scenario "smart HTTP: the release flow as alice and bob (REMOTE_USER)" flow_over_http
 run_scenario "smart HTTP: wrong or no credentials, no push" no_credentials_no_push
 wait_scenarios
