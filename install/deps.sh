@@ -16,8 +16,13 @@ packages=(
 # targets; llvm-14 for llvm-symbolizer, without which a sanitizer report has
 # no function names and LeakSanitizer's suppressions cannot match; time for
 # the benchmark's peak memory).
+# The real servers relgate is tested behind (tests/blackbox/gitolite.sh,
+# smart_http.sh): gitolite over sshd, nginx with fcgiwrap and basic auth
+# (htpasswd). The suites start them on 127.0.0.1 with private configurations;
+# installing them starts no service (below).
 if [ "${1:-}" = test ]; then
-  packages+=(clang-14 libclang-rt-14-dev llvm-14 time)
+  packages+=(clang-14 libclang-rt-14-dev llvm-14 time
+             gitolite3 openssh-server nginx fcgiwrap apache2-utils)
 fi
 
 missing=()
@@ -34,6 +39,17 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo=(sudo)
 fi
 echo "relgate: installing ${missing[*]}" >&2
+# Noninteractive: gitolite3 then asks debconf for no admin key and sets
+# nothing up (the tests run `gitolite setup` in a home of their own).
 export DEBIAN_FRONTEND=noninteractive
+# Packages with a service (sshd, nginx) would start it on install: a
+# policy-rc.d that says no (exit 101, invoke-rc.d(8)) keeps them stopped,
+# unless the machine has its own policy already.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+  "${sudo[@]}" chmod 755 "$policy"
+  trap '"${sudo[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -166,8 +166,8 @@ int run(int argc, char** argv) {
   InstallOptions install_opts;
   auto add_install_options = [&](CLI::App* cmd) {
     cmd->add_option("--hook", install_opts.hook, "pre-push, pre-receive or update (default: by repository kind)");
-    cmd->add_option("--platform", install_opts.platform, "Server layout: plain, gitlab, gitea or ghes (default: plain)")
-        ->check(CLI::IsMember({"plain", "gitlab", "gitea", "ghes"}));
+    cmd->add_option("--platform", install_opts.platform, "Server layout: plain, gitolite, gitolite-common, gitlab, gitea or ghes (default: plain)")
+        ->check(CLI::IsMember({"plain", "gitolite", "gitolite-common", "gitlab", "gitea", "ghes"}));
     cmd->add_option("--remote", install_opts.remote, "Client: the canonical remote, whose pushes are judged and whose refs are mirrored (default: origin)");
     cmd->add_flag("--server", install_opts.server, "Install the server hook (the repository must be bare)");
     cmd->add_flag("--dry-run", install_opts.dry_run, "Say exactly what would be done, change nothing");

@@ -1,6 +1,7 @@
 #include "cli/install.hpp"
 
 #include "cli/clone_view.hpp"
+#include "cli/gitolite.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/embedded.hpp"
@@ -8,6 +9,7 @@
 #include "util/process.hpp"
 #include "util/text.hpp"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +18,9 @@
 #include <climits>
 #include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -94,8 +98,10 @@ void make_dirs(const std::string& dir) {
   }
 }
 
-std::string hook_script(const std::string& hook) {
-  std::string_view text = hook == "pre-push"      ? embedded::hook_pre_push
+std::string hook_script(const std::string& hook, const std::string& platform) {
+  std::string_view text = platform == "gitolite" ? (hook == "update" ? embedded::hook_gitolite_vref
+                                                                     : embedded::hook_gitolite_repo_specific)
+                          : hook == "pre-push"    ? embedded::hook_pre_push
                           : hook == "pre-receive" ? embedded::hook_pre_receive
                                                   : embedded::hook_update;
   std::string script(text);
@@ -112,8 +118,16 @@ struct Target {
   bool chain = true;  // .d directories run every hook: nothing to chain
 };
 
-Target target_of(const git::Libgit2Repository& repo, const std::string& hook, const std::string& platform) {
+Target target_of(const git::Libgit2Repository& repo, const std::string& hook, const std::string& platform,
+                 const std::optional<gitolite::Site>& site) {
   if (platform == "plain") return {repo.hooks_dir(), repo.hooks_dir() + hook, true};
+  if (platform == "gitolite" || platform == "gitolite-common") {
+    // Never the repository's own hooks: gitolite owns them (gitolite.hpp).
+    const std::string local = gitolite::local_code_or_default(*site);
+    if (platform == "gitolite-common") return {local + "/hooks/common/", local + "/hooks/common/" + hook, true};
+    if (hook == "update") return {local + "/VREF/", local + "/VREF/relgate", false};
+    return {local + "/hooks/repo-specific/", local + "/hooks/repo-specific/relgate", false};
+  }
   if (platform == "gitlab") {
     std::string dir = repo.git_dir() + "custom_hooks/" + hook + ".d/";
     return {dir, dir + "relgate", false};
@@ -122,7 +136,7 @@ Target target_of(const git::Libgit2Repository& repo, const std::string& hook, co
     std::string dir = repo.git_dir() + "hooks/" + hook + ".d/";
     return {dir, dir + "relgate", false};
   }
-  throw Error("unknown platform \"" + platform + "\" (use plain, gitlab, gitea or ghes)");
+  throw Error("unknown platform \"" + platform + "\" (use plain, gitolite, gitolite-common, gitlab, gitea or ghes)");
 }
 
 // Says what install/uninstall does, each line starting with its verb:
@@ -242,6 +256,245 @@ void uninstall_client_view(git::Libgit2Repository& repo, const Plan& plan) {
   }
 }
 
+// --- whose repository ---------------------------------------------------------
+
+std::string user_name(uid_t uid) {
+  const struct passwd* pw = ::getpwuid(uid);
+  return pw ? std::string(pw->pw_name) : std::to_string(uid);
+}
+
+std::string absolute(const std::string& path) {
+  char buf[PATH_MAX];
+  return ::realpath(path.c_str(), buf) ? std::string(buf) : path;
+}
+
+std::string without_slash(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+// This run's command line, with the repository's absolute path, for a person
+// to paste.
+std::string same_command(const GlobalOptions& global, const std::string& command, const InstallOptions* opts,
+                         const std::string& repo) {
+  std::string cmd = shell_quote(self_path());
+  if (!global.config.empty()) cmd += " --config " + shell_quote(absolute(global.config));
+  cmd += " " + command + " --repo " + shell_quote(repo);
+  if (opts) {
+    if (opts->server) cmd += " --server";
+    if (!opts->hook.empty()) cmd += " --hook " + shell_quote(opts->hook);
+    if (opts->platform != "plain") cmd += " --platform " + opts->platform;
+    if (opts->remote != "origin") cmd += " --remote " + shell_quote(opts->remote);
+    if (opts->dry_run) cmd += " --dry-run";
+  }
+  return cmd;
+}
+
+// install, uninstall and doctor run as the repository's owner. git, and
+// libgit2 (whose refusal read "config value 'safe.directory' was not
+// found"), will not work in a repository another user owns; and what the
+// hooks write there later (relgate.lock, relgate-pending/, the audit log)
+// must stay writable by the account the hosting layer runs them as.
+void require_owner(const GlobalOptions& global, const std::string& command, const InstallOptions* opts) {
+  std::string path = global.repo_dir;
+  if (path.empty()) {
+    const char* git_dir = std::getenv("GIT_DIR");
+    path = git_dir && *git_dir ? git_dir : ".";
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return; // opening it says why
+  const uid_t me = ::geteuid();
+  if (st.st_uid == me) return;
+  const std::string owner = user_name(st.st_uid);
+  const std::string where = absolute(path);
+  if (me == 0) {
+    throw Error(where + " belongs to " + owner + "; run relgate " + command + " as " + owner +
+                ", so that what its hooks write there stays writable by " + owner + ": runuser -u " + owner + " -- " +
+                same_command(global, command, opts, where));
+  }
+  throw Error(where + " belongs to " + owner + ", not to " + user_name(me) + ": run relgate " + command + " as " + owner);
+}
+
+// --- gitolite (gitolite.hpp) ----------------------------------------------------
+
+std::optional<std::string> link_target(const std::string& path) {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return std::nullopt;
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+bool under(const std::string& path, const std::string& dir) {
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+// A plain install into a gitolite repository goes only where gitolite
+// leaves relgate's hook alone.
+void guard_gitolite(const git::Libgit2Repository& repo, const gitolite::Site& site, const std::string& hook) {
+  const std::string arg = shell_quote(without_slash(repo.git_dir()));
+  const std::string file = repo.git_dir() + "hooks/" + hook;
+  if (hook == "update") {
+    throw Error(file + " is gitolite's own hook (a link to " + site.admin_base +
+                "/hooks/common/update): gitolite refuses every push without it and links it back on `gitolite setup`; "
+                "run relgate inside it as a VREF instead: relgate install --server --platform gitolite --hook update --repo " +
+                arg);
+  }
+  if (gitolite::is_multi_hook_driver(file)) {
+    throw Error(file + " is gitolite's multi-hook-driver, which runs the repository-specific hooks " + file +
+                ".* and deletes any other file there on gitolite's next compile; install relgate as one of them: "
+                "relgate install --server --platform gitolite --repo " + arg);
+  }
+  auto target = link_target(file);
+  if (target && (under(*target, site.admin_base) || (site.local_code && under(*target, *site.local_code)))) {
+    throw Error(file + " is gitolite's (a link to " + *target +
+                "), which gitolite links into every repository again on `gitolite setup`; install relgate there for every "
+                "repository: relgate install --server --platform gitolite-common --repo " + arg);
+  }
+}
+
+// The gitolite site of the repository when there is one; refuses what would
+// break it.
+std::optional<gitolite::Site> gitolite_site(const git::Libgit2Repository& repo, const InstallOptions& opts,
+                                            const std::string& hook, bool installing) {
+  auto site = gitolite::detect(repo.git_dir());
+  const bool wanted = opts.platform == "gitolite" || opts.platform == "gitolite-common";
+  if (wanted && !site) {
+    throw Error(without_slash(repo.git_dir()) +
+                " is not a gitolite repository (its hooks/update is not a link to gitolite's .gitolite/hooks/common/update); "
+                "use --platform plain");
+  }
+  if (!site) return site;
+  if (wanted && !site->readable) throw Error("cannot read gitolite's rc file " + site->rc_file);
+  if (installing && opts.platform == "plain") guard_gitolite(repo, *site, hook);
+  if (opts.platform == "gitolite-common" && hook != "pre-receive") {
+    throw Error("--platform gitolite-common installs the pre-receive hook only; hooks/update stays gitolite's (relgate as a "
+                "VREF: relgate install --server --platform gitolite --hook update --repo " +
+                shell_quote(without_slash(repo.git_dir())) + ")");
+  }
+  return site;
+}
+
+// What gitolite needs before it runs what install put under LOCAL_CODE:
+// the exact rc and gitolite.conf lines.
+void print_gitolite_steps(const git::Libgit2Repository& repo, const gitolite::Site& site, const std::string& platform,
+                          const std::string& hook) {
+  const bool vref = platform == "gitolite" && hook == "update";
+  const std::string name = gitolite::repo_name(repo.git_dir());
+  std::vector<std::string> rc;
+  std::vector<std::string> enable;
+  std::vector<std::string> conf;
+  if (!site.local_code) rc.push_back("LOCAL_CODE => \"$ENV{HOME}/local\",");
+  if (!vref && !site.push_options_key) {
+    std::string keys = site.config_keys.value_or("");
+    rc.push_back("GIT_CONFIG_KEYS => '" + (keys.empty() ? "" : keys + " ") + "receive\\.advertisePushOptions',");
+  }
+  if (platform == "gitolite" && !vref && !site.repo_specific_hooks) enable.push_back("'repo-specific-hooks',");
+  if (platform == "gitolite-common") {
+    conf = {"repo @all", "    config receive.advertisePushOptions = true"};
+  } else if (vref) {
+    conf = {"repo " + name, "    - VREF/relgate = @all"};
+  } else {
+    conf = {"repo " + name, "    option hook.pre-receive = relgate", "    config receive.advertisePushOptions = true"};
+  }
+  struct stat st {};
+  const std::string account = ::stat(repo.git_dir().c_str(), &st) == 0 ? user_name(st.st_uid) : "gitolite's";
+  int step = 1;
+  std::cout << "relgate: gitolite runs it once these are in place:\n";
+  if (!rc.empty() || !enable.empty()) {
+    std::cout << "relgate: " << step++ << ". as " << account << ", in " << site.rc_file << ":\n";
+    if (!rc.empty()) std::cout << "relgate:    inside %RC = ( ... ), in place of any line that sets the same key:\n";
+    for (const auto& line : rc) std::cout << "        " << line << '\n';
+    if (!enable.empty()) std::cout << "relgate:    in its ENABLE list:\n";
+    for (const auto& line : enable) std::cout << "        " << line << '\n';
+  }
+  std::cout << "relgate: " << step++ << ". in conf/gitolite.conf of the gitolite-admin repository, then push it:\n";
+  for (const auto& line : conf) std::cout << "        " << line << '\n';
+  if (platform == "gitolite" && !vref) {
+    std::cout << "relgate:    (where the repository names more pre-receive hooks, relgate first: option hook.pre-receive = "
+                 "relgate other ...)\n";
+  }
+  if (platform == "gitolite-common") {
+    std::cout << "relgate: " << step << ". as " << account
+              << ", link it into every repository (gitolite-admin too): gitolite setup --hooks-only\n";
+  }
+  if (vref) {
+    std::cout << "relgate: note: git gives push options to pre-receive hooks only: maintainers cannot override relgate "
+                 "(git push -o relgate.override=...) through a VREF; the repository-specific hook can: relgate install "
+                 "--server --platform gitolite --repo "
+              << shell_quote(without_slash(repo.git_dir())) << '\n';
+  }
+}
+
+// doctor: a hook that is gitolite's multi-hook-driver runs FILE.* in turn;
+// whether relgate is among them.
+template <typename Check>
+bool doctor_driver(const std::string& file, const std::string& hook, Check& check_script) {
+  std::cout << hook << ": " << file << " (gitolite's multi-hook-driver: runs " << file << ".* in turn)\n";
+  const auto slash = file.rfind('/');
+  const std::string dir = file.substr(0, slash + 1);
+  const std::string prefix = file.substr(slash + 1) + ".";
+  std::vector<std::string> entries;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) == 0) entries.push_back(name);
+  }
+  std::sort(entries.begin(), entries.end());
+  bool any = false;
+  for (const auto& name : entries) {
+    auto text = read_file(dir + name);
+    bool ours = text && text->find(k_marker) != std::string::npos;
+    auto target = link_target(dir + name);
+    std::cout << "  runs: " << dir + name << (target ? " -> " + *target : "") << (ours ? " (relgate)" : "") << '\n';
+    if (!ours) continue;
+    any = true;
+    check_script(dir + name, *text);
+  }
+  return any;
+}
+
+// doctor: relgate's VREF, run by gitolite's update hook wherever
+// gitolite.conf names it (read from gitolite's compiled conf).
+bool doctor_vref(const std::string& git_dir, const gitolite::Site& site) {
+  if (!site.local_code) return false;
+  const std::string vref = *site.local_code + "/VREF/relgate";
+  auto text = read_file(vref);
+  if (!text || text->find(k_marker) == std::string::npos) return false;
+  // gitolite compiles a repository's own rules into its gl-conf, the rules
+  // of patterns and groups into conf/gitolite.conf-compiled.pm.
+  auto own = read_file(git_dir + "gl-conf");
+  if (own && own->find("VREF/relgate") != std::string::npos) {
+    std::cout << "update: gitolite's update hook runs relgate's VREF " << vref
+              << " (gitolite.conf: - VREF/relgate = @all; no overrides: push options reach pre-receive only)\n";
+    return true;
+  }
+  auto compiled = read_file(site.admin_base + "/conf/gitolite.conf-compiled.pm");
+  if (compiled && compiled->find("VREF/relgate") != std::string::npos) {
+    std::cout << "update: gitolite's update hook runs relgate's VREF " << vref
+              << " where gitolite.conf's rules for groups and patterns name it (not in this repository's own rules)\n";
+    return true;
+  }
+  std::cout << "update: relgate's VREF " << vref << " is there, but no rule in gitolite.conf names it (- VREF/relgate = @all)\n";
+  return false;
+}
+
+// doctor: what the server hooks write into the git directory must stay the
+// owner's (the account the hosting layer runs hooks as).
+template <typename Problem>
+void doctor_written_files(const git::Libgit2Repository& repo, Problem& problem) {
+  struct stat dir {};
+  if (::stat(repo.git_dir().c_str(), &dir) != 0) return;
+  for (const char* name : {"relgate.lock", "relgate-pending", "relgate-audit.log"}) {
+    const std::string path = repo.git_dir() + name;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || st.st_uid == dir.st_uid) continue;
+    const std::string owner = user_name(dir.st_uid);
+    problem(path + " belongs to " + user_name(st.st_uid) + ", not to " + owner +
+            ", who owns the repository: pushes fail while the hooks cannot write it: chown -R " + shell_quote(owner) + " " +
+            shell_quote(path));
+  }
+}
+
 int install_ghes(const Plan& plan) {
   // GitHub Enterprise runs pre-receive scripts from a hook repository inside
   // a chroot environment it builds from a tarball; relgate cannot put itself
@@ -279,12 +532,14 @@ void refuse_tracked_hooks_dir(const git::Libgit2Repository& repo, const Target& 
 int run_install(const GlobalOptions& global, const InstallOptions& opts) {
   Plan plan{opts.dry_run};
   if (opts.platform == "ghes") return install_ghes(plan);
+  require_owner(global, "install", &opts);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const std::string hook = choose_hook(*repo, opts);
-  const Target t = target_of(*repo, hook, opts.platform);
+  const auto site = gitolite_site(*repo, opts, hook, true);
+  const Target t = target_of(*repo, hook, opts.platform, site);
   if (hook == "pre-push") refuse_tracked_hooks_dir(*repo, t);
   const std::string chained = t.file + k_chained_suffix;
-  const std::string script = hook_script(hook);
+  const std::string script = hook_script(hook, opts.platform);
 
   auto existing = read_file(t.file);
   bool ours = existing && existing->find(k_marker) != std::string::npos;
@@ -322,6 +577,8 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
                 << " yet: pushes are judged against this clone's own refs; once it exists: relgate install --remote "
                 << opts.remote << '\n';
     }
+  } else if (opts.platform == "gitolite" || opts.platform == "gitolite-common") {
+    print_gitolite_steps(*repo, *site, opts.platform, hook);
   } else if (hook == "pre-receive" && opts.platform == "plain" &&
              repo->config_values("receive.advertisePushOptions") != std::vector<std::string>{"true"}) {
     plan.say("set receive.advertisePushOptions = true (maintainers override with git push -o relgate.override=...)");
@@ -340,14 +597,22 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
     }
   }
   if (hook == "update") std::cout << "relgate: note: " << k_update_overrides << '\n';
+  if (site && opts.platform == "plain") {
+    std::cout << "relgate: gitolite: " << t.file
+              << " stays relgate's until gitolite.conf gives this repository repository-specific pre-receive hooks; "
+                 "then install it as one of them: relgate install --server --platform gitolite --repo "
+              << shell_quote(without_slash(repo->git_dir())) << '\n';
+  }
   return 0;
 }
 
 int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
   Plan plan{opts.dry_run};
+  require_owner(global, "uninstall", &opts);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const std::string hook = choose_hook(*repo, opts);
-  const Target t = target_of(*repo, hook, opts.platform);
+  const auto site = gitolite_site(*repo, opts, hook, false);
+  const Target t = target_of(*repo, hook, opts.platform, site);
   const std::string chained = t.file + k_chained_suffix;
   auto existing = read_file(t.file);
   if (!existing || existing->find(k_marker) == std::string::npos) {
@@ -371,10 +636,17 @@ int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
       git_config(*repo, {"--unset-all", marker});
     }
   }
+  if (opts.platform == "gitolite") {
+    std::cout << "relgate: then take it out of gitolite.conf (in the gitolite-admin repository): "
+              << (hook == "update" ? "the rule - VREF/relgate = @all" : "relgate in option hook.pre-receive") << '\n';
+  } else if (opts.platform == "gitolite-common") {
+    std::cout << "relgate: each repository's hooks/pre-receive link to it now points nowhere, and git skips it\n";
+  }
   return 0;
 }
 
 int run_doctor(const GlobalOptions& global) {
+  require_owner(global, "doctor", nullptr);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   int problems = 0;
   auto problem = [&](const std::string& what) {
@@ -388,25 +660,67 @@ int run_doctor(const GlobalOptions& global) {
   std::vector<std::string> hooks = repo->is_bare() ? std::vector<std::string>{"pre-receive", "update"}
                                                    : std::vector<std::string>{"pre-push"};
   bool any = false;
-  for (const auto& hook : hooks) {
-    std::string file = repo->hooks_dir() + hook;
-    auto text = read_file(file);
-    if (!text) continue;
-    bool ours = text->find(k_marker) != std::string::npos;
-    std::cout << hook << ": " << file << (ours ? " (relgate)" : " (not relgate's)") << '\n';
-    if (!ours) continue;
-    any = true;
+  // A relgate script: executable, and the binary it calls is there.
+  auto check_script = [&](const std::string& file, const std::string& text) {
     if (!executable(file)) problem(file + " is not executable: chmod +x " + file);
-    auto line_start = text->find("default_bin='");
+    auto line_start = text.find("default_bin='");
     if (line_start != std::string::npos) {
       auto begin = line_start + 13;
-      std::string bin = text->substr(begin, text->find('\'', begin) - begin);
+      std::string bin = text.substr(begin, text.find('\'', begin) - begin);
       if (!bin.empty() && bin.front() == '/' && !executable(bin)) problem("the hook calls " + bin + ", which is not there");
       else std::cout << "  calls: " << bin << '\n';
     }
+  };
+  const auto site = repo->is_bare() ? gitolite::detect(repo->git_dir()) : std::nullopt;
+  if (site) std::cout << "gitolite: " << site->admin_base << " (hooks/update is gitolite's own; relgate leaves it alone)\n";
+  for (const auto& hook : hooks) {
+    std::string file = repo->hooks_dir() + hook;
+    if (site && gitolite::is_multi_hook_driver(file)) {
+      any = doctor_driver(file, hook, check_script) || any;
+      continue;
+    }
+    auto text = read_file(file);
+    if (!text) continue;
+    bool ours = text->find(k_marker) != std::string::npos;
+    auto target = link_target(file);
+    std::cout << hook << ": " << file;
+    if (site && hook == "update" && target && under(*target, site->admin_base)) {
+      std::cout << " (gitolite's)";
+    } else {
+      std::cout << (ours ? " (relgate" : " (not relgate's");
+      if (site && target && site->local_code && under(*target, *site->local_code + "/hooks/common")) {
+        std::cout << "; gitolite's common hook " << *target << ", linked into every repository";
+      }
+      std::cout << ')';
+    }
+    std::cout << '\n';
+    if (!ours) continue;
+    any = true;
+    check_script(file, *text);
     if (exists(file + k_chained_suffix)) std::cout << "  chains: " << file + k_chained_suffix << '\n';
     if (hook == "update") std::cout << "  note: " << k_update_overrides << '\n';
   }
+  if (site) any = doctor_vref(repo->git_dir(), *site) || any;
+  // What an earlier install left behind: a chained hook whose relgate hook is
+  // gone (or, under gitolite, relgate's update hook that gitolite replaced).
+  for (const auto& hook : hooks) {
+    const std::string file = repo->hooks_dir() + hook;
+    const std::string chained = file + k_chained_suffix;
+    auto text = read_file(file);
+    if (!exists(chained) || (text && text->find(k_marker) != std::string::npos)) continue;
+    if (!exists(file)) {
+      problem(chained + " is left over from relgate and git does not run it; put it back: mv " + shell_quote(chained) +
+              " " + shell_quote(file));
+    } else if (site && hook == "update") {
+      problem(chained + " is left over from relgate's update hook, which gitolite replaced; gitolite's update hook is " +
+              file + ": rm " + shell_quote(chained));
+    } else {
+      problem(chained + " is left over from relgate: " + file + " runs in its place" +
+              (site && gitolite::is_multi_hook_driver(file) ? " and runs it too" : ", and it does not run") +
+              "; compare the two and remove it: rm " + shell_quote(chained));
+    }
+  }
+  if (repo->is_bare()) doctor_written_files(*repo, problem);
   if (repo->hooks_dir() != default_dir) {
     for (const auto& hook : hooks) {
       auto text = read_file(default_dir + hook);

@@ -9,6 +9,9 @@ extern const std::string_view default_policy;
 extern const std::string_view hook_pre_push;
 extern const std::string_view hook_pre_receive;
 extern const std::string_view hook_update;
+// gitolite: a repository-specific pre-receive hook, and a VREF (install.cpp).
+extern const std::string_view hook_gitolite_repo_specific;
+extern const std::string_view hook_gitolite_vref;
 } // namespace relgate::embedded
 
 namespace relgate {

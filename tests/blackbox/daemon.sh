@@ -96,6 +96,16 @@ rc_skip_over_git_protocol_rejected() {
     expect_reject "T4 rc-sequence" git push origin v0.1.0-rc3
 }
 
+# The release flow (lib.sh's release_flow) over git://: the daemon says
+# nobody's name, so every push is unauthenticated: a release tag is refused
+# while maintainers are named, and so is every override.
+release_flow_over_git_protocol() {
+    make_server pre-receive "$BASE/flow.git"
+    printf '%s\n' "$SLOW_PRE_RECEIVE" >"$SERVER/hooks/pre-receive.relgate-chained"
+    chmod 755 "$SERVER/hooks/pre-receive.relgate-chained"
+    release_flow "$URL_BASE/flow.git" "$URL_BASE/flow.git" anonymous
+}
+
 # --- concurrent pushes (push_journal.hpp) --------------------------------------
 #
 # A chained pre-receive hook that sleeps holds the first push between
@@ -462,9 +472,20 @@ gitlab_unwatched_entries() {
     assert_output_contains "GL-HOOK-ERR: relgate: T4 rc-sequence"
 }
 
+# RELGATE_BENCH=N: what relgate's pre-receive costs a push over git://.
+bench_git_protocol() {
+    make_server pre-receive "$BASE/bench.git"
+    bench_pushes "git daemon (git://)" "$URL_BASE/bench.git" "$RELGATE_BENCH"
+}
+
+if [ -n "${RELGATE_BENCH:-}" ]; then
+    run_scenario "push overhead (RELGATE_BENCH)" bench_git_protocol
+    wait_scenarios
+fi
 run_scenario rc1_over_git_protocol_accepted rc1_over_git_protocol_accepted
 run_scenario bad_tag_over_git_protocol_rejected bad_tag_over_git_protocol_rejected
 run_scenario rc_skip_over_git_protocol_rejected rc_skip_over_git_protocol_rejected
+run_scenario "the release flow, unauthenticated" release_flow_over_git_protocol
 run_scenario "race: rc2 and the final tag at rc1" race_rc2_and_final
 run_scenario "race: the same rc from two clones" race_same_rc
 run_scenario "race: two backports to one release branch" race_two_backports

@@ -524,3 +524,209 @@ use_fixture() {
     cd "$SCENARIO_DIR/work" || exit 1
     must git remote set-url origin "$SERVER"
 }
+
+# --- suites that run a real server (gitolite.sh, smart_http.sh, daemon.sh) -----
+
+# port_in_use PORT: something accepts connections on 127.0.0.1:PORT.
+port_in_use() {
+    timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# random_free_port: a port nothing listens on now (the server may still lose
+# it to someone else: callers try again).
+random_free_port() {
+    local port
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        port=$((20000 + RANDOM % 40000))
+        port_in_use "$port" || { echo "$port"; return 0; }
+    done
+    return 1
+}
+
+# stop_pid PID: TERM, then (after 5 s) KILL the process PID we started, and
+# reap it.
+stop_pid() {
+    local pid=$1
+    [ -n "$pid" ] || return 0
+    kill "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+# printed_block MARKER: the lines the last run_cmd printed after the first line
+# that contains MARKER, up to the next line starting with "relgate:",
+# without the 8 spaces relgate indents such lines (config lines to copy) by.
+printed_block() {
+    awk -v m="$1" 'found && /^relgate:/ { exit } found { sub(/^        /, ""); print } index($0, m) { found = 1 }' "$LAST_OUTPUT"
+}
+
+# race_pushes A CMD_A B CMD_B: runs CMD_A in directory A and, 0.5 s later,
+# CMD_B in directory B (each bounded to 60 s); sets RC_A and RC_B and logs
+# both outputs (race-a.log, race-b.log in the scenario's directory).
+race_pushes() {
+    local a=$1 cmd_a=$2 b=$3 cmd_b=$4
+    (cd "$a" && timeout -k 5 60 sh -c "$cmd_a" >"$SCENARIO_DIR/race-a.log" 2>&1; echo $? >"$SCENARIO_DIR/race-a.rc") &
+    local pid_a=$!
+    sleep 0.5
+    (cd "$b" && timeout -k 5 60 sh -c "$cmd_b" >"$SCENARIO_DIR/race-b.log" 2>&1; echo $? >"$SCENARIO_DIR/race-b.rc")
+    wait "$pid_a"
+    RC_A=$(cat "$SCENARIO_DIR/race-a.rc")
+    RC_B=$(cat "$SCENARIO_DIR/race-b.rc")
+    echo "# race: A exit $RC_A, B exit $RC_B"
+    sed 's/^/#   A| /' "$SCENARIO_DIR/race-a.log"
+    sed 's/^/#   B| /' "$SCENARIO_DIR/race-b.log"
+}
+
+# expect_one_of_rc2_and_final: after race_pushes of rc2 (A) against the final
+# tag at rc1 (B) into $SERVER: exactly one landed, and the other was refused
+# by relgate for the rule that the landed one makes it break.
+expect_one_of_rc2_and_final() {
+    local rc2=0 final=0
+    git --git-dir="$SERVER" rev-parse -q --verify refs/tags/v0.1.0-rc2 >/dev/null && rc2=1
+    git --git-dir="$SERVER" rev-parse -q --verify refs/tags/v0.1.0 >/dev/null && final=1
+    if [ "$rc2" = 1 ] && [ "$final" = 1 ]; then
+        fail "rc2 and the final tag at rc1 both landed"
+    elif [ "$rc2" = 0 ] && [ "$final" = 0 ]; then
+        fail "neither rc2 nor the final tag landed (A $RC_A, B $RC_B)"
+    elif [ "$rc2" = 1 ]; then
+        [ "$RC_A" -eq 0 ] && [ "$RC_B" -ne 0 ] || fail "rc2 landed, but the exit codes say otherwise (A $RC_A, B $RC_B)"
+        grep -q 'relgate: T6 final-is-last-rc' "$SCENARIO_DIR/race-b.log" || fail "the final tag at rc1 should be refused by T6"
+    else
+        [ "$RC_B" -eq 0 ] && [ "$RC_A" -ne 0 ] || fail "the final tag landed, but the exit codes say otherwise (A $RC_A, B $RC_B)"
+        grep -q 'relgate: T4 rc-sequence' "$SCENARIO_DIR/race-a.log" || fail "rc2 after the final tag should be refused by T4"
+    fi
+}
+
+# release_flow ALICE_URL BOB_URL KIND: the release flow as two people push it
+# through a real server into $SERVER (guarded by relgate, with a hook that
+# holds a push landing while $SERVER/relgate-test-slow exists): alice is the
+# maintainer (relgate.toml in the git directory), bob a contributor. A
+# feature by bob; rc1 by alice; a misspelled rc refused with relgate's
+# `remote:` lines; bob's release tag refused (A1) and his override too (A2);
+# alice's override through `git push -o`; then rc2 races the final tag at
+# rc1 and exactly one lands. KIND says what the transport gives relgate:
+#   identity   who pushes, and push options (gitolite's pre-receive, smart HTTP)
+#   no-options who pushes, but no push options (a gitolite VREF): no override
+#   anonymous  nobody (git://): every release tag is refused while maintainers
+#              are named, overrides too; rc1 and the race go in without them
+# Leaves alice's clone `work` entered.
+release_flow() {
+    local alice=$1 bob=$2 kind=$3 who='this push is by "bob"'
+    [ "$kind" = anonymous ] && who="this push is by nobody (an unauthenticated push)"
+    must git clone -q "$alice" work
+    must git clone -q "$bob" bob
+    cd work || exit 1
+    commit_file "feat: initial commit"
+    must git push -q origin main
+    [ "$kind" = anonymous ] || printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    # a feature, by a contributor
+    cd ../bob || exit 1
+    must git pull -q origin main
+    commit_file "feat: bob's feature"
+    expect_accept git push origin main
+    cd ../work || exit 1
+    must git pull -q origin main
+    # rc1, by the maintainer
+    must git tag v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+    assert_remote_ref refs/tags/v0.1.0-rc1 main
+    # a misspelled rc: relgate's lines reach the client through the server
+    must git tag v0.1.0-RC2 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC2
+    assert_output_matches '^remote: relgate: T1 tag-name: refs/tags/v0\.1\.0-RC2'
+    assert_output_contains "remote: relgate: rejected by the release policy"
+    [ "$kind" = anonymous ] && printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    # a release tag by bob: the server says who pushes
+    cd ../bob || exit 1
+    must git fetch -q origin
+    must git tag v0.1.0-rc2 origin/main
+    expect_reject "A1 maintainers-only" git push origin v0.1.0-rc2
+    assert_output_contains "$who"
+    if [ "$kind" != no-options ]; then
+        expect_reject "A2 override" git push -o relgate.override="bob wants it" origin v0.1.0-rc2
+        assert_output_contains "only maintainers may override"
+    fi
+    cd ../work || exit 1
+    case $kind in
+        identity)
+            expect_accept git push -o relgate.override="keep the misspelled tag for the record" origin v0.1.0-RC2
+            assert_output_contains "remote: relgate: overridden by alice: keep the misspelled tag for the record (A2 override)"
+            assert_remote_ref refs/tags/v0.1.0-RC2 main
+            grep -q '"pusher":"alice".*"verdict":"overridden"' "$SERVER/relgate-audit.log" ||
+                fail "the audit log has no override by alice"
+            grep -q '"pusher":"bob"' "$SERVER/relgate-audit.log" || fail "the audit log does not name bob" ;;
+        no-options)
+            # push options reach pre-receive only: no override through a VREF
+            run_cmd git push -o relgate.override="keep it" origin v0.1.0-RC2
+            [ "$LAST_RC" -ne 0 ] || fail "an override without push options should not go through"
+            assert_output_contains "the receiving end does not support push options"
+            assert_remote_ref_absent refs/tags/v0.1.0-RC2
+            grep -q '"pusher":"bob"' "$SERVER/relgate-audit.log" || fail "the audit log does not name bob" ;;
+        anonymous)
+            expect_reject "A2 override" git push -o relgate.override="keep it" origin v0.1.0-RC2
+            grep -q '"pusher":null,"authenticated":false' "$SERVER/relgate-audit.log" ||
+                fail "the audit log should say the pushes were unauthenticated"
+            rm -f "$SERVER/relgate.toml" ;;
+    esac
+    # rc2 against the final tag at rc1, from a second clone of alice's, while
+    # the first is held landing
+    commit_file "fix: after rc1"
+    must git push -q origin main
+    must git clone -q "$alice" ../second
+    must git tag v0.1.0-rc2 main
+    cd ../second || exit 1
+    must git tag v0.1.0 v0.1.0-rc1
+    cd ../work || exit 1
+    touch "$SERVER/relgate-test-slow"
+    race_pushes . "git push origin v0.1.0-rc2" ../second "git push origin v0.1.0"
+    rm -f "$SERVER/relgate-test-slow"
+    expect_one_of_rc2_and_final
+}
+
+# A pre-receive hook that holds a push for 2 s while the repository has a
+# file relgate-test-slow (release_flow's race); as relgate's chained hook it
+# runs after relgate accepted the push.
+SLOW_PRE_RECEIVE='#!/bin/sh
+cat >/dev/null
+[ -e relgate-test-slow ] && sleep 2
+exit 0'
+
+# bench_pushes LABEL URL N: the cost of relgate's pre-receive hook on a push
+# through URL into $SERVER (which has it installed, and nothing chained):
+# N rounds, each a push of a new commit to a branch with the hook and one
+# with it moved aside (in alternating order, same repository). Appends the
+# medians to $RELGATE_BENCH_OUT. Only run when a suite is asked to
+# (RELGATE_BENCH=N); it judges nothing by time.
+bench_pushes() {
+    local label=$1 url=$2 n=$3 i mode t0 t1 order
+    local with=$SCENARIO_DIR/bench.with without=$SCENARIO_DIR/bench.without
+    : >"$with"; : >"$without"
+    must git clone -q "$url" bench
+    cd bench || exit 1
+    commit_file "feat: bench base"
+    must git push -q origin HEAD:refs/heads/bench
+    for i in $(seq 1 "$n"); do
+        order="with without"
+        [ $((i % 2)) = 0 ] && order="without with"
+        for mode in $order; do
+            [ "$mode" = without ] && mv "$SERVER/hooks/pre-receive" "$SERVER/hooks/pre-receive.bench-off"
+            git commit -q --allow-empty -m "feat: bench $i $mode"
+            t0=$(date +%s%N)
+            git push -q origin HEAD:refs/heads/bench >/dev/null 2>&1 || fail "bench push $i ($mode) failed"
+            t1=$(date +%s%N)
+            [ "$mode" = without ] && mv "$SERVER/hooks/pre-receive.bench-off" "$SERVER/hooks/pre-receive"
+            echo $(( (t1 - t0) / 1000 )) >>"$SCENARIO_DIR/bench.$mode"
+        done
+    done
+    local m_with m_without
+    m_with=$(sort -n "$with" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    m_without=$(sort -n "$without" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    awk -v l="$label" -v w="$m_with" -v o="$m_without" -v n="$n" 'BEGIN {
+        printf "%s: no hook %.1f ms, relgate %.1f ms, +%.1f ms (%.2fx), medians of %d pushes each\n",
+            l, o / 1000, w / 1000, (w - o) / 1000, w / o, n }' >>"${RELGATE_BENCH_OUT:-/dev/stdout}"
+}
