@@ -71,8 +71,9 @@ void branch_from_tag(Judgement& j, const RefUpdate& u, const std::string& name, 
   if (!fin) {
     j.add(RuleId::B2, u,
           name + " can only be created at " + final_name + ", which does not exist yet",
-          {"release " + l.str() + " first (its last rc becomes " + final_name + "), then branch from the tag:",
-           "  git branch " + name + " " + final_name, j.push_cmd(name)},
+          {"release " + l.str() + " first (its last rc becomes " + final_name + "), then create " + name +
+               " on " + j.request.remote + " from the tag (your local " + name + " may stay as it is):",
+           j.push_cmd(shell_quote(final_name + "^{commit}:refs/heads/" + name))},
           commit);
     return;
   }
@@ -82,7 +83,9 @@ void branch_from_tag(Judgement& j, const RefUpdate& u, const std::string& name, 
           name + " must start exactly at " + final_name + " (" + repo::short_id(tag_commit.value_or(fin->target)) +
               "), not at " + repo::short_id(commit.value_or(u.new_id)),
           {"create it from the tag; backports come afterwards as cherry-picks:",
-           "  git branch -f " + name + " " + final_name, j.push_cmd(name)},
+           j.push_cmd(shell_quote(final_name + "^{commit}:refs/heads/" + name)),
+           "then make yours follow it (git fetch " + j.request.remote + ", then git checkout -B " + name + " " +
+               j.remote_branch(name) + ")"},
           commit);
   }
 }
@@ -100,8 +103,8 @@ void no_rewrite(Judgement& j, const RefUpdate& u, const std::string& name) {
     j.add(RuleId::B3, u,
           "this push rewrites " + name + ": the remote's tip " + repo::short_id(u.old_id) +
               " is not in this clone, so " + repo::short_id(u.new_id) + " cannot contain it (a force push)",
-          {"bring in what the remote has, then push without --force:",
-           "  git pull --rebase " + j.request.remote + " " + name, j.push_cmd(name)},
+          {"bring in what the remote has, then push without --force:", "  git fetch " + j.request.remote,
+           "  git rebase " + j.remote_branch(name) + " " + name, j.push_cmd(name)},
           j.peel(u.new_id));
     return;
   }
@@ -111,8 +114,8 @@ void no_rewrite(Judgement& j, const RefUpdate& u, const std::string& name) {
   j.add(RuleId::B3, u,
         "this push rewrites " + name + ": its current tip " + repo::short_id(u.old_id) + " is not contained in " +
             repo::short_id(u.new_id) + " (a force push)",
-        {"bring in what the remote has, then push without --force:",
-         "  git pull --rebase " + j.request.remote + " " + name, j.push_cmd(name)},
+        {"bring in what the remote has, then push without --force:", "  git fetch " + j.request.remote,
+         "  git rebase " + j.remote_branch(name) + " " + name, j.push_cmd(name)},
         new_commit);
 }
 

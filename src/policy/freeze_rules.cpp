@@ -92,8 +92,13 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   if (exception_denied) {
     hints.push_back(j.policy.freeze.exception_trailer + " trailers count only when a maintainer pushes");
   } else {
-    hints.push_back("a maintainer may grant an exception with a trailer:");
-    hints.push_back("  git commit --amend --trailer " + shell_quote(j.policy.freeze.exception_trailer + ": <reason>"));
+    // Every listed commit needs it, and nothing may wait for an editor.
+    hints.push_back("a maintainer may grant an exception with a trailer on each of them:");
+    hints.push_back("  git rebase --exec " +
+                    shell_quote("git commit --amend --no-edit --trailer " +
+                                shell_quote(j.policy.freeze.exception_trailer + ": <reason>")) +
+                    " " + j.remote_branch(j.main_name()) + " " + j.main_name());
+    hints.push_back(j.push_cmd(j.main_name()));
   }
   std::string why = j.main_name() + " is frozen (" + describe(after) + "): " + std::to_string(offenders.size()) +
                     " of " + std::to_string(judged) + " new commit" + (judged == 1 ? "" : "s") +

@@ -214,6 +214,7 @@ run_cmd() {
         >"$LAST_STDOUT" 2>"$LAST_STDERR"
     LAST_RC=$?
     cat "$LAST_STDOUT" "$LAST_STDERR" >"$LAST_OUTPUT"
+    [ "${FOLLOWING:-0}" = 1 ] || cp "$LAST_OUTPUT" "$LAST_OUTPUT.hints"
     sed 's/^/    | /' "$LAST_OUTPUT" | head -n 60
     echo "    (exit $LAST_RC)"
     return "$LAST_RC"
@@ -326,6 +327,31 @@ paste_command() {
     mkdir -p "$SUITE_TMP/bin"
     ln -sf "$RELGATE_BIN" "$SUITE_TMP/bin/relgate"
     PATH=$SUITE_TMP/bin:$PATH expect_accept bash -c "$cmd"
+}
+
+# follow_hints: runs the commands the last refusal printed (its `hint:`
+# lines indented as commands), in order, in the current directory, as a
+# person would paste them: non-interactively (no editor), `relgate` meaning
+# the binary under test. Alternatives ("or ...") after the first way out
+# are left alone. Each command must succeed; a push among them must then be
+# accepted. The commands run are logged.
+follow_hints() {
+    local line cmd started=0 n=0
+    mkdir -p "$SUITE_TMP/bin"
+    ln -sf "$RELGATE_BIN" "$SUITE_TMP/bin/relgate"
+    while IFS= read -r line; do
+        line=${line#remote: }
+        line=${line%"${line##*[![:space:]]}"}
+        case $line in
+            "  hint:   "*) cmd=${line#  hint:   }; started=1 ;;
+            "  hint: or "*) [ "$started" = 1 ] && break; continue ;;
+            *) continue ;;
+        esac
+        n=$((n + 1))
+        FOLLOWING=1 PATH=$SUITE_TMP/bin:$PATH GIT_EDITOR=true GIT_SEQUENCE_EDITOR=true expect_accept bash -c "$cmd" ||
+            { fail "the printed command failed: $cmd"; return 1; }
+    done <"$LAST_OUTPUT.hints"
+    [ "$n" -gt 0 ] || { fail "the refusal printed no command"; return 1; }
 }
 
 # --- repositories ---------------------------------------------------------------
