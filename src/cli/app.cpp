@@ -67,6 +67,7 @@ RunState& run_state() {
 
 int run(int argc, char** argv) {
   CLI::App app{"relgate: git hooks that enforce a project's release process (RELEASES.md) at push time."};
+  app.name("relgate"); // the usage line names the program, not its build path
   app.set_version_flag("--version", std::string("relgate ") + k_version);
   app.require_subcommand(1);
   app.fallthrough();
@@ -194,7 +195,13 @@ int run(int argc, char** argv) {
     return 0;
   } catch (const CLI::ParseError& e) {
     auto suggestion = did_you_mean(app, argc, argv);
-    throw Error(suggestion.empty() ? std::string(e.what()) + " (relgate --help shows the usage)" : suggestion);
+    // Point to the help of the command that was being used.
+    std::string command = "relgate";
+    for (const CLI::App* sub = &app; sub && !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().front();
+      command += " " + sub->get_name();
+    }
+    throw Error(suggestion.empty() ? std::string(e.what()) + " (" + command + " --help shows the usage)" : suggestion);
   }
   return exit_code;
 }

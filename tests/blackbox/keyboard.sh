@@ -88,6 +88,11 @@ cli_words() {
     run_cmd "$RELGATE_BIN" ci record main build succes
     [ "$LAST_RC" -eq 2 ] || fail "an unknown state is a usage error"
     assert_output_contains 'unknown state "succes", did you mean "success"?'
+    # Usage errors point to the help of the command in use, named relgate.
+    run_cmd "$RELGATE_BIN" install --bogus
+    assert_output_contains "(relgate install --help shows the usage)"
+    run_cmd "$RELGATE_BIN" --help
+    assert_output_contains "Usage: relgate [OPTIONS] SUBCOMMAND"
 }
 
 # On a terminal only the head of a refusal is coloured, as git colours
