@@ -18,9 +18,11 @@
 #
 # Safety: the host's /dev is never bind-mounted (a failed unmount followed
 # by rm -rf would delete the host's device nodes): the few nodes a build
-# needs are made with mknod. Only /proc is mounted (AddressSanitizer reads
-# /proc/self/maps), and it is unmounted before anything is removed; DIR is
-# only removed when nothing is mounted below it.
+# needs are made with mknod. Only /proc (AddressSanitizer reads
+# /proc/self/maps) and a new devpts instance of the chroot's own (terminals,
+# as any machine has; not the host's) are mounted, and they are unmounted
+# before anything is removed; DIR is only removed when nothing is mounted
+# below it.
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,7 +37,9 @@ case $dir in /|/usr|/var|/tmp|/home|/root|"") die "refusing to use $dir as the c
 
 mounted_below() { awk -v d="$dir/" 'index($2 "/", d) == 1 { found = 1 } END { exit !found }' /proc/mounts; }
 cleanup() {
-  if mountpoint -q "$dir/proc" 2>/dev/null; then umount "$dir/proc" || umount -l "$dir/proc" || true; fi
+  for m in "$dir/dev/pts" "$dir/proc"; do
+    if mountpoint -q "$m" 2>/dev/null; then umount "$m" || umount -l "$m" || true; fi
+  done
   if [ "${RELGATE_FRESH_KEEP:-0}" != 1 ] && [ -d "$dir" ]; then
     if mounted_below; then
       echo "relgate: something is still mounted below $dir; not removing it" >&2
@@ -92,6 +96,8 @@ done
 mkdir -p "$dir/dev/shm" "$dir/dev/pts"
 chmod 1777 "$dir/dev/shm"
 mount -t proc proc "$dir/proc"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$dir/dev/pts"
+ln -sf pts/ptmx "$dir/dev/ptmx"
 
 # A clean clone (what is committed), ../shared beside it.
 mkdir -p "$dir/work"
