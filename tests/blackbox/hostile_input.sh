@@ -3,6 +3,10 @@
 # real pushes to a server guarded by the pre-receive hook:
 # - freeze.docs_paths globs: many `**` on a deep path are matched without
 #   backtracking; a glob over 256 bytes is refused where it is written.
+# - deep trees: a change deeper than 4096 directories is refused with one
+#   line (fail closed); within the bound it is judged; a commit 30,000
+#   directories deep already on main (it crashed the hook) does not stop
+#   backports proven by patch id.
 #
 #   bash tests/blackbox/hostile_input.sh [path/to/relgate]
 
@@ -61,7 +65,102 @@ glob_over_256_bytes_refused() {
     expect_hook_error "freeze.docs_paths: a glob of 308 bytes; at most 256 are allowed" git push origin main
 }
 
+# --- 2. deep trees -----------------------------------------------------------
+
+# The release build puts 30,000 levels on main (the recursive walk crashed
+# at about 27,000); under the sanitizers (CTest sets RELGATE_SANITIZED)
+# 5,000 take relgate down the same path (it stops at 4,096).
+DEEP=30000
+[ -n "${RELGATE_SANITIZED:-}" ] && DEEP=5000
+
+# deep_tree DEPTH LEAF: writes a chain of DEPTH directories d/d/.../d holding
+# the file LEAF into the repository of the current directory (one pack,
+# through git index-pack: 30,000 loose objects took 11 s to write here) and
+# prints the id of its top tree.
+deep_tree() {
+    python3 - "$1" "$2" "$SCENARIO_DIR/deep.pack" <<'PY' || return 1
+import hashlib, struct, sys, zlib
+depth, leaf, out = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3]
+objects = []
+def add(kind, body):
+    objects.append((kind, body))
+    return hashlib.sha1(b"%s %d\0" % (kind, len(body)) + body).digest()
+sha = add(b"blob", b"deep\n")
+sha = add(b"tree", b"100644 " + leaf + b"\0" + sha)
+for _ in range(depth - 1):
+    sha = add(b"tree", b"40000 d\0" + sha)
+pack = bytearray(b"PACK" + struct.pack(">II", 2, len(objects)))
+for kind, body in objects:
+    n = len(body)
+    byte = ({b"tree": 2, b"blob": 3}[kind] << 4) | (n & 15)
+    n >>= 4
+    while n:
+        pack.append(byte | 0x80)
+        byte = n & 0x7f
+        n >>= 7
+    pack.append(byte)
+    pack += zlib.compress(body, 1)
+pack += hashlib.sha1(pack).digest()
+open(out, "wb").write(pack)
+print(sha.hex())
+PY
+    git index-pack --stdin <"$SCENARIO_DIR/deep.pack" >/dev/null || return 1
+}
+
+# deep_commit DEPTH DIR SUBJECT: a commit on top of HEAD (not checked out:
+# no file system holds such a path) that adds DIR/d/d/.../f.txt, DEPTH
+# directories below DIR; prints its id.
+deep_commit() {
+    local top tree
+    top=$(deep_tree "$1" f.txt) || return 1
+    tree=$( { git ls-tree HEAD | grep -v "	$2\$"; printf '040000 tree %s\t%s\n' "$top" "$2"; } | git mktree) || return 1
+    git commit-tree "$tree" -p HEAD -m "$3"
+}
+
+# On a frozen main F1 reads the paths of a feature commit: 5,000 levels is
+# past the bound, and the hook refuses with one line (an earlier relgate
+# walked it, recursively, and crashed past about 27,000).
+deep_change_on_frozen_main_refused() {
+    use_fixture rc1
+    local c
+    c=$(deep_commit 5000 docs "feat: deep docs") || { fail "could not make the deep commit"; return; }
+    must git update-ref refs/heads/main "$c"
+    expect_hook_error "changes a path more than 4096 directories deep" git push origin main
+}
+
+# 4,000 levels is within the bound: judged (docs only, so allowed).
+deep_change_within_bound_judged() {
+    use_fixture rc1
+    local c
+    c=$(deep_commit 4000 docs "feat: deep docs") || { fail "could not make the deep commit"; return; }
+    must git update-ref refs/heads/main "$c"
+    expect_accept git push origin main
+}
+
+# A commit $DEEP directories deep is on main (it came before the hook, or
+# while main was not frozen, when nothing reads its paths). A later
+# backport proven by patch id (a plain cherry-pick) makes B4 read the paths
+# of main's newest commits: the deep one proves nothing and is passed over.
+deep_commit_on_main_does_not_stop_backports() {
+    use_fixture released
+    commit_file "fix: crash on start"
+    must git push -q origin main
+    local fix c
+    fix=$(git rev-parse HEAD)
+    c=$(cd "$SERVER" && git update-ref refs/heads/scratch main && git symbolic-ref HEAD refs/heads/scratch &&
+        deep_commit "$DEEP" deep "feat: deep") || { fail "could not make the deep commit"; return; }
+    must git -C "$SERVER" symbolic-ref HEAD refs/heads/main
+    must git -C "$SERVER" update-ref -d refs/heads/scratch
+    must git -C "$SERVER" update-ref refs/heads/main "$c" "$fix"
+    must git checkout -q release/v0.1
+    must git cherry-pick "$fix"
+    expect_accept git push origin release/v0.1
+}
+
 run_scenario "12 ** in a docs glob on a 40-deep path: judged, not backtracked" glob_with_many_double_stars
 run_scenario "a docs glob over 256 bytes is refused where it is written" glob_over_256_bytes_refused
+run_scenario "a change 5,000 directories deep on a frozen main: one line, refused" deep_change_on_frozen_main_refused
+run_scenario "a change 4,000 directories deep is judged" deep_change_within_bound_judged
+run_scenario "a commit $DEEP directories deep on main does not stop patch-id backports" deep_commit_on_main_does_not_stop_backports
 
 finish

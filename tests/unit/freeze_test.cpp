@@ -169,6 +169,19 @@ TEST_CASE("glob matching: many ** on a deep path", "[F1][glob]") {
   CHECK_FALSE(glob_match(pattern + "d30/**/d7/**/x.md", path + "x.md"));
 }
 
+TEST_CASE("F1: a change too deep to walk is refused, unless the subject decides", "[F1][depth]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  h.tag("v0.1.0-rc1", c1);
+  std::string deep = "docs/";
+  for (std::size_t i = 0; i < repo::k_max_tree_depth; ++i) deep += "d/";
+  deep += "x.md";
+  auto feat = h.repo.add_commit({c1}, "feat: deep docs\n", 0, {deep});
+  CHECK_THROWS_AS(h.push(h.move_branch("main", feat)), repo::TreeTooDeep);
+  auto fix = h.repo.add_commit({c1}, "fix: deep\n", 0, {deep}); // the subject decides: no walk
+  CHECK(h.push(h.move_branch("main", fix)).violations.empty());
+}
+
 TEST_CASE("F1: main frozen by an rc tag takes only fixes and docs", "[F1]") {
   History h;
   auto c1 = h.main_commit("feat: one");
