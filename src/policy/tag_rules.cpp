@@ -4,6 +4,7 @@
 #include "policy/engine_internal.hpp"
 
 #include "util/text.hpp"
+#include "util/unicode.hpp"
 
 #include <re2/re2.h>
 
@@ -50,17 +51,42 @@ std::string spelled_as(const Policy& policy) {
   return policy.final_tag.display() + " or " + policy.rc_tag.display();
 }
 
+// What a tag name that is not a release name reads as when it imitates one
+// with look-alike characters (v０.１.０, 𝐯0.1.0, ѵ0.1.0, v٠.١.٠, vO.1.0,
+// v0٫1٫0): the release name; or, for a name outside ASCII, its plain
+// reading when that looks like a version (tags.version_like).
+std::optional<std::string> imitated_tag(const Policy& policy, const std::string& name) {
+  const auto letters = unicode::fold(name);
+  for (const NameTemplate* t : {&policy.rc_tag, &policy.final_tag}) {
+    if (auto v = t->imitated_by(letters)) return t->render(*v);
+  }
+  if (unicode::is_ascii(name) || !policy.version_like) return std::nullopt;
+  std::string plain = unicode::plain_text(letters);
+  if (RE2::PartialMatch(plain, *policy.version_like)) return plain;
+  return std::nullopt;
+}
+
 // T1: tags that look like a version must be spelled as one.
 void tag_name(Judgement& j, const RefUpdate& u, const std::string& name, const std::optional<repo::ObjectId>& commit) {
   if (u.is_delete()) return; // removing a misspelled tag is always fine
-  bool version_like = j.policy.version_like && RE2::PartialMatch(name, *j.policy.version_like);
-  // Look-alikes: v０.１.０ (full-width), ѵ0.1.0 (Cyrillic), v0.1.0‐rc1 (U+2010).
-  const std::string skeleton = ascii_skeleton(name);
-  if (!version_like && skeleton != name && j.policy.version_like && RE2::PartialMatch(skeleton, *j.policy.version_like)) {
+  if (auto unseen = unicode::find_unseen(name)) {
     j.add(RuleId::T1, u,
-          printable(name) + " imitates a version with look-alike characters (it reads as " + printable(skeleton) + ")",
-          {"release tags are spelled in ASCII: " + spelled_as(j.policy)}, commit);
+          printable(name) + " has a character that cannot be seen: " + unseen->what + ", at byte " +
+              std::to_string(unseen->offset),
+          {"tag names show every character they have; release tags are spelled in ASCII: " + spelled_as(j.policy)},
+          commit);
     return;
+  }
+  bool version_like = j.policy.version_like && RE2::PartialMatch(name, *j.policy.version_like);
+  // An ASCII name that looks like a version is a misspelling (below), with a
+  // suggestion; any other name may imitate one.
+  if (!version_like || !unicode::is_ascii(name)) {
+    if (auto reading = imitated_tag(j.policy, name)) {
+      j.add(RuleId::T1, u,
+            printable(name) + " imitates a version with look-alike characters (it reads as " + printable(*reading) + ")",
+            {"release tags are spelled in ASCII: " + spelled_as(j.policy)}, commit);
+      return;
+    }
   }
   if (!version_like) {
     if (!j.policy.other_tags_allowed) {

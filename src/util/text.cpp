@@ -182,36 +182,4 @@ bool glob_match(std::string_view pattern, std::string_view path) {
   return now[n] != 0;
 }
 
-std::string ascii_skeleton(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    // Decode one UTF-8 sequence (invalid bytes count as one character).
-    std::size_t len = (c >= 0xf0) ? 4 : (c >= 0xe0) ? 3 : (c >= 0xc0) ? 2 : 1;
-    char32_t cp = 0;
-    if (len > 1 && i + len <= s.size()) {
-      cp = c & (0xff >> (len + 1));
-      for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
-    } else {
-      len = 1;
-    }
-    i += len;
-    if (cp >= 0xff10 && cp <= 0xff19) out += static_cast<char>('0' + (cp - 0xff10)); // full-width digits
-    else if (cp >= 0xff41 && cp <= 0xff5a) out += static_cast<char>('a' + (cp - 0xff41)); // full-width a-z
-    else if (cp >= 0xff21 && cp <= 0xff3a) out += static_cast<char>('A' + (cp - 0xff21)); // full-width A-Z
-    else if (cp == 0x03bd || cp == 0x0475 || cp == 0x2174 || cp == 0x1d20) out += 'v';  // ν ѵ ⅴ ᴠ
-    else if (cp == 0xff0e || cp == 0x2024 || cp == 0x3002 || cp == 0x00b7 || cp == 0x2219) out += '.';
-    else if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xfe63 || cp == 0xff0d) out += '-';
-    else if (cp == 0x0440) out += 'p'; // Cyrillic er
-    else if (cp == 0x0441) out += 'c'; // Cyrillic es
-    else out += '?';
-  }
-  return out;
-}
-
 } // namespace relgate

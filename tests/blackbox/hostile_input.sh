@@ -7,6 +7,10 @@
 #   line (fail closed); within the bound it is judged; a commit 30,000
 #   directories deep already on main (it crashed the hook) does not stop
 #   backports proven by patch id.
+# - look-alike release names (invisible prefixes, mathematical letters and
+#   digits, digits of other scripts, ʋ, the Arabic decimal separator, vO,
+#   a Cyrillic е) are refused as tags (T1) and as branches (B1); other
+#   names outside ASCII are not.
 #
 #   bash tests/blackbox/hostile_input.sh [path/to/relgate]
 
@@ -157,10 +161,54 @@ deep_commit_on_main_does_not_stop_backports() {
     expect_accept git push origin release/v0.1
 }
 
+# --- 3. look-alike names -------------------------------------------------------
+
+# u HEX...: the UTF-8 bytes of the code points HEX (printf's \u needs a
+# UTF-8 locale; the suites run with LC_ALL=C).
+u() {
+    python3 -c 'import sys; sys.stdout.buffer.write("".join(chr(int(h, 16)) for h in sys.argv[1:]).encode())' "$@"
+}
+
+lookalike_tags_refused() {
+    use_fixture fresh
+    local name names=(
+        "$(u 200b)v0.1.0" "$(u 2060)v0.1.0" "$(u feff)v0.1.0"
+        "$(u 1d42f)0.1.0" "v$(u 1d7ce).$(u 1d7cf).$(u 1d7ce)"
+        "v$(u 660).$(u 661).$(u 660)" "$(u 28b)0.1.0" "v0$(u 66b)1$(u 66b)0" "vO.1.0"
+    )
+    for name in "${names[@]}"; do
+        must git tag "$name" main
+        expect_reject "T1 tag-name" git push origin "refs/tags/$name"
+    done
+    assert_output_contains "imitates a version with look-alike characters (it reads as \"v0.1.0\")"
+}
+
+lookalike_branches_refused() {
+    use_fixture released
+    local name
+    for name in "r$(u 435)lease/v0.1" "$(u 200b)release/v0.1" "release/vO.2"; do
+        expect_reject "B1 branch-name" git push origin "main:refs/heads/$name"
+    done
+    assert_output_contains "imitates a release branch with look-alike characters (it reads as \"release/v0.2\")"
+}
+
+# Names outside ASCII that imitate nothing, and release names, are as before.
+other_names_accepted() {
+    use_fixture fresh
+    must git tag "caf$(u e9)" main
+    expect_accept git push origin "refs/tags/caf$(u e9)"
+    expect_accept git push origin "main:refs/heads/$(u 65e5 672c)/topic"
+    must git tag v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+}
+
 run_scenario "12 ** in a docs glob on a 40-deep path: judged, not backtracked" glob_with_many_double_stars
 run_scenario "a docs glob over 256 bytes is refused where it is written" glob_over_256_bytes_refused
 run_scenario "a change 5,000 directories deep on a frozen main: one line, refused" deep_change_on_frozen_main_refused
 run_scenario "a change 4,000 directories deep is judged" deep_change_within_bound_judged
 run_scenario "a commit $DEEP directories deep on main does not stop patch-id backports" deep_commit_on_main_does_not_stop_backports
+run_scenario "look-alikes of v0.1.0 are refused as tags (T1)" lookalike_tags_refused
+run_scenario "look-alikes of release/vX.Y are refused as branches (B1)" lookalike_branches_refused
+run_scenario "other names outside ASCII, and release names, are accepted" other_names_accepted
 
 finish
