@@ -15,6 +15,10 @@ namespace relgate::policy::detail {
 namespace {
 
 const std::string k_tags = "refs/tags/";
+// When a release tag the rules compare with names no commit (a legacy tag
+// at a tree), no rule can pass: a maintainer decides.
+constexpr const char* k_override_hint =
+    "a maintainer who has checked the release can push past this once: git push -o relgate.override=\"<reason>\"";
 
 std::optional<std::uint64_t> to_number(std::string_view digits) {
   std::uint64_t v = 0;
@@ -214,7 +218,12 @@ void rc_sequence(Judgement& j, const RefUpdate& u, const std::string& name, cons
   if (n > 1) {
     const TagEntry& prev = after->rcs.at(n - 1);
     auto prev_commit = j.peel(prev.target);
-    if (prev_commit && !j.is_ancestor(*prev_commit, commit)) {
+    if (!prev_commit) {
+      // As in T6: a previous rc that names no commit proves nothing.
+      j.add(RuleId::T4, u,
+            name + " cannot be shown to build on " + prev.name + ", which does not point at a commit",
+            {k_override_hint}, commit);
+    } else if (!j.is_ancestor(*prev_commit, commit)) {
       j.add(RuleId::T4, u,
             name + " at " + repo::short_id(commit) + " does not contain " + prev.name + " (" +
                 repo::short_id(*prev_commit) + "): each rc builds on the one before",
@@ -275,7 +284,17 @@ void final_is_last_rc(Judgement& j, const RefUpdate& u, const std::string& name,
     return;
   }
   auto rc_commit = j.peel(last->target);
-  if (rc_commit && *rc_commit != commit) {
+  if (!rc_commit) {
+    // A legacy rc tag naming a tree or a blob: nothing to compare with, so
+    // nothing passes (this once let a final tag through at any commit).
+    // T4 refuses a next rc for the same reason: only an override is left.
+    j.add(RuleId::T6, u,
+          name + " cannot be checked against the last release candidate " + last->name +
+              ", which does not point at a commit",
+          {k_override_hint}, commit);
+    return;
+  }
+  if (*rc_commit != commit) {
     std::uint64_t next = *last->version.rc + 1;
     std::vector<std::string> hints;
     if (j.is_ancestor(*rc_commit, commit)) {
@@ -292,7 +311,7 @@ void final_is_last_rc(Judgement& j, const RefUpdate& u, const std::string& name,
           std::move(hints), commit);
     return;
   }
-  if (rc_commit && !on_main(j, *rc_commit)) {
+  if (!on_main(j, *rc_commit)) {
     j.add(RuleId::T6, u,
           name + " and " + last->name + " point at " + repo::short_id(*rc_commit) + ", which is not on " + j.main_name(),
           {"releases are cut from " + j.main_name() + "; land the commit there and cut a new rc"}, commit);
@@ -356,7 +375,14 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
     return;
   }
   auto prev_commit = j.peel(prev_it->second.target);
-  if (prev_commit && !j.is_ancestor(*prev_commit, commit)) {
+  if (!prev_commit) {
+    // As in T6: a previous release that names no commit proves nothing.
+    j.add(RuleId::T7, u,
+          name + " cannot be shown to contain " + prev_it->second.name + ", which does not point at a commit",
+          {k_override_hint}, commit);
+    return;
+  }
+  if (!j.is_ancestor(*prev_commit, commit)) {
     j.add(RuleId::T7, u,
           name + " at " + repo::short_id(commit) + " does not contain " + prev_it->second.name + " (" +
               repo::short_id(*prev_commit) + ")",
@@ -365,7 +391,7 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
   }
   // A patch release ships something: a tag at the previous release's
   // commit would make T2 keep a release that changes nothing.
-  if (prev_commit && *prev_commit == commit) {
+  if (*prev_commit == commit) {
     j.add(RuleId::T7, u,
           name + " is at the same commit as " + prev_it->second.name + " (" + repo::short_id(commit) +
               "): a patch release brings at least one commit beyond the previous release",

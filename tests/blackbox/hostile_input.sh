@@ -11,6 +11,8 @@
 #   digits, digits of other scripts, ʋ, the Arabic decimal separator, vO,
 #   a Cyrillic е) are refused as tags (T1) and as branches (B1); other
 #   names outside ASCII are not.
+# - T6 when the last rc is a legacy tag at a tree: the final tag is refused
+#   (it was accepted at any commit, even one not on main).
 #
 #   bash tests/blackbox/hostile_input.sh [path/to/relgate]
 
@@ -202,6 +204,20 @@ other_names_accepted() {
     expect_accept git push origin v0.1.0-rc1
 }
 
+# --- 4. T6 fails closed -----------------------------------------------------------
+
+# v0.1.0-rc1 names a tree (a tag from before relgate guarded the server,
+# written there directly); a final tag at a commit that is not on main.
+final_after_rc_at_a_tree_refused() {
+    use_fixture fresh
+    must git -C "$SERVER" update-ref refs/tags/v0.1.0-rc1 "$(git rev-parse 'main^{tree}')"
+    must git checkout -q -b topic
+    commit_file "feat: never on main"
+    must git tag v0.1.0 topic
+    expect_reject "T6 final-is-last-rc" git push origin v0.1.0
+    assert_output_contains "v0.1.0-rc1, which does not point at a commit"
+}
+
 run_scenario "12 ** in a docs glob on a 40-deep path: judged, not backtracked" glob_with_many_double_stars
 run_scenario "a docs glob over 256 bytes is refused where it is written" glob_over_256_bytes_refused
 run_scenario "a change 5,000 directories deep on a frozen main: one line, refused" deep_change_on_frozen_main_refused
@@ -210,5 +226,6 @@ run_scenario "a commit $DEEP directories deep on main does not stop patch-id bac
 run_scenario "look-alikes of v0.1.0 are refused as tags (T1)" lookalike_tags_refused
 run_scenario "look-alikes of release/vX.Y are refused as branches (B1)" lookalike_branches_refused
 run_scenario "other names outside ASCII, and release names, are accepted" other_names_accepted
+run_scenario "a final tag after an rc that names a tree is refused (T6)" final_after_rc_at_a_tree_refused
 
 finish

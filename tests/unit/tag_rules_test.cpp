@@ -220,6 +220,39 @@ TEST_CASE("T5 next-line: a new line is the next one", "[T5]") {
   }
 }
 
+TEST_CASE("T4, T6, T7 fail closed when the tag they compare with names no commit", "[T4][T6][T7]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  auto blob = h.repo.add_blob(); // a legacy tag at a tree or blob
+  SECTION("T6: a final tag when the last rc names no commit, on main or not") {
+    h.tag("v0.1.0-rc1", blob);
+    auto side = h.commit("feat: not on main", {c1});
+    for (const auto& at : {side, c1}) {
+      auto v = h.push(History::create_tag("v0.1.0", at));
+      REQUIRE(codes(v) == std::vector<std::string>{"T6"});
+      CHECK(text(v).find("v0.1.0 cannot be checked against the last release candidate v0.1.0-rc1, which does not point "
+                         "at a commit") != std::string::npos);
+    }
+  }
+  SECTION("T4: an rc after one that names no commit") {
+    h.tag("v0.1.0-rc1", blob);
+    auto v = h.push(History::create_tag("v0.1.0-rc2", c1));
+    REQUIRE(codes(v) == std::vector<std::string>{"T4"});
+    CHECK(text(v).find("v0.1.0-rc2 cannot be shown to build on v0.1.0-rc1, which does not point at a commit") !=
+          std::string::npos);
+  }
+  SECTION("T7: a patch release after one that names no commit") {
+    h.release_line("0.1");
+    h.tag("v0.1.1", blob);
+    auto fix = h.commit("fix: two", {h.head("release/v0.1")});
+    h.branch("release/v0.1", fix);
+    h.ci_note(fix, "success build");
+    auto v = h.push(History::create_tag("v0.1.2", fix));
+    REQUIRE(codes(v) == std::vector<std::string>{"T7"});
+    CHECK(text(v).find("v0.1.2 cannot be shown to contain v0.1.1, which does not point at a commit") != std::string::npos);
+  }
+}
+
 TEST_CASE("T6 final-is-last-rc: the final tag is exactly the last rc, on main", "[T6]") {
   History h;
   auto c1 = h.main_commit("feat: one");
