@@ -225,6 +225,12 @@ bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
 } // namespace
 
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  std::size_t len;
+  decode(s, i, len);
+  return len;
+}
+
 bool is_ascii(std::string_view s) {
   for (unsigned char c : s) {
     if (c >= 0x80) return false;

@@ -17,6 +17,11 @@ namespace relgate::unicode {
 // True when every byte of `s` is ASCII.
 bool is_ascii(std::string_view s);
 
+// The length of the UTF-8 sequence at s[i]; 0 when the bytes there are not
+// UTF-8 (strict: no overlong forms, surrogates, or code points past
+// U+10FFFF). Needs no ICU.
+std::size_t utf8_length(std::string_view s, std::size_t i);
+
 // The first character of `s` that a reader cannot see, or that is not text:
 // bytes that are not UTF-8, and code points that are default-ignorable
 // (U+200B, U+2060, U+FEFF, U+00AD, variation selectors, ...), white space,

@@ -13,6 +13,11 @@
 #   names outside ASCII are not.
 # - T6 when the last rc is a legacy tag at a tree: the final tag is refused
 #   (it was accepted at any commit, even one not on main).
+# - the audit log: a short write (a file size limit) leaves no fragment;
+#   bytes that are not UTF-8 (a ref name, an override's reason) are written
+#   as valid JSON; an override needs a reason; a push relgate accepted but
+#   that was refused after (the chained hook, the journal) is logged as
+#   refused, with why.
 #
 #   bash tests/blackbox/hostile_input.sh [path/to/relgate]
 
@@ -218,6 +223,136 @@ final_after_rc_at_a_tree_refused() {
     assert_output_contains "v0.1.0-rc1, which does not point at a commit"
 }
 
+# --- 5. the audit log ------------------------------------------------------------
+
+# assert_audit_valid: every line of the server's audit log is whole JSON, in
+# UTF-8, with every field.
+assert_audit_valid() {
+    python3 - "$SERVER/relgate-audit.log" <<'PY' || fail "the audit log has a line that is not whole JSON"
+import json, sys
+data = open(sys.argv[1], "rb").read()
+assert data.endswith(b"\n"), "no newline at the end"
+fields = {"time", "hook", "pusher", "ref", "old", "new", "verdict", "rules", "override", "refused_by"}
+for n, raw in enumerate(data.split(b"\n")[:-1], 1):
+    try:
+        line = json.loads(raw.decode("utf-8"))
+        assert fields <= set(line), "fields missing"
+    except Exception as e:
+        sys.exit("line %d: %s: %r" % (n, e, raw[:200]))
+PY
+}
+
+# audit_last FIELD: FIELD of the audit log's last line.
+audit_last() {
+    python3 -c 'import json, sys; print(json.loads(open(sys.argv[1], "rb").read().decode().splitlines()[-1])[sys.argv[2]])' \
+        "$SERVER/relgate-audit.log" "$1"
+}
+
+# expect_audit_last FIELD VALUE
+expect_audit_last() {
+    local got
+    got=$(audit_last "$1")
+    [ "$got" = "$2" ] || fail "the audit log's last line has $1 = '$got', expected '$2'"
+}
+
+maintainers_alice() { printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"; }
+
+# The disk fills up while the hook writes its line (played by a file size
+# limit of 2048 bytes on a log of 1948): the write fails part way, the push
+# is refused, and the log is as it was; the next decision is a line of its
+# own. (The hook once died of SIGXFSZ mid-line, and the next line was glued
+# onto the fragment.)
+audit_short_write_leaves_no_fragment() {
+    use_fixture fresh
+    python3 - "$SERVER/relgate-audit.log" <<'PY'
+import json, sys
+line = {"time": "2024-01-01T00:00:00Z", "hook": "pre-receive", "pusher": None, "ref": "refs/heads/pad",
+        "old": "0" * 40, "new": "0" * 40, "verdict": "accepted", "rules": [], "override": "", "refused_by": None}
+text = json.dumps(line, separators=(",", ":"))
+line["override"] = "x" * (1947 - len(text))
+open(sys.argv[1], "w").write(json.dumps(line, separators=(",", ":")) + "\n")
+PY
+    [ "$(wc -c <"$SERVER/relgate-audit.log")" -eq 1948 ] || fail "the padded log is not 1948 bytes"
+    must git checkout -q -b topic
+    commit_file "feat: topic"
+    expect_hook_error "cannot write the audit log" bash -c 'ulimit -f 2 && exec git push origin topic'
+    [ "$(wc -c <"$SERVER/relgate-audit.log")" -eq 1948 ] || fail "the refused write left part of a line"
+    expect_accept git push origin topic
+    assert_audit_valid
+    expect_audit_last ref refs/heads/topic
+}
+
+# A ref name and an override's reason with bytes that are not UTF-8: the
+# lines are valid JSON in UTF-8, each such byte written as \xNN.
+audit_bytes_not_utf8_escaped() {
+    use_fixture fresh
+    maintainers_alice
+    local bad
+    bad=$(printf 'build-\377')
+    must git tag "$bad" main
+    GL_USERNAME=alice expect_reject "T1 tag-name" git push origin "refs/tags/$bad"
+    assert_audit_valid
+    expect_audit_last ref 'refs/tags/build-\xff'
+    must git tag v0.2.0 main
+    GL_USERNAME=alice expect_accept git push -o "relgate.override=$(printf 'rc lost \376 in the outage')" origin v0.2.0
+    assert_audit_valid
+    expect_audit_last verdict overridden
+    expect_audit_last override 'rc lost \xfe in the outage'
+}
+
+# An override is kept in the audit log by its reason: none, or a blank one,
+# is refused with one line.
+override_needs_a_reason() {
+    use_fixture fresh
+    maintainers_alice
+    must git tag v0.2.0 main
+    GL_USERNAME=alice expect_hook_error "an override needs a reason" git push -o relgate.override= origin v0.2.0
+    GL_USERNAME=alice expect_hook_error "an override needs a reason" git push -o 'relgate.override=   ' origin v0.2.0
+}
+
+# chained_server KIND: a server whose KIND hook (pre-receive or update) was
+# there before relgate's, and refuses everything.
+chained_server() {
+    make_server none
+    mkdir -p "$SERVER/hooks"
+    printf '#!/bin/sh\necho foreign-hook-refused >&2\nexit 1\n' >"$SERVER/hooks/$1"
+    chmod +x "$SERVER/hooks/$1"
+    must "$RELGATE_BIN" install --repo "$SERVER" --hook "$1"
+    make_clone work
+    cd work || exit 1
+    commit_file "feat: initial commit"
+}
+
+# relgate accepts, the chained hook refuses: the log says refused, and why.
+chained_refusal_logged() {
+    local hook
+    for hook in pre-receive update; do
+        (
+            mkdir "$hook" && cd "$hook" || exit 1
+            chained_server "$hook"
+            expect_fail "foreign-hook-refused" git push origin main
+            expect_audit_last hook "$hook"
+            expect_audit_last verdict refused
+            expect_audit_last refused_by "the chained hook $hook.relgate-chained exited 1"
+            assert_audit_valid
+            exit "$SCEN_FAILED"
+        ) || SCEN_FAILED=1
+    done
+}
+
+# relgate accepts, recording the push in the journal fails (relgate-pending
+# is a file, not a directory): one line, and the log says refused, and why.
+journal_error_logged() {
+    use_fixture fresh
+    rm -rf "$SERVER/relgate-pending"
+    : >"$SERVER/relgate-pending"
+    commit_file "feat: more"
+    expect_hook_error "relgate-pending/" git push origin main
+    expect_audit_last verdict refused
+    [[ $(audit_last refused_by) == "cannot write $SERVER/relgate-pending/"* ]] || fail "refused_by does not name the journal"
+    assert_audit_valid
+}
+
 run_scenario "12 ** in a docs glob on a 40-deep path: judged, not backtracked" glob_with_many_double_stars
 run_scenario "a docs glob over 256 bytes is refused where it is written" glob_over_256_bytes_refused
 run_scenario "a change 5,000 directories deep on a frozen main: one line, refused" deep_change_on_frozen_main_refused
@@ -227,5 +362,10 @@ run_scenario "look-alikes of v0.1.0 are refused as tags (T1)" lookalike_tags_ref
 run_scenario "look-alikes of release/vX.Y are refused as branches (B1)" lookalike_branches_refused
 run_scenario "other names outside ASCII, and release names, are accepted" other_names_accepted
 run_scenario "a final tag after an rc that names a tree is refused (T6)" final_after_rc_at_a_tree_refused
+run_scenario "audit log: a short write leaves no fragment" audit_short_write_leaves_no_fragment
+run_scenario "audit log: bytes that are not UTF-8 are escaped into valid JSON" audit_bytes_not_utf8_escaped
+run_scenario "an override needs a reason" override_needs_a_reason
+run_scenario "audit log: a refusal by the chained hook is logged as refused" chained_refusal_logged
+run_scenario "audit log: a journal that cannot be written is logged as refused" journal_error_logged
 
 finish
