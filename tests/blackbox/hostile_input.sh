@@ -6,7 +6,8 @@
 # - deep trees: a change deeper than 4096 directories is refused with one
 #   line (fail closed); within the bound it is judged; a commit 30,000
 #   directories deep already on main (it crashed the hook) does not stop
-#   backports proven by patch id.
+#   backports proven by patch id; a merge whose sides are that deep is
+#   refused with one line (the clean-merge check, libgit2's merge).
 # - look-alike release names (invisible prefixes, mathematical letters and
 #   digits, digits of other scripts, ʋ, the Arabic decimal separator, vO,
 #   a Cyrillic е) are refused as tags (T1) and as branches (B1); other
@@ -353,11 +354,63 @@ journal_error_logged() {
     assert_audit_valid
 }
 
+# --- 2b. deep trees in merges (F1 and B4 judge merges) ---------------------------
+
+# plumb_commit PARENT... -- FILE TEXT SUBJECT: a commit (made without a work
+# tree, which cannot hold a path 5,000 directories deep) whose tree is the
+# first parent's with the top-level FILE holding TEXT; prints its id.
+plumb_commit() {
+    local parents=() blob tree
+    while [ "$1" != -- ]; do parents+=(-p "$1"); shift; done
+    shift
+    blob=$(printf '%b' "$2" | git hash-object -w --stdin) || return 1
+    tree=$( { git ls-tree "${parents[1]}" | grep -v "	$1\$"; printf '100644 blob %s\t%s\n' "$blob" "$1"; } | git mktree) || return 1
+    git commit-tree "$tree" "${parents[@]}" -m "$3"
+}
+
+# A merge whose second parent adds a path 5,000 directories deep, on a
+# frozen main: the clean-merge check compares the trees where they differ,
+# and refuses past the bound (it recursed, without one).
+deep_side_of_a_merge_refused() {
+    use_fixture rc1
+    local side ours merge tree
+    side=$(deep_commit 5000 docs "docs: deep") || { fail "could not make the deep commit"; return; }
+    ours=$(plumb_commit HEAD -- fix.txt 'fixed\n' "fix: on main") || { fail "plumbing failed"; return; }
+    tree=$( { git ls-tree "$ours"; git ls-tree "$side" | grep '	docs$'; } | git mktree) || { fail "mktree failed"; return; }
+    merge=$(git commit-tree "$tree" -p "$ours" -p "$side" -m "Merge branch 'docs'") || { fail "commit-tree failed"; return; }
+    must git update-ref refs/heads/main "$merge"
+    expect_hook_error "'s second parent changes a path more than 4096 directories deep" git push origin main
+}
+
+# Both parents of a merge hold a directory 5,000 deep (it landed before the
+# freeze); one file changed on both sides sends the check to libgit2's
+# merge, which indexes every path and writes its result recursively: the
+# parents' depth is checked first, and the push refused with one line.
+deep_parents_of_a_content_merge_refused() {
+    use_fixture released
+    local deep base ours theirs merge tree
+    base=$(plumb_commit HEAD -- x.txt '1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n' "feat: x") || { fail "plumbing failed"; return; }
+    must git update-ref refs/heads/main "$base"
+    deep=$(deep_commit 5000 deep "feat: deep") || { fail "could not make the deep commit"; return; }
+    must git update-ref refs/heads/main "$deep"
+    expect_accept git push origin main # not frozen: nothing reads the paths
+    must git tag v0.2.0-rc1 main
+    expect_accept git push origin v0.2.0-rc1 # main is frozen from here
+    ours=$(plumb_commit main -- x.txt 'one\n2\n3\n4\n5\n6\n7\n8\n9\n10\n' "fix: one") || { fail "plumbing failed"; return; }
+    theirs=$(plumb_commit main -- x.txt '1\n2\n3\n4\n5\n6\n7\n8\n9\nten\n' "fix: ten") || { fail "plumbing failed"; return; }
+    tree=$(plumb_commit "$ours" -- x.txt 'one\n2\n3\n4\n5\n6\n7\n8\n9\nten\n' "merged") || { fail "plumbing failed"; return; }
+    merge=$(git commit-tree "$tree^{tree}" -p "$ours" -p "$theirs" -m "Merge branch 'ten'") || { fail "commit-tree failed"; return; }
+    must git update-ref refs/heads/main "$merge"
+    expect_hook_error "a parent of merge" git push origin main
+}
+
 run_scenario "12 ** in a docs glob on a 40-deep path: judged, not backtracked" glob_with_many_double_stars
 run_scenario "a docs glob over 256 bytes is refused where it is written" glob_over_256_bytes_refused
 run_scenario "a change 5,000 directories deep on a frozen main: one line, refused" deep_change_on_frozen_main_refused
 run_scenario "a change 4,000 directories deep is judged" deep_change_within_bound_judged
 run_scenario "a commit $DEEP directories deep on main does not stop patch-id backports" deep_commit_on_main_does_not_stop_backports
+run_scenario "a merge whose side is 5,000 directories deep: one line, refused" deep_side_of_a_merge_refused
+run_scenario "a content merge of parents 5,000 directories deep: one line, refused" deep_parents_of_a_content_merge_refused
 run_scenario "look-alikes of v0.1.0 are refused as tags (T1)" lookalike_tags_refused
 run_scenario "look-alikes of release/vX.Y are refused as branches (B1)" lookalike_branches_refused
 run_scenario "other names outside ASCII, and release names, are accepted" other_names_accepted
