@@ -897,7 +897,10 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
     check_depth(repo, *git_commit_tree_id(side.get()), depth_of,
                 "a parent of merge " + repo::short_id(id) + " has a path");
   }
-  git_merge_options opts = GIT_MERGE_OPTIONS_INIT;
+  // (Not GIT_MERGE_OPTIONS_INIT: clang's -Wmissing-field-initializers
+  // refuses its partial initializer under -Werror, the sanitizer build.)
+  git_merge_options opts;
+  check(git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION), "merge options");
   opts.flags |= GIT_MERGE_FAIL_ON_CONFLICT | GIT_MERGE_SKIP_REUC;
   git_index* index_raw = nullptr;
   if (int rc = git_merge_commits(&index_raw, repo, sides[0].get(), sides[1].get(), &opts); rc < 0) {
