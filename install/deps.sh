@@ -10,6 +10,7 @@ packages=(
   libgit2-dev libtomlplusplus-dev libre2-dev libspdlog-dev libfmt-dev
   catch2 libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev
   libmbedtls-dev libhttp-parser-dev libpcre2-dev zlib1g-dev
+  libicu-dev
 )
 # `deps.sh test`: also what the test run needs beyond building (clang with
 # its sanitizer and libFuzzer runtimes, for the sanitizer run and the fuzz

@@ -79,12 +79,17 @@ int run(int argc, char** argv) {
   int exit_code = 0;
 
   bool refused = false;
-  const char* refused_help = "(for relgate's hook scripts) a hook chained after relgate refused the push it accepted";
+  const char* refused_help = "(for hook scripts from before --chained) a hook chained after relgate refused the push it "
+                             "accepted";
+  std::string chained;
+  const char* chained_help = "The hook that was here before relgate's: run after relgate accepts, with the same "
+                             "input; its exit status counts, and the audit log records it";
   auto* pre_receive = app.add_subcommand("pre-receive", "Server hook: judge a whole push (git's pre-receive input on stdin)");
   pre_receive->add_flag("--refused", refused, refused_help);
+  pre_receive->add_option("--chained", chained, chained_help);
   pre_receive->callback([&] {
     run_state().side = Side::server;
-    exit_code = run_pre_receive(global, refused);
+    exit_code = run_pre_receive(global, refused, chained);
   });
 
   std::string ref, old_id, new_id;
@@ -93,9 +98,10 @@ int run(int argc, char** argv) {
   update->add_option("old", old_id, "Old object id")->required();
   update->add_option("new", new_id, "New object id")->required();
   update->add_flag("--refused", refused, refused_help);
+  update->add_option("--chained", chained, chained_help);
   update->callback([&] {
     run_state().side = Side::server;
-    exit_code = run_update(global, ref, old_id, new_id, refused);
+    exit_code = run_update(global, ref, old_id, new_id, refused, chained);
   });
 
   std::string remote, url;

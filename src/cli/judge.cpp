@@ -3,6 +3,7 @@
 #include "ci/providers.hpp"
 #include "cli/app.hpp"
 #include "cli/audit_log.hpp"
+#include "cli/chained_hook.hpp"
 #include "cli/clone_view.hpp"
 #include "cli/hook_input.hpp"
 #include "cli/push_journal.hpp"
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <tuple>
@@ -78,11 +80,11 @@ std::optional<std::string> pusher(const policy::Policy& pol) {
   return std::nullopt;
 }
 
-// `audit_hook`: the server hook's name, whose decisions go to the audit log;
-// nullptr on the client and for `check`.
+// `audit`: the server hook's audit record, which takes the verdict; nullptr
+// on the client and for `check`.
 int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& pol, policy::Request request,
-                     const std::string& outcome, const char* audit_hook = nullptr) {
-  if (audit_hook) {
+                     const std::string& outcome, AuditRecord* audit = nullptr) {
+  if (audit) {
     request.pusher = pusher(pol);
   } else {
     // A clone or a CI runner cannot know the name the server authenticates;
@@ -97,12 +99,53 @@ int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& p
     trace::Phase phase("judge");
     verdict = policy::judge(repo, pol, *provider, request);
   }
-  if (audit_hook && !pol.audit.log.empty()) {
-    std::string path = pol.audit.log.front() == '/' ? pol.audit.log : repo.git_dir() + pol.audit.log;
-    append_audit(path, request, verdict, audit_hook);
-  }
+  if (audit) audit->judged(request, verdict);
   trace::Phase phase("report");
-  return report(verdict, outcome, audit_hook && !pol.audit.log.empty());
+  return report(verdict, outcome, audit && audit->keeps_log());
+}
+
+// The server hooks' audit log ("" when the policy keeps none).
+std::string audit_path(const git::Libgit2Repository& repo, const policy::Policy& pol) {
+  if (pol.audit.log.empty()) return "";
+  return pol.audit.log.front() == '/' ? pol.audit.log : repo.git_dir() + pol.audit.log;
+}
+
+// After relgate accepted a push, what can still refuse it: recording it in
+// the journal, then the chained hook (run once the journal's lock is
+// released). Either refusal goes to the audit log; returns the exit code.
+void record_accepted(PushJournal& journal, const std::vector<policy::RefUpdate>& updates, AuditRecord& audit) {
+  try {
+    journal.record(updates);
+  } catch (const Error& e) {
+    audit.refused(e.what());
+    audit.write();
+    throw;
+  }
+}
+// Runs the chained hook once relgate accepted and released the journal's
+// lock: its refusal is the push's. Then `forget` drops the push from the
+// journal (best effort: an entry also ends when its receive-pack exits) and
+// the audit record says why. Returns the hook's exit status; throws Error,
+// logged the same way, when it cannot be run.
+int run_chained(const std::string& chained, const std::vector<std::string>& args,
+                const std::optional<std::string>& input, AuditRecord& audit, const std::function<void()>& forget) {
+  std::string failure;
+  int status = 0;
+  try {
+    status = run_chained_hook(chained, args, input);
+  } catch (const Error& e) {
+    failure = e.what();
+  }
+  if (failure.empty() && status == 0) return 0;
+  audit.refused(failure.empty() ? chained_refusal(chained, status) : failure);
+  try {
+    forget();
+  } catch (const Error& e) {
+    log::debug(std::string("the journal keeps the refused push until its receive-pack exits: ") + e.what());
+  }
+  if (failure.empty()) return status;
+  audit.write();
+  throw Error(failure);
 }
 
 // Every object a server-side update names must be present (in the quarantine
@@ -198,6 +241,13 @@ policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Reposito
 }
 
 namespace {
+// An override's reason is what the audit log keeps of it: one that is empty
+// or blank is refused (`how` says how to give one).
+std::string with_reason(const std::string& reason, const std::string& how) {
+  if (trim(reason).empty()) throw Error("an override needs a reason, for the audit log: " + how);
+  return reason;
+}
+
 // A2 on the server: `git push -o relgate.override=<reason>` (git hands push
 // options to pre-receive as GIT_PUSH_OPTION_<i>).
 std::optional<std::string> override_from_push_options() {
@@ -207,14 +257,14 @@ std::optional<std::string> override_from_push_options() {
   const std::string key = "relgate.override=";
   for (int i = 0; i < n && i < 1000; ++i) {
     const char* opt = std::getenv(("GIT_PUSH_OPTION_" + std::to_string(i)).c_str());
-    if (opt && starts_with(opt, key)) return std::string(opt + key.size());
+    if (opt && starts_with(opt, key)) return with_reason(opt + key.size(), "git push -o relgate.override=\"<reason>\"");
   }
   return std::nullopt;
 }
 
 std::optional<std::string> override_from_env() {
   const char* v = std::getenv("RELGATE_OVERRIDE");
-  if (v && *v) return std::string(v);
+  if (v && *v) return with_reason(v, "RELGATE_OVERRIDE=\"<reason>\" git push ...");
   return std::nullopt;
 }
 } // namespace
@@ -240,7 +290,7 @@ policy::RefMap settled_refs(PushJournal& journal, const git::Libgit2Repository& 
 }
 } // namespace
 
-int run_pre_receive(const GlobalOptions& opts, bool refused) {
+int run_pre_receive(const GlobalOptions& opts, bool refused, const std::string& chained) {
   if (refused) {
     // The hook chained after relgate refused the push it accepted.
     auto& repo = open_repo(opts);
@@ -253,20 +303,29 @@ int run_pre_receive(const GlobalOptions& opts, bool refused) {
   updates = as_written(repo, std::move(updates));
   auto pol = load_policy(opts, repo);
   require_objects(repo, updates);
-  // One push judged at a time, after the pushes accepted before it have
-  // landed (push_journal.hpp).
-  PushJournal journal = journal_of(repo);
+  AuditRecord audit(audit_path(repo, pol), "pre-receive");
   policy::Request request;
-  request.before = settled_refs(journal, repo, pol);
-  request.updates = std::move(updates);
-  request.override_reason = override_from_push_options();
-  int rc = judge_and_report(repo, pol, request, "nothing was changed", "pre-receive");
-  if (rc == 0) journal.record(request.updates);
+  int rc;
+  {
+    // One push judged at a time, after the pushes accepted before it have
+    // landed (push_journal.hpp). The lock is released before the chained
+    // hook runs.
+    PushJournal journal = journal_of(repo);
+    request.before = settled_refs(journal, repo, pol);
+    request.updates = std::move(updates);
+    request.override_reason = override_from_push_options();
+    rc = judge_and_report(repo, pol, request, "nothing was changed", &audit);
+    if (rc == 0) record_accepted(journal, request.updates, audit);
+  }
+  if (rc == 0 && !chained.empty()) {
+    rc = run_chained(chained, {}, input, audit, [&] { journal_of(repo).forget(k_journal_wait, std::nullopt); });
+  }
+  audit.write();
   return rc;
 }
 
 int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id,
-               bool refused) {
+               bool refused, const std::string& chained) {
   policy::RefUpdate u{parse_ref_name(ref, "update"), parse_object_id(old_id, "update"), parse_object_id(new_id, "update")};
   auto& repo = open_repo(opts);
   u = as_written(repo, {u}).front();
@@ -276,19 +335,28 @@ int run_update(const GlobalOptions& opts, const std::string& ref, const std::str
   }
   auto pol = load_policy(opts, repo);
   require_objects(repo, {u});
-  PushJournal journal = journal_of(repo);
+  AuditRecord audit(audit_path(repo, pol), "update");
   policy::Request request;
-  request.before = settled_refs(journal, repo, pol);
-  request.updates = {u};
-  request.offer_override = false; // git gives the update hook no push options
-  int rc = judge_and_report(repo, pol, request, u.ref + " was not updated", "update");
-  if (rc == 0) journal.record(request.updates);
+  int rc;
+  {
+    PushJournal journal = journal_of(repo);
+    request.before = settled_refs(journal, repo, pol);
+    request.updates = {u};
+    request.offer_override = false; // git gives the update hook no push options
+    rc = judge_and_report(repo, pol, request, u.ref + " was not updated", &audit);
+    if (rc == 0) record_accepted(journal, request.updates, audit);
+  }
   // git gives push options to pre-receive only: a maintainer's override
   // never reaches this hook.
   if (rc == k_exit_rejected && !pol.access.maintainers.empty() && pol.access.is_maintainer(pusher(pol))) {
     log::error("relgate: overrides need the pre-receive hook (this server runs relgate as the update hook, which git "
                "gives no push options)");
   }
+  if (rc == 0 && !chained.empty()) {
+    rc = run_chained(chained, {ref, old_id, new_id}, std::nullopt, audit,
+                     [&] { journal_of(repo).forget(k_journal_wait, u); });
+  }
+  audit.write();
   return rc;
 }
 

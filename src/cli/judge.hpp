@@ -22,11 +22,14 @@ struct GlobalOptions {
 // relgate.toml in the git directory, then the built-in default.
 policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo);
 
-// With `refused`, the hook scripts say that a hook chained after relgate
-// refused what relgate accepted: relgate forgets it (cli/push_journal.hpp).
-int run_pre_receive(const GlobalOptions& opts, bool refused = false);
+// With `refused`, a hook script from before --chained says that a hook
+// chained after relgate refused what relgate accepted: relgate forgets it
+// (cli/push_journal.hpp). `chained`: the hook to run after relgate accepts
+// (--chained; "" for none); relgate then forgets the push itself when that
+// hook refuses, and the audit log says so.
+int run_pre_receive(const GlobalOptions& opts, bool refused = false, const std::string& chained = "");
 int run_update(const GlobalOptions& opts, const std::string& ref, const std::string& old_id, const std::string& new_id,
-               bool refused = false);
+               bool refused = false, const std::string& chained = "");
 int run_pre_push(const GlobalOptions& opts, const std::string& remote, const std::string& url);
 // The same, for git's pre-push `input` given as text.
 int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, const std::string& url,

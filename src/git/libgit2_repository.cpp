@@ -577,53 +577,103 @@ bool Libgit2Repository::is_ancestor(const repo::ObjectId& ancestor, const repo::
 }
 
 namespace {
+// What a walk over trees too deep says: `what` names the change ("commit
+// abc1234 changes a path").
+repo::TreeTooDeep too_deep(const std::string& what, std::string_view path) {
+  const std::string where = path.empty() ? "" : " (" + printable(path.substr(0, 60)) + "...)";
+  return repo::TreeTooDeep(what + " more than " + std::to_string(repo::k_max_tree_depth) + " directories deep" + where +
+                           "; relgate walks no tree that deep (git's own bound, core.maxTreeDepth, is " +
+                           std::to_string(repo::k_max_tree_depth) + " too)");
+}
+
 // Lists the paths that differ between trees `a` and `b` (either may be null)
-// under `prefix`, descending only into subtrees whose ids differ. Both trees
-// keep git's entry order, so one merge-join pass suffices. (A tight loop over
-// entries: git_diff_tree_to_tree cost ~0.5 ms per commit here.)
-// `emit` returns false to stop; tree_changes then returns false too.
-bool tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
-                  const std::function<bool(const std::string&)>& emit) {
+// with their entries on each side (null where absent), descending only into
+// subtrees whose ids differ. Both trees keep git's entry order, so one
+// merge-join pass per level suffices. (A tight loop over entries:
+// git_diff_tree_to_tree cost ~0.5 ms per commit here.) `emit` returns false
+// to stop; the walk then returns false too.
+// Iterative, with one path buffer: a walk costs memory in proportion to its
+// depth, and the depth is bounded (repo::k_max_tree_depth, else
+// TreeTooDeep, `what` naming the change). Recursing with a path per level
+// crashed at about 27,000 levels and took about 1 GB at 20,000.
+using EmitSides = std::function<bool(const std::string& path, const git_tree_entry* a, const git_tree_entry* b)>;
+bool tree_sides(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& what,
+                const EmitSides& emit) {
+  struct Level {
+    TreePtr owned_a, owned_b; // subtrees; the top two belong to the caller
+    const git_tree* a;
+    const git_tree* b;
+    std::size_t i = 0, j = 0;
+    std::size_t path_size = 0; // of `path` at this level: the directory with its '/'
+  };
+  std::vector<Level> levels;
+  levels.push_back({nullptr, nullptr, a, b, 0, 0, 0});
+  std::string path;
   auto subtree = [&](const git_tree_entry* e) {
     git_tree* t = nullptr;
-    check(git_tree_lookup(&t, repo, git_tree_entry_id(e)), "tree " + prefix + git_tree_entry_name(e));
+    check(git_tree_lookup(&t, repo, git_tree_entry_id(e)), "tree " + path + git_tree_entry_name(e));
     return TreePtr(t);
   };
-  auto whole = [&](const git_tree_entry* e) {
-    std::string path = prefix + git_tree_entry_name(e);
-    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) return tree_changes(repo, nullptr, subtree(e).get(), path + "/", emit);
-    return emit(path);
+  // Opens the directory that `ea` (a's side) and `eb` (b's) name, either null.
+  auto descend = [&](const git_tree_entry* ea, const git_tree_entry* eb) {
+    if (levels.size() >= repo::k_max_tree_depth) throw too_deep(what, path);
+    TreePtr ta = ea ? subtree(ea) : nullptr, tb = eb ? subtree(eb) : nullptr;
+    path += git_tree_entry_name(ea ? ea : eb);
+    path += '/';
+    const git_tree* ra = ta.get();
+    const git_tree* rb = tb.get();
+    levels.push_back({std::move(ta), std::move(tb), ra, rb, 0, 0, path.size()});
   };
-  std::size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
-  while (i < na || j < nb) {
-    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
-    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
-    int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+  auto is_tree = [](const git_tree_entry* e) { return git_tree_entry_type(e) == GIT_OBJECT_TREE; };
+  // An entry one side has and the other has not (or not as a file or a
+  // directory alike): every path under it changed.
+  auto whole = [&](const git_tree_entry* e, bool on_b) {
+    if (is_tree(e)) {
+      descend(on_b ? nullptr : e, on_b ? e : nullptr);
+      return true;
+    }
+    return emit(path + git_tree_entry_name(e), on_b ? nullptr : e, on_b ? e : nullptr);
+  };
+  while (!levels.empty()) {
+    Level& l = levels.back();
+    path.resize(l.path_size);
+    const std::size_t na = l.a ? git_tree_entrycount(l.a) : 0, nb = l.b ? git_tree_entrycount(l.b) : 0;
+    if (l.i >= na && l.j >= nb) {
+      levels.pop_back();
+      continue;
+    }
+    const git_tree_entry* ea = l.i < na ? git_tree_entry_byindex(l.a, l.i) : nullptr;
+    const git_tree_entry* eb = l.j < nb ? git_tree_entry_byindex(l.b, l.j) : nullptr;
+    const int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+    // Advance before anything is pushed: `l` dangles once `levels` grows.
+    if (cmp <= 0) ++l.i;
+    if (cmp >= 0) ++l.j;
     if (cmp < 0) {
-      if (!whole(ea)) return false;
-      ++i;
+      if (!whole(ea, false)) return false;
     } else if (cmp > 0) {
-      if (!whole(eb)) return false;
-      ++j;
-    } else {
-      bool same = git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-                  git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb);
-      if (!same) {
-        bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE, tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
-        if (ta && tb) {
-          if (!tree_changes(repo, subtree(ea).get(), subtree(eb).get(), prefix + git_tree_entry_name(ea) + "/", emit))
-            return false;
-        } else if (ta || tb) {
-          if (!whole(ea) || !whole(eb)) return false;
-        } else if (!emit(prefix + git_tree_entry_name(ea))) {
-          return false;
-        }
+      if (!whole(eb, true)) return false;
+    } else if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+               git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
+      if (is_tree(ea) && is_tree(eb)) {
+        descend(ea, eb);
+      } else if (is_tree(ea) || is_tree(eb)) {
+        // A file became a directory or the other way round: both sides
+        // changed, the file's path first.
+        if (!whole(is_tree(ea) ? eb : ea, !is_tree(eb))) return false;
+        if (!whole(is_tree(ea) ? ea : eb, is_tree(eb))) return false;
+      } else if (!emit(path + git_tree_entry_name(ea), ea, eb)) {
+        return false;
       }
-      ++i;
-      ++j;
     }
   }
   return true;
+}
+
+// tree_sides for the paths alone.
+bool tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, const repo::ObjectId& commit,
+                  const std::function<bool(const std::string&)>& emit) {
+  return tree_sides(repo, a, b, "commit " + repo::short_id(commit) + " changes a path",
+                    [&](const std::string& path, const git_tree_entry*, const git_tree_entry*) { return emit(path); });
 }
 } // namespace
 
@@ -656,7 +706,7 @@ bool Libgit2Repository::commit_changes(const repo::ObjectId& id, const std::func
   TreePtr tree = tree_of(s.tree, "tree of " + repo::short_id(id));
   TreePtr parent_tree;
   if (s.has_parent) parent_tree = tree_of(shape(s.parent).tree, "tree of the parent of " + repo::short_id(id));
-  return tree_changes(m_repo, parent_tree.get(), tree.get(), "", emit);
+  return tree_changes(m_repo, parent_tree.get(), tree.get(), id, emit);
 }
 
 std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& id) const {
@@ -718,51 +768,55 @@ Side side_of(const git_tree_entry* e) {
   return e ? Side{*git_tree_entry_id(e), static_cast<std::uint32_t>(git_tree_entry_filemode(e))} : Side{};
 }
 
-// The paths that differ between trees `a` and `b` (either may be null) under
-// `prefix`, with both sides, descending only into subtrees whose ids differ
-// (tree_changes' merge-join, keeping the entries).
-void tree_delta(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix, Delta& out) {
-  auto subtree = [&](const git_tree_entry* e) {
+// The paths that differ between trees `a` and `b` (either may be null), with
+// both sides (tree_sides: iterative and bounded; `what` names the change).
+void tree_delta(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& what, Delta& out) {
+  tree_sides(repo, a, b, what, [&](const std::string& path, const git_tree_entry* ea, const git_tree_entry* eb) {
+    out[path] = {side_of(ea), side_of(eb)};
+    return true;
+  });
+}
+
+// Checks that the tree `top` is at most repo::k_max_tree_depth deep (a tree
+// of files alone is 1), reading each distinct subtree once (`depth_of`
+// keeps them: a tree that names one subtree many times costs it once);
+// throws TreeTooDeep, `what` naming the change, when it is deeper.
+// libgit2's merge indexes every path of both sides and writes its result
+// recursively, so it is only given trees within the bound.
+void check_depth(git_repository* repo, const git_oid& top, std::unordered_map<git_oid, std::size_t, OidHash, OidEq>& depth_of,
+                 const std::string& what) {
+  struct Level {
+    TreePtr tree;
+    std::size_t next = 0;
+    std::size_t deepest = 0; // of the subtrees seen so far
+  };
+  if (depth_of.count(top)) return;
+  auto open = [&](const git_oid& id) {
     git_tree* t = nullptr;
-    check(git_tree_lookup(&t, repo, git_tree_entry_id(e)), "tree " + prefix + git_tree_entry_name(e));
-    return TreePtr(t);
+    check(git_tree_lookup(&t, repo, &id), "tree " + to_hex(&id));
+    return Level{TreePtr(t), 0, 0};
   };
-  // An entry present on one side only (`after`: on b's).
-  auto whole = [&](const git_tree_entry* e, bool after) {
-    std::string path = prefix + git_tree_entry_name(e);
-    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-      TreePtr t = subtree(e);
-      tree_delta(repo, after ? nullptr : t.get(), after ? t.get() : nullptr, path + "/", out);
-    } else {
-      out[path] = after ? std::pair{Side{}, side_of(e)} : std::pair{side_of(e), Side{}};
-    }
-  };
-  std::size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
-  while (i < na || j < nb) {
-    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
-    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
-    int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-    if (cmp < 0) {
-      whole(ea, false);
-      ++i;
-    } else if (cmp > 0) {
-      whole(eb, true);
-      ++j;
-    } else {
-      if (!(side_of(ea) == side_of(eb))) {
-        bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE, tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
-        if (ta && tb) {
-          tree_delta(repo, subtree(ea).get(), subtree(eb).get(), prefix + git_tree_entry_name(ea) + "/", out);
-        } else if (ta || tb) {
-          whole(ea, false);
-          whole(eb, true);
-        } else {
-          out[prefix + git_tree_entry_name(ea)] = {side_of(ea), side_of(eb)};
-        }
+  std::vector<Level> levels;
+  levels.push_back(open(top));
+  while (!levels.empty()) {
+    Level& l = levels.back();
+    if (l.next < git_tree_entrycount(l.tree.get())) {
+      const git_tree_entry* e = git_tree_entry_byindex(l.tree.get(), l.next++);
+      if (git_tree_entry_type(e) != GIT_OBJECT_TREE) continue;
+      const git_oid& id = *git_tree_entry_id(e);
+      if (auto known = depth_of.find(id); known != depth_of.end()) {
+        l.deepest = std::max(l.deepest, known->second);
+        if (levels.size() + known->second > repo::k_max_tree_depth) throw too_deep(what, "");
+        continue;
       }
-      ++i;
-      ++j;
+      if (levels.size() >= repo::k_max_tree_depth) throw too_deep(what, "");
+      levels.push_back(open(id)); // `l` dangles from here
+      continue;
     }
+    const std::size_t depth = l.deepest + 1;
+    depth_of.emplace(*git_tree_id(l.tree.get()), depth);
+    levels.pop_back();
+    if (!levels.empty()) levels.back().deepest = std::max(levels.back().deepest, depth);
   }
 }
 
@@ -783,9 +837,10 @@ std::optional<bool> merge_without_overlap(git_repository* repo, const git_commit
   TreePtr b = tree_of(git_commit_tree_id(base_commit.get())), o = tree_of(git_commit_tree_id(ours)),
           t = tree_of(git_commit_tree_id(theirs)), m = tree_of(git_commit_tree_id(merge));
   Delta d_ours, d_theirs, d_merge;
-  tree_delta(repo, b.get(), o.get(), "", d_ours);
-  tree_delta(repo, b.get(), t.get(), "", d_theirs);
-  tree_delta(repo, o.get(), m.get(), "", d_merge);
+  const std::string what = "merge " + repo::short_id(to_hex(git_commit_id(merge)));
+  tree_delta(repo, b.get(), o.get(), what + "'s first parent changes a path", d_ours);
+  tree_delta(repo, b.get(), t.get(), what + "'s second parent changes a path", d_theirs);
+  tree_delta(repo, o.get(), m.get(), what + " changes a path", d_merge);
   // The clean merge is ours with their changes applied: what the merge
   // should change against its first parent.
   Delta expected;
@@ -837,7 +892,15 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
     check(git_commit_lookup(&c, repo, git_commit_id(parents[i].get())), "parent of " + repo::short_id(id));
     sides[i].reset(c);
   }
-  git_merge_options opts = GIT_MERGE_OPTIONS_INIT;
+  std::unordered_map<git_oid, std::size_t, OidHash, OidEq> depth_of;
+  for (const auto& side : sides) {
+    check_depth(repo, *git_commit_tree_id(side.get()), depth_of,
+                "a parent of merge " + repo::short_id(id) + " has a path");
+  }
+  // (Not GIT_MERGE_OPTIONS_INIT: clang's -Wmissing-field-initializers
+  // refuses its partial initializer under -Werror, the sanitizer build.)
+  git_merge_options opts;
+  check(git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION), "merge options");
   opts.flags |= GIT_MERGE_FAIL_ON_CONFLICT | GIT_MERGE_SKIP_REUC;
   git_index* index_raw = nullptr;
   if (int rc = git_merge_commits(&index_raw, repo, sides[0].get(), sides[1].get(), &opts); rc < 0) {
@@ -858,6 +921,9 @@ std::optional<repo::ObjectId> Libgit2Repository::patch_id(const repo::ObjectId& 
   check(git_commit_lookup(&raw, m_repo, &oid), "commit " + id);
   CommitPtr c(raw);
   if (git_commit_parentcount(c.get()) == 0) return std::nullopt;
+  // libgit2's diff walks what differs too, with no bound of its own: walk
+  // it first, bounded (TreeTooDeep).
+  commit_changes(id, [](const std::string&) { return true; });
   git_tree* tree_raw = nullptr;
   check(git_commit_tree(&tree_raw, c.get()), "tree of " + repo::short_id(id));
   TreePtr tree(tree_raw);
@@ -914,29 +980,48 @@ bool Libgit2Repository::files_under(const repo::ObjectId& id, const std::string&
   repo::ObjectId commit_id;
   auto entry = entry_at(id, dir, commit_id);
   if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return false;
-  git_tree* sub_raw = nullptr;
-  check(git_tree_lookup(&sub_raw, m_repo, git_tree_entry_id(entry.get())), "tree " + dir);
-  TreePtr sub(sub_raw);
-  static constexpr int k_stop = -7777;
-  struct Walk {
-    git_repository* repo;
-    const std::string& dir;
-    const std::function<bool(const std::string&, const std::string&)>& visit;
-  } walk{m_repo, dir, visit};
-  auto callback = [](const char* root_path, const git_tree_entry* e, void* payload) -> int {
-    auto* w = static_cast<Walk*>(payload);
-    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return 0;
+  // Pre-order, in git's order (as git_tree_walk, which recurses without a
+  // bound), one level of the stack per directory open.
+  struct Level {
+    TreePtr tree;
+    std::size_t next = 0;
+    std::size_t path_size = 0; // of `path` at this level
+  };
+  std::vector<Level> levels;
+  std::string path = dir + "/";
+  git_tree* top = nullptr;
+  check(git_tree_lookup(&top, m_repo, git_tree_entry_id(entry.get())), "tree " + dir);
+  levels.push_back({TreePtr(top), 0, path.size()});
+  while (!levels.empty()) {
+    Level& l = levels.back();
+    path.resize(l.path_size);
+    if (l.next >= git_tree_entrycount(l.tree.get())) {
+      levels.pop_back();
+      continue;
+    }
+    const git_tree_entry* e = git_tree_entry_byindex(l.tree.get(), l.next++);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      if (levels.size() >= repo::k_max_tree_depth) {
+        throw repo::TreeTooDeep(dir + " in " + repo::short_id(commit_id) + " is more than " +
+                                std::to_string(repo::k_max_tree_depth) +
+                                " directories deep; relgate walks no tree that deep");
+      }
+      git_tree* sub = nullptr;
+      check(git_tree_lookup(&sub, m_repo, git_tree_entry_id(e)), "tree " + path + git_tree_entry_name(e));
+      path += git_tree_entry_name(e);
+      path += '/';
+      levels.push_back({TreePtr(sub), 0, path.size()});
+      continue;
+    }
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) continue;
     git_blob* blob = nullptr;
-    if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(e)) != 0) return 0;
+    if (git_blob_lookup(&blob, m_repo, git_tree_entry_id(e)) != 0) continue;
     std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>> b(blob);
     auto size = static_cast<std::size_t>(git_blob_rawsize(blob));
-    if (size > (std::size_t{1} << 20)) return 0;
-    std::string path = w->dir + "/" + root_path + git_tree_entry_name(e);
+    if (size > (std::size_t{1} << 20)) continue;
     std::string content(static_cast<const char*>(git_blob_rawcontent(blob)), size);
-    return w->visit(path, content) ? 0 : k_stop; // git_tree_walk stops and returns it
-  };
-  int rc = git_tree_walk(sub.get(), GIT_TREEWALK_PRE, callback, &walk);
-  if (rc < 0 && rc != k_stop) check(rc, "reading " + dir);
+    if (!visit(path + git_tree_entry_name(e), content)) break;
+  }
   return true;
 }
 

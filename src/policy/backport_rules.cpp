@@ -87,7 +87,15 @@ Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id, bool on
     if (i >= idx.commits.size() && !j.advance(idx)) break;
     const repo::ObjectId m = idx.commits[i];
     if (j.commit(m).parents.size() > 1) continue;
-    if (sorted_paths(j, idx, m) != paths) continue;
+    try {
+      if (sorted_paths(j, idx, m) != paths) continue;
+    } catch (const repo::TreeTooDeep&) {
+      // Too deep to walk, so it proves nothing; once on main it must not
+      // stop every later backport. (The backport's own walk above fails
+      // closed.) No backport has an empty change, so {} never matches.
+      idx.paths[m] = {};
+      continue;
+    }
     if (j.repo.patch_id(m) == own) {
       p.sources.push_back(m);
       break;

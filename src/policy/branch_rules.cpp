@@ -3,6 +3,7 @@
 #include "policy/engine_internal.hpp"
 
 #include "util/text.hpp"
+#include "util/unicode.hpp"
 
 #include <re2/re2.h>
 
@@ -31,6 +32,37 @@ std::optional<std::string> suggest_branch(const Policy& policy, const std::strin
 
 namespace {
 
+// B1 for every ref name that is not a tag's: a character that cannot be
+// seen (U+200B before release/v0.1, ...) is refused. True when it was.
+bool ref_name_unseen(Judgement& j, const RefUpdate& u) {
+  if (u.is_delete()) return false; // removing such a name is always fine
+  auto unseen = unicode::find_unseen(u.ref);
+  if (!unseen) return false;
+  j.add(RuleId::B1, u,
+        printable(u.ref) + " has a character that cannot be seen: " + unseen->what + ", at byte " +
+            std::to_string(unseen->offset),
+        {"ref names show every character they have; release branches are spelled in ASCII: " +
+         j.policy.release_branch.display()},
+        j.peel(u.new_id));
+  return true;
+}
+
+// What a branch name that is not a release branch reads as when it imitates
+// one with look-alike characters (rеlease/v0.1 with a Cyrillic е,
+// release/vO.1): the release branch; or, for a name outside ASCII, its plain
+// reading when that is a near miss (branches.release_like).
+std::optional<std::string> imitated_branch(const Policy& policy, const std::string& name) {
+  const auto letters = unicode::fold(name);
+  if (auto v = policy.release_branch.imitated_by(letters)) return policy.release_branch.render(*v);
+  if (unicode::is_ascii(name)) return std::nullopt;
+  std::string plain = unicode::plain_text(letters);
+  if (policy.release_branch.match(plain) ||
+      (policy.release_branch_like && RE2::PartialMatch(plain, *policy.release_branch_like))) {
+    return plain;
+  }
+  return std::nullopt;
+}
+
 // B1: release branches are spelled exactly; near misses are refused.
 void branch_name(Judgement& j, const RefUpdate& u, const std::string& name) {
   if (u.is_delete()) return;
@@ -39,11 +71,10 @@ void branch_name(Judgement& j, const RefUpdate& u, const std::string& name) {
   const std::string dir = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
   bool under_release_dir = !dir.empty() && starts_with(name, dir);
   bool near_miss = j.policy.release_branch_like && RE2::PartialMatch(name, *j.policy.release_branch_like);
-  const std::string skeleton = ascii_skeleton(name);
-  if (skeleton != name && (j.policy.release_branch.match(skeleton) ||
-                           (j.policy.release_branch_like && RE2::PartialMatch(skeleton, *j.policy.release_branch_like)))) {
+  if (ref_name_unseen(j, u)) return;
+  if (auto reading = imitated_branch(j.policy, name)) {
     j.add(RuleId::B1, u,
-          printable(name) + " imitates a release branch with look-alike characters (it reads as " + printable(skeleton) +
+          printable(name) + " imitates a release branch with look-alike characters (it reads as " + printable(*reading) +
               ")",
           {"release branches are spelled in ASCII: " + j.policy.release_branch.display()}, j.peel(u.new_id));
     return;
@@ -120,6 +151,8 @@ void no_rewrite(Judgement& j, const RefUpdate& u, const std::string& name) {
 }
 
 } // namespace
+
+void judge_ref_name(Judgement& j, const RefUpdate& u) { ref_name_unseen(j, u); }
 
 void judge_branch(Judgement& j, const RefUpdate& u) {
   const std::string name = u.ref.substr(k_heads.size());

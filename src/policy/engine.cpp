@@ -286,6 +286,7 @@ Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Prov
       detail::hint_tag_deletion(j, u, before);
     }
     else if (starts_with(u.ref, "refs/heads/")) detail::judge_branch(j, u);
+    else detail::judge_ref_name(j, u);
     detail::judge_access(j, u);
     if (u.ref == Policy::k_policy_ref) detail::judge_policy_ref(j, u);
     if (u.ref == policy.main_ref()) {

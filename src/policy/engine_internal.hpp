@@ -131,6 +131,8 @@ std::string merge_hint(const std::string& branch);
 
 void judge_tag(Judgement& j, const RefUpdate& u);
 void judge_branch(Judgement& j, const RefUpdate& u);
+// B1 for a ref outside refs/tags/ and refs/heads/: no character that cannot be seen.
+void judge_ref_name(Judgement& j, const RefUpdate& u);
 void judge_main_freeze(Judgement& j, const RefUpdate& u);
 void judge_freeze_ref(Judgement& j, const RefUpdate& u);
 void judge_ci_notes(Judgement& j, const RefUpdate& u);

@@ -2,6 +2,7 @@
 
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace relgate::policy {
@@ -122,6 +123,114 @@ std::optional<Version> NameTemplate::match(std::string_view name) const {
   if (!m_compiled) return std::nullopt;
   std::vector<std::uint64_t> values;
   if (!match_from(name, 0, 0, values)) return std::nullopt;
+  Version v;
+  std::size_t g = 0;
+  for (const auto& part : m_parts) {
+    if (!part.placeholder) continue;
+    std::uint64_t value = values[g++];
+    if (part.text == "major") v.major = value;
+    else if (part.text == "minor") v.minor = value;
+    else if (part.text == "patch") v.patch = value;
+    else if (part.text == "rc") v.rc = value;
+  }
+  return v;
+}
+
+namespace {
+// A folded name and a template, each as a run of skeleton bytes.
+struct NameAtom {
+  char c = 0;           // a byte of a letter's skeleton; 0 for a foreign letter
+  bool foreign = false; // a letter outside ASCII: stands for any one template character
+  int digit = -1;       // the digit it reads as, else -1
+};
+struct TemplateAtom {
+  char c = 0;          // a byte of a template character's skeleton
+  std::size_t span = 0; // on a character's first byte: its skeleton's length
+  bool number = false;  // a placeholder
+};
+
+class Imitation {
+public:
+  Imitation(std::vector<NameAtom> name, std::vector<TemplateAtom> pattern)
+      : m_name(std::move(name)), m_pattern(std::move(pattern)),
+        m_memo((m_name.size() + 1) * (m_pattern.size() + 1) * 2, 0) {}
+
+  // Whether name[i..] reads as pattern[j..]; `inside`: the number at j has
+  // taken a digit already.
+  bool reads(std::size_t i, std::size_t j, bool inside) {
+    char& memo = m_memo[(i * (m_pattern.size() + 1) + j) * 2 + (inside ? 1 : 0)];
+    if (memo) return memo == 2;
+    bool ok = false;
+    if (j == m_pattern.size()) {
+      ok = i == m_name.size();
+    } else if (m_pattern[j].number) {
+      ok = (inside && reads(i, j + 1, false)) || (i < m_name.size() && m_name[i].digit >= 0 && reads(i + 1, j, true));
+    } else if (i < m_name.size()) {
+      const NameAtom& a = m_name[i];
+      const TemplateAtom& t = m_pattern[j];
+      ok = (!a.foreign && a.c == t.c && reads(i + 1, j + 1, false)) ||
+           (a.foreign && t.span > 0 && reads(i + 1, j + t.span, false));
+    }
+    memo = ok ? 2 : 1;
+    return ok;
+  }
+
+  // After reads(0, 0, false): the numbers read, in the pattern's order.
+  std::vector<std::uint64_t> numbers() {
+    std::vector<std::uint64_t> out;
+    std::size_t i = 0, j = 0;
+    bool inside = false;
+    while (j < m_pattern.size()) {
+      if (m_pattern[j].number) {
+        if (inside && reads(i, j + 1, false)) {
+          ++j;
+          inside = false;
+          continue;
+        }
+        if (!inside) out.push_back(0);
+        out.back() = std::min<std::uint64_t>(out.back() * 10 + static_cast<std::uint64_t>(m_name[i].digit), 999999999);
+        ++i;
+        inside = true;
+      } else {
+        j += m_name[i].foreign ? m_pattern[j].span : 1;
+        ++i;
+      }
+    }
+    return out;
+  }
+
+private:
+  std::vector<NameAtom> m_name;
+  std::vector<TemplateAtom> m_pattern;
+  std::vector<char> m_memo; // 0 unknown, 1 no, 2 yes
+};
+} // namespace
+
+std::optional<Version> NameTemplate::imitated_by(const std::vector<unicode::Letter>& letters) const {
+  if (!m_compiled || letters.size() > k_max_imitation_letters) return std::nullopt;
+  std::vector<NameAtom> name;
+  for (const auto& l : letters) {
+    if (l.kind == unicode::Letter::Kind::foreign) {
+      name.push_back({0, true, unicode::digit_of_skeleton(l.skeleton)});
+      continue;
+    }
+    for (char c : l.skeleton) name.push_back({c, false, unicode::digit_of_skeleton(std::string_view(&c, 1))});
+  }
+  std::vector<TemplateAtom> pattern;
+  for (const auto& part : m_parts) {
+    if (part.placeholder) {
+      pattern.push_back({0, 0, true});
+      continue;
+    }
+    for (const auto& l : unicode::fold(part.text)) {
+      for (std::size_t k = 0; k < l.skeleton.size(); ++k) {
+        pattern.push_back({l.skeleton[k], k == 0 ? l.skeleton.size() : 0, false});
+      }
+    }
+  }
+  Imitation imitation(std::move(name), std::move(pattern));
+  if (!imitation.reads(0, 0, false)) return std::nullopt;
+  const auto values = imitation.numbers();
   Version v;
   std::size_t g = 0;
   for (const auto& part : m_parts) {

@@ -2,6 +2,8 @@
 // Release words of RELEASES.md as types: versions, lines, and the name
 // templates (configurable) that spell tags and branches.
 
+#include "util/unicode.hpp"
+
 #include <compare>
 #include <cstdint>
 #include <memory>
@@ -46,6 +48,16 @@ public:
                                              std::string* error);
   // The fields of `name` when it matches exactly; absent placeholders are 0.
   std::optional<Version> match(std::string_view name) const;
+  // The release name a folded name (unicode::fold) imitates, read by UTS #39
+  // skeletons: each of the template's characters is matched by one with the
+  // same skeleton (0 and O, 1 and l, ν and v), or by any one character
+  // outside ASCII (ʋ, the Arabic decimal separator ٫: the skeleton of ʋ is
+  // u, and that of ٫ a comma); each number by a run of digits and digit
+  // look-alikes (O, l, I, Cyrillic О). nullopt when it does not read as one,
+  // or has more than k_max_imitation_letters letters. A release name reads
+  // as itself: ask about names that are not release names.
+  std::optional<Version> imitated_by(const std::vector<unicode::Letter>& letters) const;
+  static constexpr std::size_t k_max_imitation_letters = 256;
   std::string render(const Version& v) const;
   // The template with placeholders shown as X, Y, Z and N: "vX.Y.Z-rcN".
   std::string display() const;

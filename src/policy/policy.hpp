@@ -47,6 +47,10 @@ struct FreezePolicy {
   std::vector<std::string> allow_keywords;      // words that also allow a subject
   std::shared_ptr<const Regex> keywords_re;        // allow_keywords compiled; null when empty
   std::vector<std::string> docs_paths;          // globs: a commit touching only these is docs
+  // Bounds of docs_paths (the loader refuses more): each glob is matched
+  // against every path a commit changes, so its size multiplies that work.
+  static constexpr std::size_t k_max_glob_bytes = 256;
+  static constexpr std::size_t k_max_globs = 256;
   std::string exception_trailer = "Freeze-Exception";
   NameTemplate ref;                             // refs/freeze/v{major}.{minor}.{patch}
 };

@@ -163,8 +163,14 @@ private:
               }},
              {"docs_paths", [&](const toml::node& n) {
                 auto globs = string_array(n, "freeze.docs_paths");
+                if (globs.size() > FreezePolicy::k_max_globs)
+                  fail(n, "freeze.docs_paths has " + std::to_string(globs.size()) + " globs; at most " +
+                              std::to_string(FreezePolicy::k_max_globs) + " are allowed");
                 for (const auto& g : globs) {
                   if (g.empty() || g.front() == '/') fail(n, "freeze.docs_paths: \"" + g + "\" must be a path glob relative to the top of the repository");
+                  if (g.size() > FreezePolicy::k_max_glob_bytes)
+                    fail(n, "freeze.docs_paths: a glob of " + std::to_string(g.size()) + " bytes; at most " +
+                                std::to_string(FreezePolicy::k_max_glob_bytes) + " are allowed");
                 }
                 m_policy.freeze.docs_paths = globs;
               }},

@@ -4,6 +4,7 @@
 #include "policy/engine_internal.hpp"
 
 #include "util/text.hpp"
+#include "util/unicode.hpp"
 
 #include <re2/re2.h>
 
@@ -14,6 +15,10 @@ namespace relgate::policy::detail {
 namespace {
 
 const std::string k_tags = "refs/tags/";
+// When a release tag the rules compare with names no commit (a legacy tag
+// at a tree), no rule can pass: a maintainer decides.
+constexpr const char* k_override_hint =
+    "a maintainer who has checked the release can push past this once: git push -o relgate.override=\"<reason>\"";
 
 std::optional<std::uint64_t> to_number(std::string_view digits) {
   std::uint64_t v = 0;
@@ -50,17 +55,42 @@ std::string spelled_as(const Policy& policy) {
   return policy.final_tag.display() + " or " + policy.rc_tag.display();
 }
 
+// What a tag name that is not a release name reads as when it imitates one
+// with look-alike characters (v０.１.０, 𝐯0.1.0, ѵ0.1.0, v٠.١.٠, vO.1.0,
+// v0٫1٫0): the release name; or, for a name outside ASCII, its plain
+// reading when that looks like a version (tags.version_like).
+std::optional<std::string> imitated_tag(const Policy& policy, const std::string& name) {
+  const auto letters = unicode::fold(name);
+  for (const NameTemplate* t : {&policy.rc_tag, &policy.final_tag}) {
+    if (auto v = t->imitated_by(letters)) return t->render(*v);
+  }
+  if (unicode::is_ascii(name) || !policy.version_like) return std::nullopt;
+  std::string plain = unicode::plain_text(letters);
+  if (RE2::PartialMatch(plain, *policy.version_like)) return plain;
+  return std::nullopt;
+}
+
 // T1: tags that look like a version must be spelled as one.
 void tag_name(Judgement& j, const RefUpdate& u, const std::string& name, const std::optional<repo::ObjectId>& commit) {
   if (u.is_delete()) return; // removing a misspelled tag is always fine
-  bool version_like = j.policy.version_like && RE2::PartialMatch(name, *j.policy.version_like);
-  // Look-alikes: v０.１.０ (full-width), ѵ0.1.0 (Cyrillic), v0.1.0‐rc1 (U+2010).
-  const std::string skeleton = ascii_skeleton(name);
-  if (!version_like && skeleton != name && j.policy.version_like && RE2::PartialMatch(skeleton, *j.policy.version_like)) {
+  if (auto unseen = unicode::find_unseen(name)) {
     j.add(RuleId::T1, u,
-          printable(name) + " imitates a version with look-alike characters (it reads as " + printable(skeleton) + ")",
-          {"release tags are spelled in ASCII: " + spelled_as(j.policy)}, commit);
+          printable(name) + " has a character that cannot be seen: " + unseen->what + ", at byte " +
+              std::to_string(unseen->offset),
+          {"tag names show every character they have; release tags are spelled in ASCII: " + spelled_as(j.policy)},
+          commit);
     return;
+  }
+  bool version_like = j.policy.version_like && RE2::PartialMatch(name, *j.policy.version_like);
+  // An ASCII name that looks like a version is a misspelling (below), with a
+  // suggestion; any other name may imitate one.
+  if (!version_like || !unicode::is_ascii(name)) {
+    if (auto reading = imitated_tag(j.policy, name)) {
+      j.add(RuleId::T1, u,
+            printable(name) + " imitates a version with look-alike characters (it reads as " + printable(*reading) + ")",
+            {"release tags are spelled in ASCII: " + spelled_as(j.policy)}, commit);
+      return;
+    }
   }
   if (!version_like) {
     if (!j.policy.other_tags_allowed) {
@@ -188,7 +218,12 @@ void rc_sequence(Judgement& j, const RefUpdate& u, const std::string& name, cons
   if (n > 1) {
     const TagEntry& prev = after->rcs.at(n - 1);
     auto prev_commit = j.peel(prev.target);
-    if (prev_commit && !j.is_ancestor(*prev_commit, commit)) {
+    if (!prev_commit) {
+      // As in T6: a previous rc that names no commit proves nothing.
+      j.add(RuleId::T4, u,
+            name + " cannot be shown to build on " + prev.name + ", which does not point at a commit",
+            {k_override_hint}, commit);
+    } else if (!j.is_ancestor(*prev_commit, commit)) {
       j.add(RuleId::T4, u,
             name + " at " + repo::short_id(commit) + " does not contain " + prev.name + " (" +
                 repo::short_id(*prev_commit) + "): each rc builds on the one before",
@@ -249,7 +284,17 @@ void final_is_last_rc(Judgement& j, const RefUpdate& u, const std::string& name,
     return;
   }
   auto rc_commit = j.peel(last->target);
-  if (rc_commit && *rc_commit != commit) {
+  if (!rc_commit) {
+    // A legacy rc tag naming a tree or a blob: nothing to compare with, so
+    // nothing passes (this once let a final tag through at any commit).
+    // T4 refuses a next rc for the same reason: only an override is left.
+    j.add(RuleId::T6, u,
+          name + " cannot be checked against the last release candidate " + last->name +
+              ", which does not point at a commit",
+          {k_override_hint}, commit);
+    return;
+  }
+  if (*rc_commit != commit) {
     std::uint64_t next = *last->version.rc + 1;
     std::vector<std::string> hints;
     if (j.is_ancestor(*rc_commit, commit)) {
@@ -266,7 +311,7 @@ void final_is_last_rc(Judgement& j, const RefUpdate& u, const std::string& name,
           std::move(hints), commit);
     return;
   }
-  if (rc_commit && !on_main(j, *rc_commit)) {
+  if (!on_main(j, *rc_commit)) {
     j.add(RuleId::T6, u,
           name + " and " + last->name + " point at " + repo::short_id(*rc_commit) + ", which is not on " + j.main_name(),
           {"releases are cut from " + j.main_name() + "; land the commit there and cut a new rc"}, commit);
@@ -330,7 +375,14 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
     return;
   }
   auto prev_commit = j.peel(prev_it->second.target);
-  if (prev_commit && !j.is_ancestor(*prev_commit, commit)) {
+  if (!prev_commit) {
+    // As in T6: a previous release that names no commit proves nothing.
+    j.add(RuleId::T7, u,
+          name + " cannot be shown to contain " + prev_it->second.name + ", which does not point at a commit",
+          {k_override_hint}, commit);
+    return;
+  }
+  if (!j.is_ancestor(*prev_commit, commit)) {
     j.add(RuleId::T7, u,
           name + " at " + repo::short_id(commit) + " does not contain " + prev_it->second.name + " (" +
               repo::short_id(*prev_commit) + ")",
@@ -339,7 +391,7 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
   }
   // A patch release ships something: a tag at the previous release's
   // commit would make T2 keep a release that changes nothing.
-  if (prev_commit && *prev_commit == commit) {
+  if (*prev_commit == commit) {
     j.add(RuleId::T7, u,
           name + " is at the same commit as " + prev_it->second.name + " (" + repo::short_id(commit) +
               "): a patch release brings at least one commit beyond the previous release",

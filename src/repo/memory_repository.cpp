@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <set>
@@ -196,10 +197,25 @@ std::optional<FirstParents> MemoryRepository::first_parents(const ObjectId& tip,
   return out;
 }
 
+namespace {
+// As a tree walk would: a path of more than k_max_tree_depth components is
+// too deep to walk.
+void check_depth(const ObjectId& id, const std::vector<std::string>& paths) {
+  for (const auto& p : paths) {
+    if (static_cast<std::size_t>(std::count(p.begin(), p.end(), '/')) >= k_max_tree_depth) {
+      throw TreeTooDeep("commit " + short_id(id) + " changes a path more than " + std::to_string(k_max_tree_depth) +
+                        " directories deep");
+    }
+  }
+}
+} // namespace
+
 std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) const {
   stored(id); // throws when missing
   auto it = m_paths.find(id);
-  return it == m_paths.end() ? std::vector<std::string>{} : it->second;
+  if (it == m_paths.end()) return {};
+  check_depth(id, it->second);
+  return it->second;
 }
 
 void MemoryRepository::set_patch(const ObjectId& commit, std::string patch) { m_patches[commit] = std::move(patch); }
@@ -213,6 +229,7 @@ bool MemoryRepository::is_clean_merge(const ObjectId& id) const {
 std::optional<ObjectId> MemoryRepository::patch_id(const ObjectId& id) const {
   const Commit& c = stored(id);
   if (c.parents.empty()) return std::nullopt;
+  if (auto paths = m_paths.find(id); paths != m_paths.end()) check_depth(id, paths->second);
   auto it = m_patches.find(id);
   std::string text = it == m_patches.end() ? "own change of " + id : it->second;
   char buf[41];

@@ -4,6 +4,8 @@
 // src/git/; MemoryRepository (below, in memory_repository.hpp) implements it
 // for unit tests and fuzzing. Nothing here changes a repository.
 
+#include "util/error.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +18,19 @@ namespace relgate::repo {
 
 // Lower-case hex object id: 40 digits (SHA-1) or 64 (SHA-256).
 using ObjectId = std::string;
+
+// Tree walks go at most this many levels deep: paths of at most this many
+// components ("a/b/c" has 3), git's own default bound (core.maxTreeDepth).
+inline constexpr std::size_t k_max_tree_depth = 4096;
+
+// Thrown by a tree walk (changed_paths, changes_only, patch_id, files_under)
+// that would go deeper than k_max_tree_depth. The walk refuses: a caller
+// that must judge the tree fails closed with the message; one that only
+// looks for a match (a patch id among main's commits) may take it as none.
+class TreeTooDeep : public Error {
+public:
+  using Error::Error;
+};
 
 enum class ObjectType { missing, commit, tree, blob, tag };
 
@@ -95,10 +110,12 @@ public:
   // All of walk_new's commits, parents before children.
   std::vector<ObjectId> new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const;
   // The paths a commit changes against its first parent (every path of its
-  // tree for a root commit), without rename detection.
+  // tree for a root commit), without rename detection. Throws TreeTooDeep
+  // for a change deeper than k_max_tree_depth.
   virtual std::vector<std::string> changed_paths(const ObjectId& commit) const = 0;
   // True when the commit changes at least one path and `keep` holds for
-  // every path it changes; stops at the first path that fails.
+  // every path it changes; stops at the first path that fails. Throws
+  // TreeTooDeep as changed_paths does (unless it stopped before).
   virtual bool changes_only(const ObjectId& commit, const std::function<bool(const std::string& path)>& keep) const;
   // True when `commit` merges exactly two parents and its tree is exactly
   // the tree of their clean merge (merge base found, renames detected, as
@@ -111,7 +128,8 @@ public:
   virtual bool is_clean_merge(const ObjectId& commit) const;
   // The patch id of a commit's change against its first parent (libgit2's
   // patch id: compare only with ids from the same implementation); nullopt
-  // for a root commit or an empty change.
+  // for a root commit or an empty change. Throws TreeTooDeep as
+  // changed_paths does.
   virtual std::optional<ObjectId> patch_id(const ObjectId& commit) const = 0;
   // The content of the file at `path` in the tree of `commit` (tags peeled);
   // nullopt when there is no such file.
@@ -119,7 +137,8 @@ public:
   // Calls `visit` with the path and content of every file under the
   // directory `dir` in the tree of `commit`, in git's order, until it returns
   // false. Files over 1 MiB are skipped. False when there is no such
-  // directory.
+  // directory. Throws TreeTooDeep for a directory deeper than
+  // k_max_tree_depth under `dir`.
   virtual bool files_under(const ObjectId& commit, const std::string& dir,
                            const std::function<bool(const std::string& path, const std::string& content)>& visit) const = 0;
 };

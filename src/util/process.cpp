@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -160,7 +161,24 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
     out_write = Fd(fds[1]);
     posix_spawn_file_actions_adddup2(&setup.actions, out_write.get(), STDOUT_FILENO);
   }
-  if (options.null_stdin) posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  Fd input;
+  if (options.input) {
+    input = Fd(::memfd_create("relgate-input", MFD_CLOEXEC));
+    std::size_t done = 0;
+    while (input && done < options.input->size()) {
+      ssize_t n = ::write(input.get(), options.input->data() + done, options.input->size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) input.close();
+      else done += static_cast<std::size_t>(n);
+    }
+    if (!input || ::lseek(input.get(), 0, SEEK_SET) != 0) {
+      result.error = std::string("cannot pass its input: ") + std::strerror(errno);
+      return result;
+    }
+    posix_spawn_file_actions_adddup2(&setup.actions, input.get(), STDIN_FILENO);
+  } else if (options.null_stdin) {
+    posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
   if (options.null_stderr) posix_spawn_file_actions_addopen(&setup.actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   if (options.own_process_group) {
     // Set in the child before exec, so the deadline's kill finds the group.

@@ -18,6 +18,9 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   bool null_stdin = false;     // stdin from /dev/null (else relgate's)
+  // stdin reads this text (from a memory file, so the program reads it at
+  // its own pace and may leave it unread). Wins over null_stdin.
+  std::optional<std::string> input;
   bool capture_stdout = false; // into Result::out (else relgate's stdout)
   bool null_stderr = false;    // stderr to /dev/null (else relgate's)
   // At most this many bytes of stdout are kept; the rest is read and

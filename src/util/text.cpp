@@ -120,16 +120,17 @@ std::string shell_quote(std::string_view s) {
 }
 
 namespace {
+// One path segment against one pattern segment: `*` any run of characters,
+// `?` one. Greedy, returning to the last `*` only: O(|p| * |s|) at worst.
 bool segment_match(std::string_view p, std::string_view s) {
-  // Iterative wildcard match with backtracking to the last '*'.
   std::size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
   while (si < s.size()) {
-    if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
-      ++pi;
-      ++si;
-    } else if (pi < p.size() && p[pi] == '*') {
+    if (pi < p.size() && p[pi] == '*') { // before the literal test: a '*' in the path is a character too
       star = pi++;
       mark = si;
+    } else if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
+      ++pi;
+      ++si;
     } else if (star != std::string_view::npos) {
       pi = star + 1;
       si = ++mark;
@@ -140,58 +141,45 @@ bool segment_match(std::string_view p, std::string_view s) {
   while (pi < p.size() && p[pi] == '*') ++pi;
   return pi == p.size();
 }
-
-bool segments_match(const std::vector<std::string_view>& p, std::size_t pi, const std::vector<std::string_view>& s,
-                    std::size_t si) {
-  while (pi < p.size()) {
-    if (p[pi] == "**") {
-      for (std::size_t k = si; k <= s.size(); ++k) {
-        if (segments_match(p, pi + 1, s, k)) return true;
-      }
-      return false;
-    }
-    if (si >= s.size() || !segment_match(p[pi], s[si])) return false;
-    ++pi;
-    ++si;
-  }
-  return si == s.size();
-}
 } // namespace
 
+// The pattern's segments are the states of an automaton; after each path
+// segment it is in every state that path can reach (a `**` state keeps
+// itself and lets the next state in too). Nothing is tried twice, so a
+// pattern of many `**` costs what a plain one costs: O(|pattern| * |path|).
+// (A recursive matcher took 7.5 s for 8 `**` on a 40-deep path.)
 bool glob_match(std::string_view pattern, std::string_view path) {
-  return segments_match(split(pattern, '/'), 0, split(path, '/'), 0);
-}
-
-std::string ascii_skeleton(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-      continue;
+  const std::vector<std::string_view> p = split(pattern, '/');
+  const std::size_t n = p.size();
+  std::vector<char> now(n + 1, 0), next(n + 1, 0);
+  // A `**` state may be left without taking a segment.
+  auto skip_double_stars = [&](std::vector<char>& states) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (states[i] && p[i] == "**") states[i + 1] = 1;
     }
-    // Decode one UTF-8 sequence (invalid bytes count as one character).
-    std::size_t len = (c >= 0xf0) ? 4 : (c >= 0xe0) ? 3 : (c >= 0xc0) ? 2 : 1;
-    char32_t cp = 0;
-    if (len > 1 && i + len <= s.size()) {
-      cp = c & (0xff >> (len + 1));
-      for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
-    } else {
-      len = 1;
+  };
+  now[0] = 1;
+  skip_double_stars(now);
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = path.find('/', start);
+    const std::string_view segment = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::fill(next.begin(), next.end(), 0);
+    bool alive = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!now[i]) continue;
+      if (p[i] == "**") next[i] = 1;
+      else if (segment_match(p[i], segment)) next[i + 1] = 1;
+      else continue;
+      alive = true;
     }
-    i += len;
-    if (cp >= 0xff10 && cp <= 0xff19) out += static_cast<char>('0' + (cp - 0xff10)); // full-width digits
-    else if (cp >= 0xff41 && cp <= 0xff5a) out += static_cast<char>('a' + (cp - 0xff41)); // full-width a-z
-    else if (cp >= 0xff21 && cp <= 0xff3a) out += static_cast<char>('A' + (cp - 0xff21)); // full-width A-Z
-    else if (cp == 0x03bd || cp == 0x0475 || cp == 0x2174 || cp == 0x1d20) out += 'v';  // ν ѵ ⅴ ᴠ
-    else if (cp == 0xff0e || cp == 0x2024 || cp == 0x3002 || cp == 0x00b7 || cp == 0x2219) out += '.';
-    else if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xfe63 || cp == 0xff0d) out += '-';
-    else if (cp == 0x0440) out += 'p'; // Cyrillic er
-    else if (cp == 0x0441) out += 'c'; // Cyrillic es
-    else out += '?';
+    if (!alive) return false;
+    skip_double_stars(next);
+    now.swap(next);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
   }
-  return out;
+  return now[n] != 0;
 }
 
 } // namespace relgate

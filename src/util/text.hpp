@@ -30,13 +30,10 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // `s` with control and non-ASCII bytes shown as \xNN, and quoted: safe to print.
 std::string printable(std::string_view s);
 // Path glob: `*` and `?` within one path segment, a `**` segment any number
-// of segments (also none). Anchored at both ends.
+// of segments (also none). Anchored at both ends. Never backtracks: time
+// O(|pattern| * |path|) whatever the pattern (freeze.docs_paths comes from
+// the policy, the paths from any pusher).
 bool glob_match(std::string_view pattern, std::string_view path);
-// `s` with Unicode look-alikes of ASCII digits, letters, dots and dashes
-// (full-width forms, Greek nu, small roman five, Unicode dashes and dot
-// leaders) replaced by the ASCII they imitate, and any other non-ASCII
-// character by '?'. Equal to `s` for ASCII text.
-std::string ascii_skeleton(std::string_view s);
 // Quote for a POSIX shell when needed (for hint commands a person copies).
 std::string shell_quote(std::string_view s);
 

@@ -281,6 +281,15 @@ def cases(repo, relgate, facts):
          ["git", "rev-list", "--count", f"{branch}..{recent}"], None),
         ("list release tags", [relgate, "check", "refs/heads/feature", ZERO, main], {0},
          ["git", "for-each-ref", "refs/tags"], None),
+        # A tag that is not a release name is checked for look-alikes: an
+        # ASCII name with ICU's skeletons compiled in, a name outside ASCII
+        # by loading ICU (util/unicode.hpp). ASCII pushes must not pay for it.
+        ("ASCII tag, not a release name", check + ["refs/tags/build-1", ZERO, main], {0},
+         ["git", "for-each-ref", "refs/tags"], None),
+        ("  same, a name outside ASCII", check + ["refs/tags/caf\u00e9-1", ZERO, main], {0},
+         ["git", "for-each-ref", "refs/tags"], None),
+        ("  same, a look-alike of v0.1.0", check + ["refs/tags/\U0001d42f0.1.0", ZERO, main], {1},
+         ["git", "for-each-ref", "refs/tags"], None),
     ]
     if facts["size"] > 100_000:
         old100k = r("main~100000")

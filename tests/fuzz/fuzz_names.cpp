@@ -11,6 +11,7 @@
 #include "repo/memory_repository.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
+#include "util/unicode.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string name(reinterpret_cast<const char*>(data), size);
   const policy::Policy& pol = policy::builtin_policy();
   (void)policy::parse_release_tag(pol, name);
-  (void)ascii_skeleton(name);
+  (void)unicode::find_unseen(name);
+  if (!unicode::find_unseen(name)) (void)unicode::fold(name);
   (void)printable(name);
 
   std::string error;

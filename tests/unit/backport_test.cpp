@@ -105,6 +105,23 @@ TEST_CASE("B4: an equal patch id proves a plain cherry-pick", "[B4]") {
   }
 }
 
+TEST_CASE("B4: a commit on main too deep to walk proves nothing and stops no backport", "[B4][depth]") {
+  Backports h;
+  std::string deep;
+  for (std::size_t i = 0; i < repo::k_max_tree_depth; ++i) deep += "d/";
+  deep += "f.txt"; // 4097 components
+  // Newest on main: the patch-id search meets it before the source.
+  h.branch("main", h.repo.add_commit({h.fix_b}, "feat: deep\n", 0, {deep}));
+  auto pick = h.on_release("fix: crash on start");
+  h.repo.set_patch(pick, "the crash fix");
+  h.repo.set_patch(h.fix_a, "the crash fix");
+  CHECK(h.push_release(pick).violations.empty());
+  SECTION("a backport too deep to walk is refused (fail closed)") {
+    auto deep_pick = h.repo.add_commit({h.head("release/v0.1")}, "fix: deep\n", 0, {deep});
+    CHECK_THROWS_AS(h.push_release(deep_pick), repo::TreeTooDeep);
+  }
+}
+
 TEST_CASE("B4: merges on the release branch are not judged, their commits are", "[B4]") {
   Backports h;
   auto pick = h.commit("fix: crash (#21)\n\n(cherry picked from commit " + h.fix_a + ")", {h.base});

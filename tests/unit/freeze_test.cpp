@@ -103,6 +103,83 @@ TEST_CASE("glob matching for docs paths", "[F1][glob]") {
   CHECK(glob_match("site/*.json", "site/x.json"));
   CHECK_FALSE(glob_match("site/*.json", "site/a/x.json"));
   CHECK(glob_match("a?c", "abc"));
+  CHECK(glob_match("docs/**/**", "docs"));
+  CHECK(glob_match("**", "a/b"));
+  CHECK_FALSE(glob_match("a/**/b", "a/c"));
+}
+
+namespace {
+// The matcher glob_match replaced: tries every split of the path at every
+// `**` (exponential in the number of `**`). The reference for small inputs.
+bool reference_segment(std::string_view p, std::string_view s) {
+  if (p.empty()) return s.empty();
+  if (p[0] == '*') return reference_segment(p.substr(1), s) || (!s.empty() && reference_segment(p, s.substr(1)));
+  return !s.empty() && (p[0] == '?' || p[0] == s[0]) && reference_segment(p.substr(1), s.substr(1));
+}
+bool reference_glob(const std::vector<std::string_view>& p, std::size_t pi, const std::vector<std::string_view>& s,
+                    std::size_t si) {
+  if (pi == p.size()) return si == s.size();
+  if (p[pi] == "**") {
+    for (std::size_t k = si; k <= s.size(); ++k) {
+      if (reference_glob(p, pi + 1, s, k)) return true;
+    }
+    return false;
+  }
+  return si < s.size() && reference_segment(p[pi], s[si]) && reference_glob(p, pi + 1, s, si + 1);
+}
+} // namespace
+
+TEST_CASE("glob matching agrees with the backtracking reference", "[F1][glob]") {
+  const std::vector<std::string> pattern_segments = {"a", "*", "**", "?", "a*", "*b", "", "a*b*"};
+  const std::vector<std::string> path_segments = {"a", "b", "ab", "", "aab", "*a"}; // git allows * in names
+  // Every pattern of up to 3 segments against every path of up to 3.
+  auto all = [](const std::vector<std::string>& parts) {
+    std::vector<std::string> out;
+    std::vector<std::string> level = {""};
+    for (int len = 1; len <= 3; ++len) {
+      std::vector<std::string> longer;
+      for (const auto& prefix : level) {
+        for (const auto& part : parts) longer.push_back(len == 1 ? part : prefix + "/" + part);
+      }
+      out.insert(out.end(), longer.begin(), longer.end());
+      level = longer;
+    }
+    return out;
+  };
+  std::size_t checked = 0;
+  for (const auto& pattern : all(pattern_segments)) {
+    for (const auto& path : all(path_segments)) {
+      INFO(pattern << " against " << path);
+      REQUIRE(glob_match(pattern, path) == reference_glob(split(pattern, '/'), 0, split(path, '/'), 0));
+      ++checked;
+    }
+  }
+  CHECK(checked == 584u * 258u);
+}
+
+TEST_CASE("glob matching: many ** on a deep path", "[F1][glob]") {
+  // 12 `**` and a 40-deep path: the recursive matcher never finished this.
+  std::string pattern;
+  for (int i = 0; i < 12; ++i) pattern += "**/";
+  std::string path;
+  for (int i = 0; i < 40; ++i) path += "d" + std::to_string(i) + "/";
+  CHECK_FALSE(glob_match(pattern + "x.md", path + "y.txt"));
+  CHECK(glob_match(pattern + "x.md", path + "x.md"));
+  CHECK(glob_match(pattern + "d7/**/d30/**/x.md", path + "x.md"));
+  CHECK_FALSE(glob_match(pattern + "d30/**/d7/**/x.md", path + "x.md"));
+}
+
+TEST_CASE("F1: a change too deep to walk is refused, unless the subject decides", "[F1][depth]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  h.tag("v0.1.0-rc1", c1);
+  std::string deep = "docs/";
+  for (std::size_t i = 0; i < repo::k_max_tree_depth; ++i) deep += "d/";
+  deep += "x.md";
+  auto feat = h.repo.add_commit({c1}, "feat: deep docs\n", 0, {deep});
+  CHECK_THROWS_AS(h.push(h.move_branch("main", feat)), repo::TreeTooDeep);
+  auto fix = h.repo.add_commit({c1}, "fix: deep\n", 0, {deep}); // the subject decides: no walk
+  CHECK(h.push(h.move_branch("main", fix)).violations.empty());
 }
 
 TEST_CASE("F1: main frozen by an rc tag takes only fixes and docs", "[F1]") {

@@ -187,6 +187,17 @@ TEST_CASE("policy errors name file, line and column", "[policy]") {
         "relgate.toml:2:8: branches.main must be a branch name such as \"main\" (without refs/heads/)");
 }
 
+TEST_CASE("freeze.docs_paths is bounded: globs of at most 256 bytes, at most 256 of them", "[policy][glob]") {
+  const std::string longest(256, 'a');
+  CHECK(error_of("[freeze]\ndocs_paths = [\"" + longest + "\"]\n") == "(no error)");
+  CHECK(error_of("[freeze]\ndocs_paths = [\"" + longest + "b\"]\n") ==
+        "relgate.toml:2:14: freeze.docs_paths: a glob of 257 bytes; at most 256 are allowed");
+  std::string many;
+  for (int i = 0; i < 257; ++i) many += (i ? ", " : "") + std::string("\"d") + std::to_string(i) + "/**\"";
+  CHECK(error_of("[freeze]\ndocs_paths = [" + many + "]\n") ==
+        "relgate.toml:2:14: freeze.docs_paths has 257 globs; at most 256 are allowed");
+}
+
 TEST_CASE("broken TOML is a located error", "[policy]") {
   auto e = error_of("[rules\ntag-name = \"error\"\n");
   CHECK(e.rfind("relgate.toml:1:", 0) == 0);

@@ -118,6 +118,18 @@ TEST_CASE("process: stdin and stderr on /dev/null, the environment changed", "[p
   ::unsetenv("RELGATE_TEST_CHANGED");
 }
 
+TEST_CASE("process: stdin from a text, read whole or left unread", "[process]") {
+  process::Options o = capturing();
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + "\n"; // more than a pipe holds
+  o.input = text;
+  CHECK(process::run({"cat"}, o).out == text);
+  auto r = process::run({"true"}, o); // never reads it
+  CHECK(r.succeeded());
+  o.input = std::string();
+  CHECK(process::run({"wc", "-c"}, o).out == "0\n");
+}
+
 TEST_CASE("process: output beyond the bound is read and dropped", "[process]") {
   process::Options o = capturing();
   o.max_output = 1000;

@@ -1,6 +1,7 @@
 // Tag rules T1-T9 on an in-memory repository.
 
 #include "fixture.hpp"
+#include "util/text.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -216,6 +217,39 @@ TEST_CASE("T5 next-line: a new line is the next one", "[T5]") {
     auto c = h.main_commit("feat: more");
     CHECK(h.push(History::create_tag("v0.2.0", c)).violations.empty());
     CHECK(codes(h.push(History::create_tag("v0.5.0", c))) == std::vector<std::string>{"T5"});
+  }
+}
+
+TEST_CASE("T4, T6, T7 fail closed when the tag they compare with names no commit", "[T4][T6][T7]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  auto blob = h.repo.add_blob(); // a legacy tag at a tree or blob
+  SECTION("T6: a final tag when the last rc names no commit, on main or not") {
+    h.tag("v0.1.0-rc1", blob);
+    auto side = h.commit("feat: not on main", {c1});
+    for (const auto& at : {side, c1}) {
+      auto v = h.push(History::create_tag("v0.1.0", at));
+      REQUIRE(codes(v) == std::vector<std::string>{"T6"});
+      CHECK(text(v).find("v0.1.0 cannot be checked against the last release candidate v0.1.0-rc1, which does not point "
+                         "at a commit") != std::string::npos);
+    }
+  }
+  SECTION("T4: an rc after one that names no commit") {
+    h.tag("v0.1.0-rc1", blob);
+    auto v = h.push(History::create_tag("v0.1.0-rc2", c1));
+    REQUIRE(codes(v) == std::vector<std::string>{"T4"});
+    CHECK(text(v).find("v0.1.0-rc2 cannot be shown to build on v0.1.0-rc1, which does not point at a commit") !=
+          std::string::npos);
+  }
+  SECTION("T7: a patch release after one that names no commit") {
+    h.release_line("0.1");
+    h.tag("v0.1.1", blob);
+    auto fix = h.commit("fix: two", {h.head("release/v0.1")});
+    h.branch("release/v0.1", fix);
+    h.ci_note(fix, "success build");
+    auto v = h.push(History::create_tag("v0.1.2", fix));
+    REQUIRE(codes(v) == std::vector<std::string>{"T7"});
+    CHECK(text(v).find("v0.1.2 cannot be shown to contain v0.1.1, which does not point at a commit") != std::string::npos);
   }
 }
 
@@ -531,4 +565,38 @@ TEST_CASE("T1 and B1: Unicode look-alikes never pass as release names", "[T1][B1
   CHECK(codes(b) == std::vector<std::string>{"B1"});
   CHECK(h.push(History::create_tag("caf\xc3\xa9", c)).violations.empty()); // other non-ASCII names are fine
   CHECK(codes(h.push(History::create_tag("v0.1.0-rc1\x01", c))) == std::vector<std::string>{"T1"});
+}
+
+TEST_CASE("T1 and B1: the look-alikes of issue 19, on tags and branches alike", "[T1][B1]") {
+  History h;
+  auto c = h.main_commit("feat: one");
+  const std::string zwsp = "\xe2\x80\x8b", word_joiner = "\xe2\x81\xa0", bom = "\xef\xbb\xbf";
+  for (const std::string& name : {zwsp + "v0.1.0", word_joiner + "v0.1.0", bom + "v0.1.0",
+                                  std::string("\xf0\x9d\x90\xaf" "0.1.0"),                           // 𝐯0.1.0
+                                  std::string("v\xf0\x9d\x9f\x8e.\xf0\x9d\x9f\x8f.\xf0\x9d\x9f\x8e"), // v𝟎.𝟏.𝟎
+                                  std::string("v\xd9\xa0.\xd9\xa1.\xd9\xa0"),                          // v٠.١.٠
+                                  std::string("\xca\x8b" "0.1.0"),                                     // ʋ0.1.0
+                                  std::string("v0\xd9\xab" "1\xd9\xab" "0"),                          // v0٫1٫0
+                                  std::string("vO.1.0")}) {
+    INFO(printable(name));
+    REQUIRE(codes(h.push(History::create_tag(name, c))) == std::vector<std::string>{"T1"});
+  }
+  for (const std::string& name : {std::string("r\xd0\xb5lease/v0.1"), zwsp + "release/v0.1", std::string("release/vO.1")}) {
+    INFO(printable(name));
+    REQUIRE(codes(h.push(History::create_branch(name, c))) == std::vector<std::string>{"B1"});
+  }
+  auto v = h.push(History::create_tag("\xca\x8b" "0.1.0", c));
+  CHECK(text(v).find("\"\\xca\\x8b0.1.0\" imitates a version with look-alike characters (it reads as \"v0.1.0\")") !=
+        std::string::npos);
+  auto hidden = h.push(History::create_tag(zwsp + "v0.1.0", c));
+  CHECK(text(hidden).find("has a character that cannot be seen: U+200B ZERO WIDTH SPACE, at byte 0") != std::string::npos);
+  // Any other ref: refs/notes/ci with a hidden character is B1's.
+  CHECK(codes(h.push({{"refs/notes/c" + zwsp + "i", std::string(40, '0'), c}})) == std::vector<std::string>{"B1"});
+  // Names that are not release-shaped stay allowed, and deleting a hidden name is always allowed.
+  for (std::string fine : {"build-1", "v1", "latest", "\xe6\x97\xa5\xe6\x9c\xac.\xe8\xaa\x9e.1"}) {
+    INFO(fine);
+    CHECK(h.push(History::create_tag(fine, c)).violations.empty());
+  }
+  h.tag(zwsp + "v0.1.0", c);
+  CHECK(h.push({{"refs/tags/" + zwsp + "v0.1.0", c, std::string(40, '0')}}).violations.empty());
 }
