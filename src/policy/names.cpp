@@ -119,10 +119,7 @@ bool NameTemplate::match_from(std::string_view name, std::size_t part, std::size
   return false;
 }
 
-std::optional<Version> NameTemplate::match(std::string_view name) const {
-  if (!m_compiled) return std::nullopt;
-  std::vector<std::uint64_t> values;
-  if (!match_from(name, 0, 0, values)) return std::nullopt;
+Version NameTemplate::version_of(const std::vector<std::uint64_t>& values) const {
   Version v;
   std::size_t g = 0;
   for (const auto& part : m_parts) {
@@ -134,6 +131,13 @@ std::optional<Version> NameTemplate::match(std::string_view name) const {
     else if (part.text == "rc") v.rc = value;
   }
   return v;
+}
+
+std::optional<Version> NameTemplate::match(std::string_view name) const {
+  if (!m_compiled) return std::nullopt;
+  std::vector<std::uint64_t> values;
+  if (!match_from(name, 0, 0, values)) return std::nullopt;
+  return version_of(values);
 }
 
 namespace {
@@ -231,17 +235,7 @@ std::optional<Version> NameTemplate::imitated_by(const std::vector<unicode::Lett
   Imitation imitation(std::move(name), std::move(pattern));
   if (!imitation.reads(0, 0, false)) return std::nullopt;
   const auto values = imitation.numbers();
-  Version v;
-  std::size_t g = 0;
-  for (const auto& part : m_parts) {
-    if (!part.placeholder) continue;
-    std::uint64_t value = values[g++];
-    if (part.text == "major") v.major = value;
-    else if (part.text == "minor") v.minor = value;
-    else if (part.text == "patch") v.patch = value;
-    else if (part.text == "rc") v.rc = value;
-  }
-  return v;
+  return version_of(values);
 }
 
 std::string NameTemplate::render(const Version& v) const {

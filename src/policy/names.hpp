@@ -66,6 +66,8 @@ public:
   const std::string& text() const { return m_text; }
 
 private:
+  // The version the placeholders' matched values spell, in template order.
+  Version version_of(const std::vector<std::uint64_t>& values) const;
   struct Part {
     bool placeholder = false;
     std::string text; // literal text, or the placeholder's name

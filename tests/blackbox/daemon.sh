@@ -119,21 +119,8 @@ slow_landing() {
     chmod +x "$SERVER/hooks/pre-receive.relgate-chained"
 }
 
-# race CLONE_A CMD_A CLONE_B CMD_B: runs CMD_A in CLONE_A, and 0.5 s later
-# CMD_B in CLONE_B (each bounded to 60 s); sets RC_A and RC_B.
-race() {
-    local a=$1 cmd_a=$2 b=$3 cmd_b=$4
-    (cd "$a" && timeout -k 5 60 sh -c "$cmd_a" >"$SCENARIO_DIR/race-a.log" 2>&1; echo $? >"$SCENARIO_DIR/race-a.rc") &
-    local pid_a=$!
-    sleep 0.5
-    (cd "$b" && timeout -k 5 60 sh -c "$cmd_b" >"$SCENARIO_DIR/race-b.log" 2>&1; echo $? >"$SCENARIO_DIR/race-b.rc")
-    wait "$pid_a"
-    RC_A=$(cat "$SCENARIO_DIR/race-a.rc")
-    RC_B=$(cat "$SCENARIO_DIR/race-b.rc")
-    echo "# race: A exit $RC_A, B exit $RC_B"
-    sed 's/^/#   A| /' "$SCENARIO_DIR/race-a.log"
-    sed 's/^/#   B| /' "$SCENARIO_DIR/race-b.log"
-}
+# race CLONE_A CMD_A CLONE_B CMD_B: race_pushes (lib.sh).
+race() { race_pushes "$@"; }
 
 remote_has() { git --git-dir="$SERVER" rev-parse -q --verify "$1" >/dev/null; }
 
