@@ -870,9 +870,13 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
   // merge of libgit2's reads and indexes every path of the tree).
   git_oidarray bases{};
   if (git_merge_bases(&bases, m_repo, git_commit_id(parents[0].get()), git_commit_id(parents[1].get())) == 0) {
+    // Disposed also when the walk throws (a tree too deep to walk).
+    struct Dispose {
+      git_oidarray* a;
+      ~Dispose() { git_oidarray_dispose(a); }
+    } dispose{&bases};
     std::optional<bool> quick;
     if (bases.count == 1) quick = merge_without_overlap(m_repo, merge.get(), parents[0].get(), parents[1].get(), bases.ids[0]);
-    git_oidarray_dispose(&bases);
     if (quick) return *quick;
   }
   git_error_clear();
