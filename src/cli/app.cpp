@@ -73,7 +73,10 @@ int run(int argc, char** argv) {
   app.fallthrough();
 
   GlobalOptions global;
-  app.add_option("--config", global.config, "Policy file (default: relgate.toml in the git directory, else built in)");
+  app.add_option("--config", global.config,
+                 "A host configuration file, read last (after /etc/relgate/relgate.toml and the git directory's "
+                 "relgate.toml; the versioned policy at refs/meta/relgate decides the repository's keys; README: "
+                 "The policy)");
   app.add_option("--repo", global.repo_dir, "Repository (default: found as git finds it, from GIT_DIR or the current directory)");
 
   int exit_code = 0;
@@ -171,19 +174,24 @@ int run(int argc, char** argv) {
   add_ci_commands(app, global, exit_code);
 
   InstallOptions install_opts;
-  auto add_install_options = [&](CLI::App* cmd) {
-    cmd->add_option("--hook", install_opts.hook, "pre-push, pre-receive or update (default: by repository kind)");
+  // install and uninstall take the same options; the texts say which.
+  auto add_install_options = [&](CLI::App* cmd, bool installing) {
+    const std::string verb = installing ? "install" : "remove";
+    cmd->add_option("--hook", install_opts.hook, "The hook to " + verb + ": pre-push, pre-receive or update (default: by repository kind)");
     cmd->add_option("--platform", install_opts.platform, "Server layout: plain, gitolite, gitolite-common, gitlab, gitea or ghes (default: plain)")
         ->check(CLI::IsMember({"plain", "gitolite", "gitolite-common", "gitlab", "gitea", "ghes"}));
-    cmd->add_option("--remote", install_opts.remote, "Client: the canonical remote, whose pushes are judged and whose refs are mirrored (default: origin)");
-    cmd->add_flag("--server", install_opts.server, "Install the server hook (the repository must be bare)");
+    cmd->add_option("--remote", install_opts.remote,
+                    installing ? "Client: the canonical remote, whose pushes are judged and whose refs are mirrored (default: origin)"
+                               : "Client: the remote given to install (default: origin); every remote's relgate refspecs go");
+    cmd->add_flag("--server", install_opts.server, installing ? "Install the server hook (the repository must be bare)"
+                                                              : "Remove the server hook (the repository must be bare)");
     cmd->add_flag("--dry-run", install_opts.dry_run, "Say exactly what would be done, change nothing");
   };
   auto* install = app.add_subcommand("install", "Install relgate's hook: pre-push in a clone, pre-receive in a bare repository");
-  add_install_options(install);
+  add_install_options(install, true);
   install->callback([&] { exit_code = run_install(global, install_opts); });
   auto* uninstall = app.add_subcommand("uninstall", "Remove relgate's hook and put back what was there before");
-  add_install_options(uninstall);
+  add_install_options(uninstall, false);
   uninstall->callback([&] { exit_code = run_uninstall(global, install_opts); });
   auto* doctor = app.add_subcommand("doctor", "Say what is installed where, which policy is in force, and what is wrong");
   doctor->callback([&] { exit_code = run_doctor(global); });
@@ -207,7 +215,12 @@ int run(int argc, char** argv) {
       sub = sub->get_subcommands().front();
       command += " " + sub->get_name();
     }
-    throw Error(suggestion.empty() ? std::string(e.what()) + " (" + command + " --help shows the usage)" : suggestion);
+    // CLI11's wording, in relgate's: "A subcommand is required", "updates is required".
+    std::string what = e.what();
+    if (what == "A subcommand is required") what = "a command is missing";
+    else if (auto at = what.rfind(" is required"); at != std::string::npos && at + 12 == what.size())
+      what = "missing " + what.substr(0, at);
+    throw Error(suggestion.empty() ? what + " (" + command + " --help shows the usage)" : suggestion);
   }
   return exit_code;
 }
