@@ -2,16 +2,19 @@
 
 #include "ci/providers.hpp"
 #include "cli/clone_view.hpp"
+#include "cli/judge.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/follow_ups.hpp"
 #include "policy/known_refs.hpp"
 #include "policy/overview.hpp"
 #include "policy/replay.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 #include "util/trace.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <iostream>
 
 namespace relgate::cli {
@@ -95,6 +98,56 @@ void print_text(const policy::Replay& replay, const std::vector<Dated>& follow_u
             << (ci ? "" : ", CI results (T8; --ci asks the provider as it is now)") << '\n';
 }
 
+// What went past the gate: the overrides the server's audit log recorded
+// (verdict "overridden"), from `since` on. Lines that are not the log's
+// JSON are left out and counted.
+struct Override {
+  std::string time, pusher, ref, rules, reason;
+};
+
+std::vector<Override> logged_overrides(const std::string& path, const std::optional<std::int64_t>& since, int* unreadable) {
+  std::vector<Override> out;
+  std::ifstream in(path);
+  std::string line;
+  const std::string from = since ? policy::utc_date(*since) : "";
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      ++*unreadable;
+      continue;
+    }
+    if (j.value("verdict", "") != "overridden") continue;
+    Override o;
+    o.time = j.value("time", "");
+    if (!from.empty() && o.time.substr(0, 10) < from) continue;
+    o.pusher = j["pusher"].is_string() ? j["pusher"].get<std::string>() : "nobody";
+    o.ref = j.value("ref", "");
+    if (j["rules"].is_array()) {
+      for (const auto& r : j["rules"]) o.rules += (o.rules.empty() ? "" : ", ") + (r.is_string() ? r.get<std::string>() : "?");
+    }
+    o.reason = j["override"].is_string() ? j["override"].get<std::string>() : "";
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+void print_overrides(const std::vector<Override>& overrides, int unreadable, bool json) {
+  for (const auto& o : overrides) {
+    if (json) {
+      nlohmann::json j{{"kind", "override"}, {"date", o.time}, {"pusher", o.pusher}, {"ref", o.ref},
+                       {"rules", o.rules},   {"message", o.reason}};
+      std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    } else {
+      std::cout << o.time << "  override  " << o.pusher << ": " << o.ref << " past " << o.rules << ": "
+                << printable(o.reason) << '\n';
+    }
+  }
+  if (json) return;
+  std::cout << "relgate audit: " << overrides.size() << (overrides.size() == 1 ? " override" : " overrides")
+            << " went past the gate (the server's audit log)"
+            << (unreadable ? "; " + std::to_string(unreadable) + " lines of it are not the log's JSON" : "") << '\n';
+}
+
 } // namespace
 
 int run_audit(const GlobalOptions& global, const AuditOptions& opts) {
@@ -132,6 +185,11 @@ int run_audit(const GlobalOptions& global, const AuditOptions& opts) {
 
   if (opts.format == "json") print_json(replay, follow_ups, main_tip);
   else print_text(replay, follow_ups, since, opts.ci);
+  // On the server, the audit log says what went past the gate this cycle.
+  if (const std::string log = audit_path(*repo, pol); !log.empty() && std::ifstream(log).good()) {
+    int unreadable = 0;
+    print_overrides(logged_overrides(log, since, &unreadable), unreadable, opts.format == "json");
+  }
   return replay.findings.empty() ? 0 : 1;
 }
 

@@ -104,12 +104,6 @@ int judge_and_report(const git::Libgit2Repository& repo, const policy::Policy& p
   return report(verdict, outcome, audit && audit->keeps_log());
 }
 
-// The server hooks' audit log ("" when the policy keeps none).
-std::string audit_path(const git::Libgit2Repository& repo, const policy::Policy& pol) {
-  if (pol.audit.log.empty()) return "";
-  return pol.audit.log.front() == '/' ? pol.audit.log : repo.git_dir() + pol.audit.log;
-}
-
 // After relgate accepted a push, what can still refuse it: recording it in
 // the journal, then the chained hook (run once the journal's lock is
 // released). Either refusal goes to the audit log; returns the exit code.
@@ -208,6 +202,11 @@ std::string system_config_path() {
 
 // In a hook this runs before any ref of the push changes, so a push is always
 // judged by the policy from before it, also when it updates the policy ref.
+std::string audit_path(const git::Libgit2Repository& repo, const policy::Policy& pol) {
+  if (pol.audit.log.empty()) return "";
+  return pol.audit.log.front() == '/' ? pol.audit.log : repo.git_dir() + pol.audit.log;
+}
+
 policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo) {
   trace::Phase phase("load policy");
   policy::PolicySources sources;

@@ -21,6 +21,8 @@ struct GlobalOptions {
 // The policy in force, in the rule book's lookup order: --config, then
 // relgate.toml in the git directory, then the built-in default.
 policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo);
+// The server hooks' audit log ("" when the policy keeps none).
+std::string audit_path(const git::Libgit2Repository& repo, const policy::Policy& pol);
 
 // With `refused`, a hook script from before --chained says that a hook
 // chained after relgate refused what relgate accepted: relgate forgets it

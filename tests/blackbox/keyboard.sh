@@ -25,6 +25,10 @@ override_as_printed() {
     assert_remote_ref refs/tags/v0.1.0-rc2 main
     grep -q '"verdict":"overridden","rules":\["T4"\],"override":"<reason>"' "$SERVER/relgate-audit.log" ||
         fail "the override is not in the server's audit log"
+    # audit says what went past the gate.
+    run_cmd "$RELGATE_BIN" --repo "$SERVER" audit
+    assert_output_matches 'override  alice: refs/tags/v0\.1\.0-rc2 past T4: "<reason>"$'
+    assert_output_contains "relgate audit: 1 override went past the gate (the server's audit log)"
     # The variable alone: the client lets it through but claims no log entry.
     must git tag v0.1.0-rc4 main
     RELGATE_OVERRIDE="rc3 was lost" GL_USERNAME=alice expect_reject "T4 rc-sequence" git push origin v0.1.0-rc4
@@ -93,6 +97,10 @@ cli_words() {
     assert_output_contains "(relgate install --help shows the usage)"
     run_cmd "$RELGATE_BIN" --help
     assert_output_contains "Usage: relgate [OPTIONS] SUBCOMMAND"
+    run_cmd "$RELGATE_BIN" check
+    assert_output_contains "relgate: error: missing updates (relgate check --help shows the usage)"
+    run_cmd "$RELGATE_BIN"
+    assert_output_contains "relgate: error: a command is missing"
 }
 
 # On a terminal only the head of a refusal is coloured, as git colours
