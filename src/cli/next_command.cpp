@@ -39,6 +39,7 @@ struct Plan {
   std::string not_now;                // why not, when !ready
   std::vector<std::string> notes;     // prose before the commands
   std::vector<std::string> commands;
+  std::vector<std::string> after;     // what comes once the commands are done
 };
 
 // RELEASES.md, backport phase step 1: cherry-pick the fix from main and
@@ -188,12 +189,14 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
       } else {
         if (!last) {
           std::string release = pol.final_tag.render({step.line.major, step.line.minor, 0, {}});
-          if (!refs.count(pol.freeze.ref.render({step.line.major, step.line.minor, 0, {}}))) {
+          const bool declare = !refs.count(pol.freeze.ref.render({step.line.major, step.line.minor, 0, {}}));
+          if (declare) {
             p.notes.push_back("first tell the community that " + main + " is frozen for " + release +
                               " (RELEASES.md, RC phase step 1):");
             p.notes.push_back("  relgate freeze start " + release + " --remote " + r);
           }
-          p.notes.push_back("then cut the first release candidate from " + main + ":");
+          // "then" only after a first step.
+          p.notes.push_back(std::string(declare ? "then cut" : "cut") + " the first release candidate from " + main + ":");
         }
         p.commands = {"git fetch " + r, "git tag " + step.name + " " + r + "/" + main, "git push " + r + " " + step.name};
       }
@@ -210,7 +213,7 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
         p.commands = {"git fetch " + r + " --tags", "git tag " + step.name + " " + last->name + "^{}",
                       "git push " + r + " " + step.name};
       }
-      p.notes.push_back("then create " + pol.release_branch.render({step.line.major, step.line.minor, 0, {}}) +
+      p.after.push_back("then create " + pol.release_branch.render({step.line.major, step.line.minor, 0, {}}) +
                         " from it (relgate next branch)");
       break;
     }
@@ -279,7 +282,9 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
   }
   bool any_ready = false;
   for (const auto& p : plans) {
-    std::cout << "next " << policy::to_string(p.step.kind) << ": " << p.step.name << " (" << p.step.why << ")\n";
+    // A step that is not due is not proposed: its line says it waits.
+    std::cout << "next " << policy::to_string(p.step.kind) << (p.ready ? ": " : ", when it is due: ") << p.step.name
+              << " (" << p.step.why << ")\n";
     if (!p.ready) {
       std::cout << "  not now: " << p.not_now << '\n';
       continue;
@@ -287,6 +292,7 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
     any_ready = true;
     for (const auto& n : p.notes) std::cout << "  " << n << '\n';
     for (const auto& c : p.commands) std::cout << "    " << c << '\n';
+    for (const auto& a : p.after) std::cout << "  " << a << '\n';
   }
   return any_ready ? 0 : 1;
 }

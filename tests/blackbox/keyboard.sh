@@ -156,7 +156,29 @@ mistakes_refused() {
     assert_remote_ref_absent refs/freeze/v0.3.0
 }
 
+# next prints steps in the order they are taken: no "then" before a first
+# step, what comes after the commands after them.
+next_in_order() {
+    use_fixture rc1
+    must git fetch -q origin
+    expect_accept "$RELGATE_BIN" next final
+    local push_at then_at
+    push_at=$(grep -n 'git push origin v0.1.0$' "$LAST_OUTPUT" | cut -d: -f1)
+    then_at=$(grep -n 'then create release/v0.1 from it' "$LAST_OUTPUT" | cut -d: -f1)
+    [ -n "$push_at" ] && [ -n "$then_at" ] && [ "$push_at" -lt "$then_at" ] ||
+        fail "\"then create release/v0.1\" should come after the commands"
+    must git tag v0.1.0 v0.1.0-rc1
+    must git push -q origin v0.1.0
+    must "$RELGATE_BIN" freeze start v0.2.0
+    commit_file "fix: for 0.2"
+    must git push -q origin main
+    expect_accept "$RELGATE_BIN" next rc
+    assert_output_contains "  cut the first release candidate from main:"
+    assert_output_lacks "then cut"
+}
+
 run_scenario "a maintainer's override, as printed" override_as_printed
+run_scenario "next prints steps in the order they are taken" next_in_order
 run_scenario "a patch that ships nothing, a freeze for the wrong line" mistakes_refused
 run_scenario "a release is dated by when it was pushed" release_dates
 run_scenario "install refuses a tracked hooks directory" tracked_hooks_dir

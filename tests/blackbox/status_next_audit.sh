@@ -161,11 +161,13 @@ next_patch_waits_for_ci() {
     use_fixture patch
     must git fetch -q origin
     expect_exit 1 "$RELGATE_BIN" next patch
-    assert_output_contains "next patch: v0.1.1"
+    # Not proposed while it waits (issue 22: never "not now" under a proposal).
+    assert_output_contains "next patch, when it is due: v0.1.1"
     assert_output_contains "not now: CI on release/v0.1"
     assert_output_contains "do not cut the tag until all CI passes"
     ci_note "success build" origin/release/v0.1
     expect_accept "$RELGATE_BIN" next patch
+    assert_output_contains "next patch: v0.1.1"
     assert_output_contains "git tag v0.1.1 origin/release/v0.1"
     must git push -q origin refs/notes/ci
     run_next_commands
