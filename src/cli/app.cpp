@@ -159,6 +159,8 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"rc", "final", "branch", "patch", "backport"}));
   next->add_option("commit", next_opts.commit, "backport: the commit on main to backport");
   next->add_option("--line", next_opts.line, "Only this release line, e.g. 0.5");
+  next->add_option("--format", next_opts.format, "text or json (default: text; next backport: text only)")
+      ->check(CLI::IsMember({"text", "json"}));
   next->add_option("--remote", next_opts.remote, "The remote whose state counts and the commands push to (default: relgate.remote, else origin)");
   next->callback([&] { exit_code = run_next(global, next_opts); });
 

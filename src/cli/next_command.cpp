@@ -12,6 +12,7 @@
 #include <charconv>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 namespace relgate::cli {
@@ -147,10 +148,14 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
   auto refs = clone_refs(*repo, pol, remote, true);
   policy::ReleaseState state(refs, pol);
   // In a clone the answer is only as new as the last fetch: say so.
-  if (auto age = view_age(*repo, remote)) std::cout << "(" << *age << ")\n";
+  const auto age = view_age(*repo, remote);
+  if (age && opts.format != "json") std::cout << "(" << *age << ")\n";
   NextOptions resolved = opts;
   resolved.remote = remote.empty() ? "origin" : remote;
-  if (opts.step == "backport") return backport(*repo, pol, refs, state, resolved, only_line);
+  if (opts.step == "backport") {
+    if (opts.format == "json") throw Error("next backport prints text only (drop --format json)");
+    return backport(*repo, pol, refs, state, resolved, only_line);
+  }
   const std::string& r = resolved.remote;
   const std::string main = pol.main_branch;
 
@@ -277,8 +282,28 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
     } else if (opts.step == "patch") {
       why = "no supported line has a release branch";
     }
+    if (opts.format == "json") {
+      nlohmann::json j{{"view", age ? nlohmann::json(*age) : nlohmann::json()},
+                       {"steps", nlohmann::json::array()},
+                       {"reason", what + where + " now" + (why.empty() ? "" : ": " + why)}};
+      std::cout << j.dump() << '\n';
+      return 1;
+    }
     std::cout << "relgate: " << what << where << " now" << (why.empty() ? "" : ": " + why) << '\n';
     return 1;
+  }
+  if (opts.format == "json") {
+    nlohmann::json steps = nlohmann::json::array();
+    bool any = false;
+    for (const auto& p : plans) {
+      any = any || p.ready;
+      steps.push_back({{"step", policy::to_string(p.step.kind)}, {"name", p.step.name}, {"why", p.step.why},
+                       {"ready", p.ready}, {"reason", p.ready ? nlohmann::json() : nlohmann::json(p.not_now)},
+                       {"notes", p.notes}, {"commands", p.commands}, {"after", p.after}});
+    }
+    nlohmann::json j{{"view", age ? nlohmann::json(*age) : nlohmann::json()}, {"steps", steps}};
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return any ? 0 : 1;
   }
   bool any_ready = false;
   for (const auto& p : plans) {

@@ -15,6 +15,7 @@ struct NextOptions {
   std::string commit; // backport: the commit on main to backport
   std::string line;   // "0.5"; empty: every line
   std::string remote; // empty: relgate.remote, else origin (clone_view.hpp)
+  std::string format = "text"; // or json (not for backport)
 };
 
 // 0 when a step can be taken now (and was printed), 1 when none can.

@@ -150,8 +150,14 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
       o["eol_by"] = it->eol_by.empty() ? nlohmann::json() : nlohmann::json(it->eol_by);
       auto& jn = o["next"] = nlohmann::json::array();
       for (const auto& s : steps_of(it->line)) {
-        jn.push_back({{"step", policy::to_string(s.kind)}, {"name", s.name}, {"from", s.from},
-                      {"why", s.why}, {"ready", !nothing_to_ship(s)}});
+        const bool idle = nothing_to_ship(s);
+        nlohmann::json step{{"step", policy::to_string(s.kind)}, {"name", s.name}, {"from", s.from},
+                            {"why", s.why},                      {"ready", !idle}};
+        // A step that is not ready says why, as the text does.
+        step["reason"] = idle ? nlohmann::json(s.from + " has nothing since " +
+                                               state.line(s.line)->latest_release()->name + "; backport a fix first")
+                              : nlohmann::json();
+        jn.push_back(std::move(step));
       }
       jl.push_back(std::move(o));
     }

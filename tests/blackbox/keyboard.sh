@@ -177,7 +177,29 @@ next_in_order() {
     assert_output_lacks "then cut"
 }
 
+# JSON where a script reads it: next, and status's reason beside "ready".
+json_formats() {
+    use_fixture released
+    must git fetch -q origin
+    run_cmd "$RELGATE_BIN" next --format json
+    python3 - "$LAST_STDOUT" <<'PY' || fail "next --format json is not the expected JSON"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert isinstance(j["steps"], list) and j["steps"], j
+assert all({"step", "name", "ready", "reason", "commands"} <= set(s) for s in j["steps"]), j
+PY
+    expect_accept "$RELGATE_BIN" status --format json
+    python3 - "$LAST_STDOUT" <<'PY' || fail "status --format json gives no reason beside ready: false"
+import json, sys
+j = json.load(open(sys.argv[1]))
+steps = [s for l in j["lines"] for s in l["next"]]
+idle = [s for s in steps if not s["ready"]]
+assert idle and all(s["reason"] for s in idle), steps
+PY
+}
+
 run_scenario "a maintainer's override, as printed" override_as_printed
+run_scenario "next and status in JSON" json_formats
 run_scenario "next prints steps in the order they are taken" next_in_order
 run_scenario "a patch that ships nothing, a freeze for the wrong line" mistakes_refused
 run_scenario "a release is dated by when it was pushed" release_dates
