@@ -216,13 +216,18 @@ std::vector<FollowUp> follow_ups(const repo::Repository& repo, const ReleaseStat
   if (!main_tip) return out;
   Checker check(repo, state, policy, *main_tip);
   if (scope == FollowUpScope::latest_supported) {
+    // Every release of a supported line: an earlier patch's missing release
+    // notes stay missing when a later patch ships. Versioned docs name the
+    // latest patch only.
     for (const auto& line : state.supported_lines()) {
       const LineState* ls = state.line(line);
       const TagEntry* latest = ls ? ls->latest_release() : nullptr;
       if (!latest) continue;
       check.versioned_docs(*latest, out);
-      check.release_notes(*latest, out);
-      check.upstream_warning(*latest, out);
+      for (const auto& [patch, tag] : ls->releases) {
+        check.release_notes(tag, out);
+        check.upstream_warning(tag, out);
+      }
     }
     return out;
   }

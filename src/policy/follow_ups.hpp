@@ -35,9 +35,9 @@ struct FollowUp {
   std::string hint;    // what to do
 };
 
-// Which releases to look at: the latest release of every supported line
-// (status), or every final and patch release, with versioned docs for the
-// latest patch of each line (audit).
+// Which releases to look at: every release of the supported lines, with
+// versioned docs for the latest patch of each (status), or of every line
+// (audit).
 enum class FollowUpScope { latest_supported, all };
 
 // `main_tip` is the main branch's commit; without it there is nothing to read.

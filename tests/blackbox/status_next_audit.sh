@@ -355,7 +355,8 @@ follow_ups_after_a_patch_release() {
     local cfg=$SCENARIO_DIR/upstream.toml
     printf '[upstream]\nmodule = "github.com/envoyproxy/gateway"\n' >"$cfg"
 
-    # status: the latest release of each supported line.
+    # status: every release of the supported lines (issue 22: an earlier
+    # release's undone item stays once a later patch exists, as in audit).
     expect_accept "$RELGATE_BIN" --repo "$SERVER" status
     assert_output_contains "Follow-ups (RELEASES.md, after a release; not blocking):"
     assert_output_contains "  v0.1.1 versioned-docs: site/versioned_docs/version-0.1 on main does not name v0.1.1 yet (it still names 0.1.0)"
@@ -366,7 +367,8 @@ follow_ups_after_a_patch_release() {
 import json, sys
 j = json.load(open(sys.argv[1]))
 kinds = sorted((f["release"], f["kind"]) for f in j["follow_ups"])
-assert kinds == [("v0.1.1", "release-notes"), ("v0.1.1", "upstream-warning"), ("v0.1.1", "versioned-docs")], kinds
+assert kinds == [("v0.1.0", "upstream-warning"), ("v0.1.1", "release-notes"), ("v0.1.1", "upstream-warning"),
+                 ("v0.1.1", "versioned-docs")], kinds
 assert all(f["hint"] for f in j["follow_ups"])
 EOF
     # audit: follow-ups are reported, and they are not findings (exit 0).
