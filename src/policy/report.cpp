@@ -2,6 +2,9 @@
 
 #include "util/text.hpp"
 
+#include <set>
+#include <utility>
+
 namespace relgate::policy {
 
 namespace {
@@ -28,7 +31,9 @@ std::string clean(std::string_view s, bool limit = false) {
   return out;
 }
 
-void format_one(const Violation& v, std::vector<ReportLine>& out) {
+// `said`: the advice (prose hints) already printed, by rule: a push of five
+// misspelled tags gets the same advice once, and each tag its own commands.
+void format_one(const Violation& v, std::vector<ReportLine>& out, std::set<std::pair<RuleId, std::string>>& said) {
   const auto& info = rule_info(v.rule);
   std::string head = v.overridden ? "relgate: overridden: " : v.severity == Severity::warn ? "relgate: warning: " : "relgate: ";
   head += std::string(info.code) + " " + std::string(info.name) + ": " + clean(v.ref, true) + ": " + clean(v.why);
@@ -36,17 +41,26 @@ void format_one(const Violation& v, std::vector<ReportLine>& out) {
   for (const auto& c : v.commits) {
     out.push_back({v.severity, "  commit " + repo::short_id(c.id) + " " + clean(c.subject, true)});
   }
-  for (const auto& h : v.hints) out.push_back({v.severity, "  hint: " + clean(h)});
+  for (std::size_t i = 0; i < v.hints.size(); ++i) {
+    const auto& h = v.hints[i];
+    bool command = h.rfind("  ", 0) == 0;
+    bool introduces = i + 1 < v.hints.size() && v.hints[i + 1].rfind("  ", 0) == 0;
+    // Advice already given for this rule is not repeated; a line that
+    // introduces commands always stays with them.
+    if (!command && !introduces && !said.insert({v.rule, h}).second) continue;
+    out.push_back({v.severity, "  hint: " + clean(h)});
+  }
 }
 } // namespace
 
 std::vector<ReportLine> format_verdict(const Verdict& verdict, bool audit_logged) {
   std::vector<ReportLine> out;
+  std::set<std::pair<RuleId, std::string>> said;
   for (const auto& v : verdict.violations) {
-    if (v.severity == Severity::error) format_one(v, out);
+    if (v.severity == Severity::error) format_one(v, out, said);
   }
   for (const auto& v : verdict.violations) {
-    if (v.severity == Severity::warn) format_one(v, out);
+    if (v.severity == Severity::warn) format_one(v, out, said);
   }
   for (const auto& n : verdict.notes) out.push_back({Severity::warn, "relgate: note: " + clean(n)});
   if (verdict.override_by) {

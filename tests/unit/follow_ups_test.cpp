@@ -92,14 +92,16 @@ TEST_CASE("follow-ups after a patch release: versioned docs and release notes", 
   SECTION("per-line pages: a missing page is a follow-up") {
     h.policy.docs.release_notes = "site/src/pages/release-notes/v{major}.{minor}.mdx";
     auto fs = of(h);
-    REQUIRE(kinds(fs) == std::vector<std::string>{"v0.5.1 release-notes"});
-    CHECK(fs[0].message == "no release notes page site/src/pages/release-notes/v0.5.mdx on main for v0.5.1");
+    // Every release of a supported line (an earlier one's stays undone).
+    REQUIRE(kinds(fs) == std::vector<std::string>{"v0.5.0 release-notes", "v0.5.1 release-notes"});
+    CHECK(fs[1].message == "no release notes page site/src/pages/release-notes/v0.5.mdx on main for v0.5.1");
   }
   SECTION("audit scope: every release's notes, and the versioned docs of the latest patch only") {
     h.repo.set_file(docs, notes, "## v0.5.1\n");
     h.repo.set_file(docs, dir + "/x.md", "v0.5.1\n");
     CHECK(kinds(of(h, FollowUpScope::all)) == std::vector<std::string>{"v0.5.0 release-notes"});
-    CHECK(of(h).empty());
+    // status keeps an earlier release's undone notes too (issue 22).
+    CHECK(kinds(of(h)) == std::vector<std::string>{"v0.5.0 release-notes"});
   }
   SECTION("a final release needs no versioned-docs update") {
     auto d2 = h.main_commit("feat: next");

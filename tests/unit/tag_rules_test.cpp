@@ -600,3 +600,19 @@ TEST_CASE("T1 and B1: the look-alikes of issue 19, on tags and branches alike", 
   h.tag(zwsp + "v0.1.0", c);
   CHECK(h.push({{"refs/tags/" + zwsp + "v0.1.0", c, std::string(40, '0')}}).violations.empty());
 }
+
+TEST_CASE("report: the same advice is given once per push, each tag its own commands", "[T1][report]") {
+  History h;
+  auto c = h.main_commit("feat: one");
+  auto v = h.push({History::create_tag("v1.2.3-beta.1", c), History::create_tag("v1.2.3-beta.2", c)});
+  REQUIRE(codes(v) == std::vector<std::string>{"T1", "T1"});
+  auto t = text(v);
+  auto count = [&](const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = t.find(needle); at != std::string::npos; at = t.find(needle, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("hint: release tags are vX.Y.Z") == 1);
+  CHECK(count("git tag -d v1.2.3-beta.1") == 1);
+  CHECK(count("git tag -d v1.2.3-beta.2") == 1);
+}
