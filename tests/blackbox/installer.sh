@@ -240,6 +240,16 @@ pre_commit_framework() {
         expect_reject "T1 tag-name" "$RELGATE_BIN" pre-commit
     run_cmd "$RELGATE_BIN" pre-commit
     [ "$LAST_RC" -eq 2 ] || fail "pre-commit without PRE_COMMIT_* should exit 2"
+    # A push whose first commit is a root commit (the policy's orphan
+    # commit, as the README creates it) is judged, not an error.
+    local blob tree pol
+    blob=$(printf '[rules]\n' | git hash-object -w --stdin)
+    tree=$(printf '100644 blob %s\trelgate.toml\n' "$blob" | git mktree)
+    pol=$(git commit-tree "$tree" -m "relgate policy")
+    PRE_COMMIT_REMOTE_NAME=origin PRE_COMMIT_REMOTE_URL="$SERVER" \
+    PRE_COMMIT_LOCAL_BRANCH="$pol" PRE_COMMIT_REMOTE_BRANCH=refs/meta/relgate \
+    PRE_COMMIT_TO_REF="$pol" PRE_COMMIT_FROM_REF=0000000000000000000000000000000000000000 \
+        expect_accept "$RELGATE_BIN" pre-commit
 }
 
 # cmake --install puts the binary, git-relgate, the hooks and the policy in place.
