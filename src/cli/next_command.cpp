@@ -171,7 +171,7 @@ int run_next(const GlobalOptions& global, const NextOptions& opts) {
   for (const auto& step : policy::next_steps(state, pol)) {
     if (only_line && step.line != *only_line) continue;
     if (!opts.step.empty() && opts.step != policy::to_string(step.kind)) continue;
-    Plan p{step, true, {}, {}, {}};
+    Plan p{step, true, {}, {}, {}, {}};
     const policy::LineState* ls = state.line(step.line);
     switch (step.kind) {
     case policy::StepKind::rc: {
