@@ -1,5 +1,7 @@
 #include "policy/policy_loader.hpp"
 
+#include "ci/providers.hpp"
+
 #include "policy/config_keys.hpp"
 #include "util/embedded.hpp"
 #include "util/error.hpp"
@@ -288,7 +290,9 @@ private:
         {"ci",
          {
              {"provider", [&](const toml::node& n) {
-                m_policy.ci.provider = one_of(n, "ci.provider", {"notes", "github", "gitlab", "command"});
+                std::vector<std::string> names;
+                for (const auto& kind : ci::provider_kinds()) names.emplace_back(kind.name);
+                m_policy.ci.provider = one_of(n, "ci.provider", names);
                 m_ci_provider_at = n.source();
               }},
              {"github", [&](const toml::node& n) {
@@ -412,12 +416,9 @@ private:
   void check_ci_provider(const toml::table& root) const {
     const auto& ci = m_policy.ci;
     auto where = m_ci_provider_at ? *m_ci_provider_at : root.source();
-    if (ci.provider == "github" && ci.github.repository.empty())
-      fail_at(where, "ci.provider = \"github\" needs ci.github.repository = \"owner/name\"");
-    if (ci.provider == "gitlab" && ci.gitlab.project.empty())
-      fail_at(where, "ci.provider = \"gitlab\" needs ci.gitlab.project (an id or \"group/name\")");
-    if (ci.provider == "command" && ci.command.argv.empty())
-      fail_at(where, "ci.provider = \"command\" needs ci.command.argv = [\"/path/to/check\"]");
+    const auto* kind = ci::find_provider_kind(ci.provider);
+    if (kind && !kind->configured(ci))
+      fail_at(where, "ci.provider = \"" + ci.provider + "\" needs " + std::string(kind->needs));
   }
 
   static std::string printable_key(const std::string& k) {

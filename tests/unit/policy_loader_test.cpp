@@ -1,3 +1,4 @@
+#include "ci/providers.hpp"
 #include "policy/config_keys.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/error.hpp"
@@ -185,6 +186,26 @@ TEST_CASE("policy errors name file, line and column", "[policy]") {
   CHECK(error_of("rules = 3\n") == "relgate.toml:1:9: \"rules\" must be a table: [rules]");
   CHECK(error_of("[branches]\nmain = \"refs/heads/main\"\n") ==
         "relgate.toml:2:8: branches.main must be a branch name such as \"main\" (without refs/heads/)");
+}
+
+TEST_CASE("every CI provider in the table is accepted by name and says what it needs", "[policy][ci]") {
+  REQUIRE(ci::provider_kinds().size() >= 4);
+  CHECK(ci::provider_kinds().front().name == "notes");
+  for (const auto& kind : ci::provider_kinds()) {
+    const std::string name(kind.name);
+    INFO(name);
+    const auto err = error_of("[ci]\nprovider = \"" + name + "\"\n");
+    if (kind.needs.empty()) {
+      CHECK(err == "(no error)");
+    } else {
+      CHECK(err == "relgate.toml:2:12: ci.provider = \"" + name + "\" needs " + std::string(kind.needs));
+    }
+    CHECK(ci::find_provider_kind(kind.name) == &kind);
+  }
+  CHECK(ci::find_provider_kind("jenkins") == nullptr);
+  // Configured, each provider is made by its row.
+  CHECK(error_of("[ci]\nprovider = \"github\"\n[ci.github]\nrepository = \"o/n\"\n") == "(no error)");
+  CHECK(error_of("[ci.command]\nargv = [\"/bin/true\"]\n[ci]\nprovider = \"command\"\n") == "(no error)");
 }
 
 TEST_CASE("freeze.docs_paths is bounded: globs of at most 256 bytes, at most 256 of them", "[policy][glob]") {
