@@ -60,17 +60,21 @@ scenario_github_trust() {
     # the check away) and the merge queue; never pull_request.
     yaml_check "$wf" 'sorted(d["on"]) == ["merge_group", "pull_request_target"]'
     yaml_check "$wf" '{"opened", "edited", "synchronize", "reopened"} <= set(d["on"]["pull_request_target"]["types"])'
-    yaml_check "$wf" 'd["permissions"] == {"contents": "read"}'
     # One job, its check named relgate (what the ruleset requires).
     yaml_check "$wf" 'list(d["jobs"]) == ["relgate"] and d["jobs"]["relgate"]["name"] == "relgate"'
     # The merge ref (or the merge queue's commit), every commit, no
     # credentials left behind.
     yaml_check "$wf" '[s["with"] for s in d["jobs"]["relgate"]["steps"] if s.get("uses", "").startswith("actions/checkout@")] and all(w["fetch-depth"] == 0 and w["persist-credentials"] is False and "refs/pull/{0}/merge" in w["ref"] and "merge_group" in w["ref"] for w in [s["with"] for s in d["jobs"]["relgate"]["steps"] if s.get("uses", "").startswith("actions/checkout@")])'
     # relgate is installed before the pull request is checked out, and
-    # after it nothing runs but git and relgate: its code is data.
+    # after it nothing runs but git, relgate and curl (the verdict posted
+    # as a commit status): its code is data.
     yaml_check "$wf" '(lambda st: min(i for i, s in enumerate(st) if "uses" in s) > max(i for i, s in enumerate(st) if "relgate --version" in s.get("run", "")))(d["jobs"]["relgate"]["steps"])'
-    yaml_check "$wf" '(lambda st, k: all(l.split()[0] in ("git", "relgate") or l.strip().startswith(("auth=", "'"'"'+refs/")) for s in st[k:] for l in s.get("run", "").splitlines() if l.strip()))(d["jobs"]["relgate"]["steps"], min(i for i, s in enumerate(d["jobs"]["relgate"]["steps"]) if "uses" in s))'
-    yaml_check "$wf" 'd["jobs"]["relgate"]["steps"][-1]["run"].strip() == "relgate pr"'
+    yaml_check "$wf" '(lambda st, k: all(l.split()[0] in ("git", "relgate", "curl") or l.strip().startswith(("auth=", "'"'"'+refs/", "\"$GITHUB_API_URL/", "-d ")) for s in st[k:] for l in s.get("run", "").splitlines() if l.strip()))(d["jobs"]["relgate"]["steps"], min(i for i, s in enumerate(d["jobs"]["relgate"]["steps"]) if "uses" in s))'
+    yaml_check "$wf" '[s["run"].strip() for s in d["jobs"]["relgate"]["steps"] if s.get("id") == "judge"] == ["relgate pr"]'
+    # The verdict reaches the pull request's head as the status `relgate`,
+    # refused or not.
+    yaml_check "$wf" '(lambda s: s["if"].startswith("always()") and "statuses/$HEAD_SHA" in s["run"] and "\"context\": \"relgate\"" in s["run"].replace("\\", "") and s["env"]["HEAD_SHA"] == "${{ github.event.pull_request.head.sha }}")(d["jobs"]["relgate"]["steps"][-1])'
+    yaml_check "$wf" 'd["permissions"] == {"contents": "read", "statuses": "write"}'
     # The release process refs the rules read beyond branches and tags.
     yaml_check "$wf" 'all(r in open(sys.argv[1]).read() for r in ("+refs/meta/*:refs/meta/*", "+refs/freeze/*:refs/freeze/*", "+refs/notes/*:refs/notes/*"))'
 }
