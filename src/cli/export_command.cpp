@@ -7,6 +7,7 @@
 
 #include <array>
 #include <iostream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -121,6 +122,7 @@ std::string shell_quote(const std::string& s) {
 } // namespace
 
 std::string github_rulesets(const policy::Policy& pol, const GithubRulesetOptions& opts) {
+  if (opts.check_name.empty()) throw Error("--check-name needs the name of the workflow's job, e.g. relgate");
   if (!opts.only.empty()) {
     for (const char* key : k_ruleset_keys) {
       if (opts.only == key) return build(pol, opts, key).dump(2) + "\n";

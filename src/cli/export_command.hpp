@@ -30,7 +30,7 @@ struct GithubRulesetOptions {
 // templates; branches: main and the release template). Without a team the
 // bypass actor is the repository admin role (RepositoryRole 5); with
 // `team` but no `team_id` the Team actor's id is null (the apply commands
-// look it up). Throws Error on an unknown `only`.
+// look it up). Throws Error on an unknown `only` or an empty check name.
 std::string github_rulesets(const policy::Policy& pol, const GithubRulesetOptions& opts);
 
 // The shell commands that apply each ruleset with `gh api` (one a line).

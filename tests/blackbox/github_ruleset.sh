@@ -75,6 +75,8 @@ scenario_only_pipes_one_object() {
     [ -s "$LAST_STDERR" ] && fail "--only should print nothing on stderr (it is the piped form)"
     expect_fail "tag not in {tags,branches,branch-creation}" "$RELGATE_BIN" export github-ruleset --only tag
     [ "$LAST_RC" = 2 ] || fail "an unknown ruleset is bad input: exit 2, got $LAST_RC"
+    expect_fail "--team-id" "$RELGATE_BIN" export github-ruleset --team-id 0
+    [ "$LAST_RC" = 2 ] || fail "a team id is a positive number: exit 2, got $LAST_RC"
 }
 
 scenario_outside_a_repository() {

@@ -190,4 +190,8 @@ TEST_CASE("github-ruleset: --only prints one ruleset, the request body", "[expor
   CHECK(one.at("name") == "relgate: release branch creation");
   opts.only = "tag";
   CHECK_THROWS_AS(cli::github_rulesets(policy::builtin_policy(), opts), Error);
+  cli::GithubRulesetOptions unnamed;
+  unnamed.check_name = "";
+  CHECK_THROWS_WITH(cli::github_rulesets(policy::builtin_policy(), unnamed),
+                    "--check-name needs the name of the workflow's job, e.g. relgate");
 }
