@@ -21,16 +21,38 @@ packages=(
 # smart_http.sh): gitolite over sshd, nginx with fcgiwrap and basic auth
 # (htpasswd). The suites start them on 127.0.0.1 with private configurations;
 # installing them starts no service (below).
+# The ready CI workflows (install/github, install/gitlab; tests/blackbox/
+# ci_workflows.sh): npm for action-validator, python3-yaml to read them.
 if [ "${1:-}" = test ]; then
   packages+=(clang-14 libclang-rt-14-dev llvm-14 time
-             gitolite3 openssh-server nginx fcgiwrap apache2-utils)
+             gitolite3 openssh-server nginx fcgiwrap apache2-utils python3-yaml)
+  # Debian's npm, unless one is there (NodeSource's nodejs has its own and
+  # conflicts with Debian's).
+  command -v npm >/dev/null || packages+=(npm)
 fi
+
+# `deps.sh test`, after the packages: action-validator (GitHub Actions
+# workflows checked offline against their schema), from npm at a fixed
+# version, into build/tools/ of this checkout (no global install).
+npm_tools() {
+  [ "${1:-}" = test ] || return 0
+  local prefix version=0.6.0
+  prefix="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/tools"
+  if [ "$(cat "$prefix/node_modules/@action-validator/cli/package.json" 2>/dev/null |
+         sed -n 's/^ *"version": "\(.*\)",*$/\1/p')" = "$version" ]; then
+    return 0
+  fi
+  echo "relgate: installing @action-validator/cli@$version into $prefix" >&2
+  mkdir -p "$prefix"
+  npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "@action-validator/cli@$version" >/dev/null
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
+  npm_tools "${1:-}"
   exit 0
 fi
 
@@ -54,3 +76,4 @@ if [ ! -e "$policy" ]; then
 fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_tools "${1:-}"

@@ -5,6 +5,7 @@
 #include "cli/next_command.hpp"
 #include "cli/status_command.hpp"
 #include "cli/audit_command.hpp"
+#include "cli/export_command.hpp"
 #include "cli/install.hpp"
 #include "cli/judge.hpp"
 #include "util/embedded.hpp"
@@ -172,6 +173,22 @@ int run(int argc, char** argv) {
   audit->add_option("--remote", audit_opts.remote, "In a clone, the remote whose history to audit (default: relgate.remote, else origin)");
   audit->add_flag("--ci", audit_opts.ci, "Also judge T8: ask the CI provider about each patch tag as it is now");
   audit->callback([&] { exit_code = run_audit(global, audit_opts); });
+
+  GithubRulesetOptions ruleset_opts;
+  auto* export_cmd = app.add_subcommand("export", "The policy in another tool's format: github-ruleset");
+  export_cmd->require_subcommand(1);
+  auto* ruleset = export_cmd->add_subcommand(
+      "github-ruleset", "GitHub repository rulesets (REST API JSON) for the release tags and branches, and the gh api commands");
+  ruleset->add_option("--team", ruleset_opts.team, "The maintainers' team, ORG/SLUG or SLUG: the apply commands look up its id");
+  ruleset->add_option("--team-id", ruleset_opts.team_id, "The maintainers' team's id (gh api orgs/ORG/teams/SLUG --jq .id)")
+      ->check(CLI::PositiveNumber);
+  ruleset->add_option("--check-name", ruleset_opts.check_name, "The required status check (default: relgate)");
+  ruleset->add_option("--check-app-id", ruleset_opts.check_app_id,
+                      "The app the check must come from (default: 15368, GitHub Actions; 0: any)")
+      ->check(CLI::NonNegativeNumber);
+  ruleset->add_option("--only", ruleset_opts.only, "One ruleset, as one object: tags, branches or branch-creation")
+      ->check(CLI::IsMember({"tags", "branches", "branch-creation"}));
+  ruleset->callback([&] { exit_code = run_export_github_ruleset(global, ruleset_opts); });
 
   add_ci_commands(app, global, exit_code);
 
