@@ -277,8 +277,15 @@ namespace {
 // without one (push_journal.hpp).
 PushJournal journal_of(const git::Libgit2Repository& repo) {
   const char* gl = std::getenv("GL_ID");
-  return PushJournal(repo.git_dir(), PushJournal::receiving_process(), gl && *gl);
+  const bool gitlab = gl && *gl;
+  auto owner = PushJournal::receiving_process();
+  if (!owner && gitlab) {
+    const char* objects = std::getenv("GIT_OBJECT_DIRECTORY");
+    owner = PushJournal::receiving_process_of_objects(objects ? objects : "");
+  }
+  return PushJournal(repo.git_dir(), owner, gitlab);
 }
+
 
 // The refs a server hook judges against, once the pushes accepted before
 // it have landed (or failed).
