@@ -510,7 +510,8 @@ int install_ghes(const Plan& plan) {
                "     libraries: e.g. a debian:12 image with the relgate .deb installed, exported as a tarball;\n"
                "  2. upload it in Site admin > Pre-receive hook environments;\n"
                "  3. commit " << file << " to a hook repository and add the hook in Site admin > Pre-receive hooks,\n"
-               "     using that environment. All pre-receive hooks of a push share GitHub's 5-second budget.\n";
+               "     using that environment. GitHub stops pre-receive hooks after 5 seconds; relgate waits at most\n"
+               "     3 s for a push accepted before (GITHUB_REPO_NAME set) and then refuses, saying why.\n";
   return 0;
 }
 
