@@ -188,6 +188,8 @@ int run(int argc, char** argv) {
     cmd->add_flag("--server", install_opts.server, installing ? "Install the server hook (the repository must be bare)"
                                                               : "Remove the server hook (the repository must be bare)");
     cmd->add_flag("--dry-run", install_opts.dry_run, "Say exactly what would be done, change nothing");
+    cmd->add_option("--custom-hooks-dir", install_opts.custom_hooks_dir,
+                    "GitLab: Gitaly's custom_hooks_dir, for every repository it serves (with --platform gitlab, no --repo)");
   };
   auto* install = app.add_subcommand("install", "Install relgate's hook: pre-push in a clone, pre-receive in a bare repository");
   add_install_options(install, true);
