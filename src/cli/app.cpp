@@ -7,6 +7,7 @@
 #include "cli/audit_command.hpp"
 #include "cli/install.hpp"
 #include "cli/judge.hpp"
+#include "cli/server_doctor.hpp"
 #include "util/embedded.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -198,7 +199,14 @@ int run(int argc, char** argv) {
   add_install_options(uninstall, false);
   uninstall->callback([&] { exit_code = run_uninstall(global, install_opts); });
   auto* doctor = app.add_subcommand("doctor", "Say what is installed where, which policy is in force, and what is wrong");
-  doctor->callback([&] { exit_code = run_doctor(global); });
+  std::string server_root;
+  doctor->add_option("--server", server_root,
+                     "A repositories root: list its bare repositories that relgate does not protect, with the command for each");
+  doctor->add_option("--custom-hooks-dir", install_opts.custom_hooks_dir,
+                     "With --server: Gitaly's custom_hooks_dir, whose relgate hook protects every GitLab repository");
+  doctor->callback([&] {
+    exit_code = server_root.empty() ? run_doctor(global) : run_server_doctor(server_root, install_opts.custom_hooks_dir);
+  });
 
   try {
     app.parse(argc, argv);

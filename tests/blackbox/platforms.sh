@@ -36,7 +36,8 @@ git config --global ssh.variant simple
 # 01460b0670c8): hooks/pre-receive, update and post-receive are Gitea's
 # dispatchers, verbatim; hooks/<hook>.d/gitea calls `gitea hook`, here a
 # stand-in that refuses a push not started by gitea serv, as Gitea does.
-# Then relgate is installed with --platform gitea. Sets SERVER.
+# Then relgate is installed with --platform gitea, unless a second argument
+# says "without-relgate". Sets SERVER.
 gitea_repo() {
     must git init -q --bare "$1"
     SERVER=$(cd "$1" && pwd)
@@ -91,6 +92,7 @@ exit 0
 EOF
         chmod 755 "$SERVER/hooks/$h" "$SERVER/hooks/$h.d/gitea"
     done
+    [ "${2:-}" = without-relgate ] && return 0
     must "$RELGATE_BIN" install --server --platform gitea --repo "$SERVER"
     [ -x "$SERVER/hooks/pre-receive.d/relgate" ] || fail "install --platform gitea did not create hooks/pre-receive.d/relgate"
 }
@@ -113,7 +115,8 @@ gitea_flow() {
 gitaly_start() {
     local global=${1:-$SCENARIO_DIR/gitaly-global}
     mkdir -p "$global"
-    export GITALY_SOCKET=$SCENARIO_DIR/gitaly.sock
+    # (a short path: a Unix socket's is at most 107 bytes)
+    export GITALY_SOCKET=$SUITE_TMP/gitaly-$BASHPID.sock
     python3 "$DRIVERS/gitaly.py" serve "$GITALY_SOCKET" "$global" >"$SCENARIO_DIR/gitaly.log" 2>&1 &
     GITALY_PID=$!
     local i
@@ -202,6 +205,64 @@ EOF
     stop_pid "$GITALY_PID"
 }
 
+# Gitea has no host-wide hook directory (a system-wide core.hooksPath would
+# replace Gitea's own hooks): a repository created later has Gitea's hooks
+# only. doctor --server finds it among the others and prints the command
+# that protects it; pasted, relgate judges the next push.
+gitea_doctor_server() {
+    mkdir -p root/org
+    gitea_repo root/org/guarded.git
+    gitea_repo root/org/later.git without-relgate
+    local later=$SERVER
+    must git init -q --bare root/plain.git
+    must "$RELGATE_BIN" install --server --repo root/plain.git
+    run_cmd "$RELGATE_BIN" doctor --server root
+    [ "$LAST_RC" = 1 ] || fail "doctor --server should exit 1 while a repository is unprotected, got $LAST_RC"
+    assert_output_contains "unprotected: $PWD/root/org/later.git (gitea); protect it: relgate install --server --platform gitea --repo"
+    assert_output_contains "protected: $PWD/root/org/guarded.git (gitea: $PWD/root/org/guarded.git/hooks/pre-receive.d/relgate)"
+    assert_output_contains "protected: $PWD/root/plain.git (plain: $PWD/root/plain.git/hooks/pre-receive)"
+    assert_output_contains "relgate: 3 bare repositories under $PWD/root/, 1 without relgate"
+    paste_command "protect it: "
+    expect_accept "$RELGATE_BIN" doctor --server root
+    assert_output_lacks "unprotected"
+    must git clone -q "alice@gitea.invalid:$later" work
+    cd work || exit 1
+    commit_file "feat: initial commit"
+    must git push -q origin main
+    must git tag v0.1.0-RC1 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC1
+}
+
+# GitLab's host-wide hooks: install --custom-hooks-dir puts relgate in
+# Gitaly's custom_hooks_dir, which Gitaly runs for every repository after
+# its own custom hooks: a repository created afterwards is judged too, and
+# doctor --server counts it as protected once told that directory.
+gitlab_global_hooks() {
+    gitaly_start "$SCENARIO_DIR/gitaly-global"
+    expect_accept "$RELGATE_BIN" install --platform gitlab --custom-hooks-dir "$SCENARIO_DIR/gitaly-global"
+    [ -x "$SCENARIO_DIR/gitaly-global/pre-receive.d/relgate" ] || fail "no relgate hook in the custom_hooks_dir"
+    mkdir -p root/@hashed/ab/cd
+    must git init -q --bare root/@hashed/ab/cd/later.git
+    SERVER=$PWD/root/@hashed/ab/cd/later.git
+    run_cmd "$RELGATE_BIN" doctor --server root
+    [ "$LAST_RC" = 1 ] || fail "without --custom-hooks-dir the repository should count as unprotected"
+    assert_output_contains "relgate install --platform gitlab --custom-hooks-dir DIR"
+    expect_accept "$RELGATE_BIN" doctor --server root --custom-hooks-dir "$SCENARIO_DIR/gitaly-global"
+    assert_output_contains "protected: $SERVER (gitlab: $SCENARIO_DIR/gitaly-global/pre-receive.d/relgate)"
+    must git clone -q "alice@gitlab.invalid:$SERVER" work
+    cd work || exit 1
+    commit_file "feat: initial commit"
+    must git push -q origin main
+    must git tag v0.1.0-RC1 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC1
+    assert_output_contains "remote: GL-HOOK-ERR: relgate: T1 tag-name"
+    must git tag v0.1.0-rc1 main
+    expect_accept git push origin v0.1.0-rc1
+    expect_accept "$RELGATE_BIN" uninstall --platform gitlab --custom-hooks-dir "$SCENARIO_DIR/gitaly-global"
+    [ -e "$SCENARIO_DIR/gitaly-global/pre-receive.d/relgate" ] && fail "uninstall left the hook"
+    stop_pid "$GITALY_PID"
+}
+
 # --- GitHub Enterprise Server -------------------------------------------------
 
 # ghes_repo DIR: a bare repository whose site runs relgate's generated
@@ -255,6 +316,8 @@ ghes_wait_budget() {
 run_scenario "Gitea: the release flow through Gitea's pre-receive.d dispatcher" gitea_flow
 run_scenario "GitLab: the release flow through Gitaly's custom hooks" gitlab_flow
 run_scenario "GitLab: a push held past 10 s still holds the next one" gitlab_held_push
+run_scenario "Gitea: doctor --server finds a repository created without relgate" gitea_doctor_server
+run_scenario "GitLab: one hook in Gitaly's custom_hooks_dir for every repository" gitlab_global_hooks
 run_scenario "GHES: the release flow through the generated pre-receive script" ghes_flow
 run_scenario "GHES: a waiting push gives up within GitHub's 5 s" ghes_wait_budget
 finish
