@@ -503,6 +503,16 @@ int install_ghes(const Plan& plan) {
   std::string script(embedded::hook_pre_receive);
   auto pos = script.find("@RELGATE_BIN@");
   if (pos != std::string::npos) script.replace(pos, 13, "/usr/local/bin/relgate");
+  // The plain hook's note on how it was installed is not true here.
+  const auto from = script.find("# Installed by");
+  const auto to = script.find("default_bin=");
+  if (from != std::string::npos && to != std::string::npos && from < to) {
+    script.replace(from, to - from,
+                   "# GitHub Enterprise Server: written by `relgate install --platform ghes`, run in a\n"
+                   "# pre-receive hook environment whose image holds /usr/local/bin/relgate. The pusher\n"
+                   "# is GITHUB_USER_LOGIN; overrides come as GIT_PUSH_OPTION_*; GitHub stops the hook\n"
+                   "# after 5 s, and relgate waits at most 3 s for an earlier push (GITHUB_REPO_NAME).\n");
+  }
   plan.say("write " + file + " (the pre-receive script for GitHub Enterprise Server)");
   if (!plan.dry_run) write_executable(file, script);
   std::cout << "relgate: GitHub Enterprise Server, in short:\n"

@@ -276,6 +276,8 @@ ghes_repo() {
     local script=$SCENARIO_DIR/hook-repo/relgate-ghes-pre-receive.sh
     [ -x "$script" ] || { fail "install --platform ghes wrote no executable relgate-ghes-pre-receive.sh"; exit 1; }
     grep -q "^default_bin='/usr/local/bin/relgate'" "$script" || fail "the GHES script does not call the environment's /usr/local/bin/relgate"
+    grep -q "relgate-managed-hook" "$script" || fail "the GHES script lacks relgate's marker"
+    grep -q "Installed by .relgate install --repo" "$script" && fail "the GHES script says it was installed into a repository"
     printf '#!/bin/sh\ncat >/dev/null\n[ -e "$GIT_DIR/relgate-test-slow" ] && sleep 2\nexit 0\n' >"$SCENARIO_DIR/hook-repo/slow.sh"
     chmod 755 "$SCENARIO_DIR/hook-repo/slow.sh"
     printf '%s\n' "$script" "$SCENARIO_DIR/hook-repo/slow.sh" >"$SERVER/ghes-pre-receive-hooks"
@@ -313,11 +315,33 @@ ghes_wait_budget() {
     expect_accept git push origin v0.1.0-rc1
 }
 
+# A pull request merged by the merge button: GHES names who merged it in
+# GITHUB_USER_LOGIN and its author in GITHUB_PULL_REQUEST_AUTHOR_LOGIN;
+# relgate's pusher is the one who merged (a maintainer's merge of a
+# contributor's pull request to a release branch is the maintainer's).
+ghes_pull_request_merge() {
+    ghes_repo merge.git
+    must git clone -q "alice@ghes.invalid:$SERVER" work
+    cd work || exit 1
+    commit_file "feat: initial commit"
+    must git push -q origin main
+    printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
+    must git tag v0.1.0-rc1 main
+    GHES_TEST_PR_AUTHOR=bob expect_accept git push origin v0.1.0-rc1
+    grep -q '"pusher":"alice"' "$SERVER/relgate-audit.log" || fail "the merge should be alice's"
+    grep -q '"pusher":"bob"' "$SERVER/relgate-audit.log" && fail "the pull request's author is not the pusher"
+    must git tag v0.1.0-rc2 main
+    must git remote add as-bob "bob@ghes.invalid:$SERVER"
+    GHES_TEST_PR_AUTHOR=alice expect_reject "A1 maintainers-only" git push as-bob v0.1.0-rc2
+    assert_output_contains 'this push is by "bob"'
+}
+
 run_scenario "Gitea: the release flow through Gitea's pre-receive.d dispatcher" gitea_flow
 run_scenario "GitLab: the release flow through Gitaly's custom hooks" gitlab_flow
 run_scenario "GitLab: a push held past 10 s still holds the next one" gitlab_held_push
 run_scenario "Gitea: doctor --server finds a repository created without relgate" gitea_doctor_server
 run_scenario "GitLab: one hook in Gitaly's custom_hooks_dir for every repository" gitlab_global_hooks
 run_scenario "GHES: the release flow through the generated pre-receive script" ghes_flow
+run_scenario "GHES: a pull request's merge is the merger's push" ghes_pull_request_merge
 run_scenario "GHES: a waiting push gives up within GitHub's 5 s" ghes_wait_budget
 finish
