@@ -151,9 +151,6 @@ std::string seconds(std::chrono::milliseconds wait) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count()) + " s";
 }
 
-} // namespace
-
-namespace {
 // The nearest `git receive-pack` at `pid` or above it.
 std::optional<PushJournal::Process> receive_pack_from(pid_t pid) {
   for (int depth = 0; depth < 32 && pid > 1; ++depth) {
