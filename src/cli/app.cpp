@@ -8,6 +8,7 @@
 #include "cli/export_command.hpp"
 #include "cli/install.hpp"
 #include "cli/judge.hpp"
+#include "cli/server_doctor.hpp"
 #include "util/embedded.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -205,6 +206,8 @@ int run(int argc, char** argv) {
     cmd->add_flag("--server", install_opts.server, installing ? "Install the server hook (the repository must be bare)"
                                                               : "Remove the server hook (the repository must be bare)");
     cmd->add_flag("--dry-run", install_opts.dry_run, "Say exactly what would be done, change nothing");
+    cmd->add_option("--custom-hooks-dir", install_opts.custom_hooks_dir,
+                    "GitLab: Gitaly's custom_hooks_dir, for every repository it serves (with --platform gitlab, no --repo)");
   };
   auto* install = app.add_subcommand("install", "Install relgate's hook: pre-push in a clone, pre-receive in a bare repository");
   add_install_options(install, true);
@@ -213,7 +216,14 @@ int run(int argc, char** argv) {
   add_install_options(uninstall, false);
   uninstall->callback([&] { exit_code = run_uninstall(global, install_opts); });
   auto* doctor = app.add_subcommand("doctor", "Say what is installed where, which policy is in force, and what is wrong");
-  doctor->callback([&] { exit_code = run_doctor(global); });
+  std::string server_root;
+  doctor->add_option("--server", server_root,
+                     "A repositories root: list its bare repositories that relgate does not protect, with the command for each");
+  doctor->add_option("--custom-hooks-dir", install_opts.custom_hooks_dir,
+                     "With --server: Gitaly's custom_hooks_dir, whose relgate hook protects every GitLab repository");
+  doctor->callback([&] {
+    exit_code = server_root.empty() ? run_doctor(global) : run_server_doctor(server_root, install_opts.custom_hooks_dir);
+  });
 
   try {
     app.parse(argc, argv);

@@ -29,7 +29,7 @@ namespace relgate::cli {
 
 namespace {
 
-const std::string k_marker = "relgate-managed-hook";
+const std::string k_marker(k_hook_marker);
 // git passes push options to pre-receive and post-receive only.
 const std::string k_update_overrides =
     "overrides (git push -o relgate.override=...) need the pre-receive hook: git gives push options to "
@@ -503,6 +503,16 @@ int install_ghes(const Plan& plan) {
   std::string script(embedded::hook_pre_receive);
   auto pos = script.find("@RELGATE_BIN@");
   if (pos != std::string::npos) script.replace(pos, 13, "/usr/local/bin/relgate");
+  // The plain hook's note on how it was installed is not true here.
+  const auto from = script.find("# Installed by");
+  const auto to = script.find("default_bin=");
+  if (from != std::string::npos && to != std::string::npos && from < to) {
+    script.replace(from, to - from,
+                   "# GitHub Enterprise Server: written by `relgate install --platform ghes`, run in a\n"
+                   "# pre-receive hook environment whose image holds /usr/local/bin/relgate. The pusher\n"
+                   "# is GITHUB_USER_LOGIN; overrides come as GIT_PUSH_OPTION_*; GitHub stops the hook\n"
+                   "# after 5 s, and relgate waits at most 3 s for an earlier push (GITHUB_REPO_NAME).\n");
+  }
   plan.say("write " + file + " (the pre-receive script for GitHub Enterprise Server)");
   if (!plan.dry_run) write_executable(file, script);
   std::cout << "relgate: GitHub Enterprise Server, in short:\n"
@@ -510,7 +520,42 @@ int install_ghes(const Plan& plan) {
                "     libraries: e.g. a debian:12 image with the relgate .deb installed, exported as a tarball;\n"
                "  2. upload it in Site admin > Pre-receive hook environments;\n"
                "  3. commit " << file << " to a hook repository and add the hook in Site admin > Pre-receive hooks,\n"
-               "     using that environment. All pre-receive hooks of a push share GitHub's 5-second budget.\n";
+               "     using that environment. GitHub stops pre-receive hooks after 5 seconds; relgate waits at most\n"
+               "     3 s for a push accepted before (GITHUB_REPO_NAME set) and then refuses, saying why.\n";
+  return 0;
+}
+
+// GitLab's host-wide hooks: Gitaly runs <custom_hooks_dir>/pre-receive.d/*
+// after each repository's own custom hooks (internal/gitaly/hook/custom.go),
+// for every repository it serves, those created later included.
+int install_gitlab_global(const Plan& plan, const InstallOptions& opts, bool installing) {
+  if (opts.platform != "gitlab") throw Error("--custom-hooks-dir is Gitaly's custom_hooks_dir: use it with --platform gitlab");
+  const std::string dir = without_slash(absolute(opts.custom_hooks_dir)) + "/pre-receive.d/";
+  const std::string file = dir + "relgate";
+  auto existing = read_file(file);
+  const bool ours = existing && existing->find(k_marker) != std::string::npos;
+  if (existing && !ours) throw Error(file + " exists and is not relgate's; move it away and " + (installing ? "install" : "uninstall") + " again");
+  if (!installing) {
+    if (!ours) {
+      std::cout << "relgate: no relgate pre-receive hook in " << dir << '\n';
+      return 0;
+    }
+    plan.say("remove " + file);
+    if (!opts.dry_run && std::remove(file.c_str()) != 0) throw Error("cannot remove " + file + ": " + std::strerror(errno));
+    return 0;
+  }
+  const std::string script = hook_script("pre-receive", "gitlab");
+  if (existing && *existing == script) {
+    std::cout << "relgate: the pre-receive hook is already installed in " << dir << '\n';
+    return 0;
+  }
+  plan.say(std::string(ours ? "update" : "install") + " the pre-receive hook for every repository of this Gitaly as " + file);
+  if (!opts.dry_run) {
+    make_dirs(dir);
+    write_executable(file, script);
+  }
+  std::cout << "relgate: Gitaly runs it after each repository's own custom hooks; it must be the directory of\n"
+               "  [hooks] custom_hooks_dir in Gitaly's config.toml (Linux package: gitaly['configuration'] in gitlab.rb)\n";
   return 0;
 }
 
@@ -532,6 +577,7 @@ void refuse_tracked_hooks_dir(const git::Libgit2Repository& repo, const Target& 
 int run_install(const GlobalOptions& global, const InstallOptions& opts) {
   Plan plan{opts.dry_run};
   if (opts.platform == "ghes") return install_ghes(plan);
+  if (!opts.custom_hooks_dir.empty()) return install_gitlab_global(plan, opts, true);
   require_owner(global, "install", &opts);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const std::string hook = choose_hook(*repo, opts);
@@ -608,6 +654,7 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
 
 int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
   Plan plan{opts.dry_run};
+  if (!opts.custom_hooks_dir.empty()) return install_gitlab_global(plan, opts, false);
   require_owner(global, "uninstall", &opts);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const std::string hook = choose_hook(*repo, opts);

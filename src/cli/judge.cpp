@@ -273,18 +273,33 @@ constexpr std::chrono::milliseconds k_journal_wait{20000};
 
 namespace {
 // The journal of this push: its receive-pack found among relgate's
-// ancestors; on GitLab, where custom hooks run inside Gitaly, an entry
-// without one (push_journal.hpp).
+// ancestors; on GitLab, where custom hooks run inside Gitaly, the one whose
+// gitaly-hooks shares relgate's quarantine directory, else an entry without
+// one (push_journal.hpp).
 PushJournal journal_of(const git::Libgit2Repository& repo) {
   const char* gl = std::getenv("GL_ID");
-  return PushJournal(repo.git_dir(), PushJournal::receiving_process(), gl && *gl);
+  const bool gitlab = gl && *gl;
+  auto owner = PushJournal::receiving_process();
+  if (!owner && gitlab) {
+    const char* objects = std::getenv("GIT_OBJECT_DIRECTORY");
+    owner = PushJournal::receiving_process_of_objects(objects ? objects : "");
+  }
+  return PushJournal(repo.git_dir(), owner, gitlab);
+}
+
+// How long a push waits for those accepted before it: k_journal_wait, but
+// on GitHub Enterprise Server (GITHUB_REPO_NAME set) 3 s, so that relgate,
+// not GitHub's 5-second limit on pre-receive hooks, says why it refuses.
+std::chrono::milliseconds landing_wait() {
+  const char* ghes = std::getenv("GITHUB_REPO_NAME");
+  return ghes && *ghes ? std::chrono::milliseconds{3000} : k_journal_wait;
 }
 
 // The refs a server hook judges against, once the pushes accepted before
 // it have landed (or failed).
 policy::RefMap settled_refs(PushJournal& journal, const git::Libgit2Repository& repo, const policy::Policy& pol) {
   return journal.settle(
-      k_journal_wait, [&] { return current_refs(repo, pol); },
+      landing_wait(), [&] { return current_refs(repo, pol); },
       [&](const std::string& ref) { return repo.ref_target(ref); });
 }
 } // namespace

@@ -151,17 +151,60 @@ std::string seconds(std::chrono::milliseconds wait) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count()) + " s";
 }
 
-} // namespace
-
-std::optional<PushJournal::Process> PushJournal::receiving_process() {
-  pid_t pid = ::getppid();
+// The nearest `git receive-pack` at `pid` or above it.
+std::optional<PushJournal::Process> receive_pack_from(pid_t pid) {
   for (int depth = 0; depth < 32 && pid > 1; ++depth) {
     auto stat = read_stat(pid);
     if (!stat) return std::nullopt;
-    if (is_receive_pack(pid)) return Process{pid, stat->started};
+    if (is_receive_pack(pid)) return PushJournal::Process{pid, stat->started};
     pid = stat->ppid;
   }
   return std::nullopt;
+}
+
+// The variables a process started with (/proc/<pid>/environ; empty when it
+// cannot be read: another account's, or gone).
+std::vector<std::string> environment_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> out;
+  for (auto v : split(text, '\0')) {
+    if (!v.empty()) out.emplace_back(v);
+  }
+  return out;
+}
+} // namespace
+
+std::optional<PushJournal::Process> PushJournal::receiving_process() { return receive_pack_from(::getppid()); }
+
+std::optional<PushJournal::Process> PushJournal::receiving_process_of_objects(const std::string& object_dir) {
+  if (object_dir.empty()) return std::nullopt;
+  const std::string wanted = "GIT_OBJECT_DIRECTORY=" + object_dir;
+  const uid_t me = ::geteuid();
+  const pid_t self = ::getpid();
+  DIR* d = ::opendir("/proc");
+  if (!d) return std::nullopt;
+  std::optional<Process> found;
+  while (dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (!is_digits(name)) continue;
+    const auto pid = static_cast<pid_t>(std::strtol(name.c_str(), nullptr, 10));
+    struct stat st {};
+    if (pid == self || ::stat(("/proc/" + name).c_str(), &st) != 0 || st.st_uid != me) continue;
+    auto env = environment_of(pid);
+    if (std::find(env.begin(), env.end(), wanted) == env.end()) continue;
+    // git's hook (gitaly-hooks) has receive-pack as its parent; Gitaly's
+    // other custom hooks of this push have Gitaly above them and no
+    // receive-pack.
+    auto stat = read_stat(pid);
+    if (!stat) continue;
+    if (auto owner = receive_pack_from(stat->ppid)) {
+      found = owner;
+      break;
+    }
+  }
+  ::closedir(d);
+  return found;
 }
 
 std::optional<PushJournal::Process> PushJournal::process(pid_t pid) {

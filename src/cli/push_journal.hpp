@@ -26,8 +26,11 @@
 //   end). A newer real value always wins over an entry.
 // - Where no receive-pack is among relgate's ancestors (GitLab runs custom
 //   hooks inside Gitaly; relgate run by hand) nothing is recorded, except on
-//   GitLab (GL_ID set), where an entry without a process to watch ends when
-//   its refs land or after 10 seconds.
+//   GitLab (GL_ID set): there the owner is the receive-pack whose hook
+//   (gitaly-hooks) shares relgate's quarantine directory
+//   (`receiving_process_of_objects`); with none such (a push that only
+//   deletes, Gitaly's own updates from the web UI), an entry without a
+//   process to watch ends when its refs land or after 10 seconds.
 
 #include "policy/engine.hpp"
 #include "util/fd.hpp"
@@ -54,6 +57,14 @@ public:
   // `git-receive-pack ...`), through any shell or hook driver between them.
   // nullopt when there is none.
   static std::optional<Process> receiving_process();
+  // Where relgate is not below receive-pack (GitLab: Gitaly runs custom
+  // hooks itself, on a request from its gitaly-hooks, which git's
+  // receive-pack runs as its hook): the receive-pack whose hook process
+  // (same account) started with GIT_OBJECT_DIRECTORY=`object_dir`, the
+  // push's own quarantine directory (Gitaly hands it on to custom hooks).
+  // nullopt when there is none (no quarantine: a push that only deletes;
+  // Gitaly's own ref updates from the web UI or API).
+  static std::optional<Process> receiving_process_of_objects(const std::string& object_dir);
   // Process `pid` as it is now; nullopt when there is none.
   static std::optional<Process> process(pid_t pid);
 

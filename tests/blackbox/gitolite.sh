@@ -413,6 +413,25 @@ common_hook() {
     must git tag v0.1.0-RC1 main
     expect_reject "T1 tag-name" git push origin v0.1.0-RC1
     assert_output_matches '^remote: relgate: T1 tag-name: refs/tags/v0\.1\.0-RC1'
+    # A repository created afterwards (gitolite.conf) gets the common hook
+    # from gitolite itself: host-wide.
+    printf '\nrepo later\n    RW+     =   alice bob\n' >>"$SUITE_TMP/admin/conf/gitolite.conf"
+    must git -C "$SUITE_TMP/admin" commit -q -am "a repository after relgate's common hook"
+    must git -C "$SUITE_TMP/admin" push -q origin HEAD
+    [ "$(readlink "$REPOS/later.git/hooks/pre-receive")" = "$LOCAL/hooks/common/pre-receive" ] ||
+        fail "gitolite did not link the common hook into a repository created later"
+    cd .. || exit 1
+    SERVER=$REPOS/later.git
+    must git clone -q gl-bob:later later
+    cd later || exit 1
+    commit_file "feat: initial commit"
+    expect_accept git push origin main
+    must git tag v0.1.0-RC1 main
+    expect_reject "T1 tag-name" git push origin v0.1.0-RC1
+    # doctor --server over gitolite's repositories: every one guarded.
+    run_cmd "$RELGATE_BIN" doctor --server "$REPOS"
+    [ "$LAST_RC" = 0 ] || fail "doctor --server should find every repository guarded by the common hook"
+    assert_output_contains "protected: $REPOS/later.git (gitolite: $REPOS/later.git/hooks/pre-receive)"
 }
 
 run_scenario "gitolite: a common hook for every repository" common_hook

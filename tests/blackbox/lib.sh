@@ -640,6 +640,7 @@ expect_one_of_rc2_and_final() {
 #   no-options who pushes, but no push options (a gitolite VREF): no override
 #   anonymous  nobody (git://): every release tag is refused while maintainers
 #              are named, overrides too; rc1 and the race go in without them
+# FLOW_LINE_PREFIX: what starts relgate's refusal lines (GitLab: GL-HOOK-ERR: ).
 # Leaves alice's clone `work` entered.
 release_flow() {
     local alice=$1 bob=$2 kind=$3 who='this push is by "bob"'
@@ -664,8 +665,8 @@ release_flow() {
     # a misspelled rc: relgate's lines reach the client through the server
     must git tag v0.1.0-RC2 main
     expect_reject "T1 tag-name" git push origin v0.1.0-RC2
-    assert_output_matches '^remote: relgate: T1 tag-name: refs/tags/v0\.1\.0-RC2'
-    assert_output_contains "remote: relgate: rejected by the release policy"
+    assert_output_matches "^remote: ${FLOW_LINE_PREFIX:-}relgate: T1 tag-name: refs/tags/v0\\.1\\.0-RC2"
+    assert_output_contains "remote: ${FLOW_LINE_PREFIX:-}relgate: rejected by the release policy"
     [ "$kind" = anonymous ] && printf '[access]\nmaintainers = ["alice"]\n' >"$SERVER/relgate.toml"
     # a release tag by bob: the server says who pushes
     cd ../bob || exit 1
