@@ -1,11 +1,10 @@
 # Read by cpack (CPACK_PROJECT_CONFIG_FILE) when it makes the .deb: the
-# package's version from git describe, as the binary's (cmake/version.cmake,
-# run again by cpack's build before it packages); cmake/deb_version.cmake
-# says how it maps, cmake/deb_files.cmake checks the packaged binary says so.
+# package's version is the built binary's, from git describe when it was
+# built (cmake/version.cmake wrote it); cmake/deb_version.cmake says how it
+# maps, cmake/deb_files.cmake checks the packaged binary says so.
 include(${CPACK_RELGATE_SOURCE_DIR}/cmake/deb_version.cmake)
-execute_process(COMMAND git describe --tags --always --dirty
-  WORKING_DIRECTORY ${CPACK_RELGATE_SOURCE_DIR}
-  OUTPUT_VARIABLE describe OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+file(STRINGS ${CPACK_RELGATE_VERSION_FILE} line REGEX "k_version = \"")
+string(REGEX REPLACE ".*k_version = \"([^\"]*)\".*" "\\1" describe "${line}")
 relgate_deb_version(version "${describe}" "${CPACK_RELGATE_FALLBACK}")
 set(CPACK_PACKAGE_VERSION "${version}")
 set(CPACK_DEBIAN_PACKAGE_VERSION "${version}")

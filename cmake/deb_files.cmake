@@ -15,7 +15,7 @@ include(${CPACK_RELGATE_SOURCE_DIR}/cmake/deb_version.cmake)
 relgate_deb_version(expected "${CMAKE_MATCH_1}" "${CPACK_RELGATE_FALLBACK}")
 if(NOT expected STREQUAL CPACK_DEBIAN_PACKAGE_VERSION)
   message(FATAL_ERROR "deb_files.cmake: the package would be ${CPACK_DEBIAN_PACKAGE_VERSION}, "
-    "its relgate says ${CMAKE_MATCH_1} (${expected}): the sources changed while cpack ran")
+    "its relgate says ${CMAKE_MATCH_1} (${expected})")
 endif()
 
 # The date of the source's last commit, so the same commit gives the same package.
