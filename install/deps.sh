@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what relgate needs to build (and with `test`, to run every test),
-# from Debian 12 packages only.
+# from Debian 12 packages only. Building includes the manual pages (scdoc)
+# and what makes them and the shell completion work once installed (man-db,
+# bash-completion).
 # Idempotent: does nothing when everything is already there. Uses sudo when
 # not root.
 set -euo pipefail
@@ -11,6 +13,7 @@ packages=(
   catch2 libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev
   libmbedtls-dev libhttp-parser-dev libpcre2-dev zlib1g-dev
   libicu-dev
+  scdoc man-db bash-completion
 )
 # `deps.sh test`: also what the test run needs beyond building (clang with
 # its sanitizer and libFuzzer runtimes, for the sanitizer run and the fuzz
@@ -20,12 +23,14 @@ packages=(
 # The real servers relgate is tested behind (tests/blackbox/gitolite.sh,
 # smart_http.sh): gitolite over sshd, nginx with fcgiwrap and basic auth
 # (htpasswd). The suites start them on 127.0.0.1 with private configurations;
-# installing them starts no service (below).
+# installing them starts no service (below). The package suite checks the
+# .deb with lintian.
 # The ready CI workflows (install/github, install/gitlab; tests/blackbox/
 # ci_workflows.sh): npm for action-validator, python3-yaml to read them.
 if [ "${1:-}" = test ]; then
   packages+=(clang-14 libclang-rt-14-dev llvm-14 time
-             gitolite3 openssh-server nginx fcgiwrap apache2-utils python3-yaml)
+             gitolite3 openssh-server nginx fcgiwrap apache2-utils python3-yaml
+             lintian)
   # Debian's npm, unless one is there (NodeSource's nodejs has its own and
   # conflicts with Debian's).
   command -v npm >/dev/null || packages+=(npm)

@@ -5,7 +5,8 @@
 # work only) with ../shared beside it; then
 #   1. install/setup.sh inside a clone of a project (the main job), after
 #      which the clone must still fetch and pull and its hook must refuse a
-#      misspelled release tag;
+#      misspelled release tag, man relgate, git relgate --help and the bash
+#      completion must work, and setup.sh must run again (the update);
 #   2. install/test.sh (every test).
 # Each is timed; the times and the test summary go to stdout, the whole
 # output to a log in /tmp named at the end.
@@ -124,6 +125,13 @@ timed "   git fetch and git pull after install" \
 timed "   the hook refuses a misspelled tag" \
   in_chroot 'cd /work/project && git tag v0.1.0-RC1 && out=$(git push origin v0.1.0-RC1 2>&1); rc=$?
     echo "$out"; [ "$rc" -ne 0 ] && echo "$out" | grep -q "T1 tag-name"' || status=1
+timed "   man relgate, git relgate --help, completion" \
+  in_chroot 'set -e; cd /work/project; man -w relgate; man -w relgate.toml; man -w relgate-rules
+    MANPAGER=cat git relgate --help | grep -q "relgate - git hooks"
+    bash --norc -c ". /usr/share/bash-completion/bash_completion; _completion_loader relgate; complete -p relgate"' || status=1
+timed "   install/setup.sh again (the update command)" \
+  in_chroot 'set -e; cd /work/project && /work/relgate/install/setup.sh && git tag -d v0.1.0-RC1 >/dev/null &&
+    git tag v0.1.0-RC1 && ! git push origin v0.1.0-RC1 2>/dev/null' || status=1
 timed "2. install/test.sh" in_chroot 'cd /work/relgate && install/test.sh' || status=1
 
 say "test summary:"

@@ -8,6 +8,12 @@
 # REPOSITORY defaults to the repository of the current directory. A clone gets
 # the client pre-push hook; a bare repository gets the server pre-receive hook
 # (set RELGATE_HOOK=update for the update hook instead).
+#
+# Run again, it is the update command: after a new relgate (git pull) or a
+# security update of libgit2 or re2 (apt-get upgrade), which relgate links
+# statically, it rebuilds what changed and replaces the installed files
+# (a hook running meanwhile keeps its old binary); the hook's installation
+# is left as it is. `relgate --version` names the packages it was built with.
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +32,8 @@ if [ ! -w "$prefix" ] && [ ! -w "$(dirname "$prefix")" ] && [ "$(id -u)" -ne 0 ]
 fi
 "${sudo[@]}" cmake --install "$build" --prefix "$prefix" >/dev/null
 relgate="$prefix/bin/relgate"
-echo "relgate: installed $("$relgate" --version) as $relgate"
+version=$("$relgate" --version)
+echo "relgate: installed ${version%%$'\n'*} as $relgate (${version#*$'\n'})"
 
 if [ -z "$target" ]; then
   if ! target=$(git rev-parse --absolute-git-dir 2>/dev/null); then

@@ -9,6 +9,7 @@
 #include "cli/install.hpp"
 #include "cli/judge.hpp"
 #include "cli/server_doctor.hpp"
+#include "git/libgit2_repository.hpp"
 #include "util/embedded.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -234,7 +235,11 @@ int run(int argc, char** argv) {
     std::cout << app.help("", CLI::AppFormatMode::All);
     return 0;
   } catch (const CLI::CallForVersion&) {
-    std::cout << "relgate " << k_version << '\n';
+    // The second line says whether a security update of libgit2 or re2
+    // needs a rebuild (linked statically) or reaches relgate by itself.
+    std::cout << "relgate " << k_version << '\n'
+              << "libgit2 " << git::libgit2_version() << " and re2, linked " << k_linking << "; built with "
+              << k_built_with << '\n';
     return 0;
   } catch (const CLI::ParseError& e) {
     auto suggestion = did_you_mean(app, argc, argv);

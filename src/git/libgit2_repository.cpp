@@ -92,6 +92,12 @@ struct Libgit2Init {
 
 } // namespace
 
+std::string libgit2_version() {
+  int major = 0, minor = 0, patch = 0;
+  git_libgit2_version(&major, &minor, &patch);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
 std::unique_ptr<Libgit2Repository> Libgit2Repository::open(const std::string& path) {
   static Libgit2Init init;
   git_repository* repo = nullptr;

@@ -23,6 +23,10 @@ namespace relgate::git {
 
 class CommitGraph;
 
+// The version of the libgit2 in use ("1.5.1"): the one linked in, or the
+// shared library loaded.
+std::string libgit2_version();
+
 // Object ids as hash-map keys (they are uniformly distributed already).
 struct OidHash {
   std::size_t operator()(const git_oid& id) const {

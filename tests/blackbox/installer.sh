@@ -264,6 +264,22 @@ cmake_install() {
     [ -f "$SCENARIO_DIR/usr/share/relgate/relgate.toml" ] || fail "no share/relgate/relgate.toml"
     PATH="$SCENARIO_DIR/usr/bin:$PATH" expect_accept git relgate --version
     assert_output_matches '^relgate '
+    # What a security update of libgit2 or re2 needs: the packages it was built with.
+    assert_output_matches '^libgit2 [0-9]+\.[0-9]+\.[0-9]+ and re2, linked (statically|dynamically); built with libgit2-dev [^ ,]+, libre2-dev [^ ,]+$'
+    # git relgate --help opens git-relgate(1), which is relgate(1).
+    PATH="$SCENARIO_DIR/usr/bin:$PATH" MANPATH="$SCENARIO_DIR/usr/share/man" MANPAGER=cat PAGER=cat \
+        expect_accept git relgate --help
+    assert_output_contains "relgate - git hooks that enforce"
+    MANPATH="$SCENARIO_DIR/usr/share/man" expect_accept man -w relgate.toml
+    assert_output_contains "$SCENARIO_DIR/usr/share/man/man5/relgate.toml.5.gz"
+    # Installed again (install/setup.sh as the update command) while the old
+    # binary runs: the new one replaces it, the running one finishes.
+    cp /bin/sleep "$SCENARIO_DIR/usr/bin/relgate"
+    "$SCENARIO_DIR/usr/bin/relgate" 3 &
+    local running=$!
+    must cmake --install "$build" --prefix "$SCENARIO_DIR/usr"
+    expect_accept "$SCENARIO_DIR/usr/bin/relgate" --version
+    wait "$running" || fail "the running binary did not finish well after the update"
 }
 
 run_scenario "pre-commit framework" pre_commit_framework
