@@ -12,6 +12,7 @@ namespace {
 
 std::string allowed_summary(const Policy& p) {
   std::string s = "while frozen, main takes fixes, security fixes and docs: subjects like \"fix: ...\", \"docs: ...\"";
+  if (!p.freeze.fix_words.empty()) s += ", \"<area>: " + p.freeze.fix_words.front() + " ...\"";
   if (!p.freeze.allow_keywords.empty()) {
     std::string words;
     for (const auto& w : p.freeze.allow_keywords) words += (words.empty() ? "" : ", ") + w;

@@ -46,6 +46,10 @@ struct FreezePolicy {
   std::vector<std::shared_ptr<const Regex>> allow; // subjects allowed on a frozen main
   std::vector<std::string> allow_keywords;      // words that also allow a subject
   std::shared_ptr<const Regex> keywords_re;        // allow_keywords compiled; null when empty
+  // A typed subject ("extproc: fix ...") whose description starts with one
+  // of these words (any case) is a fix, unless its type is a feature type.
+  std::vector<std::string> fix_words = {"fix", "fixes", "fixed", "bugfix", "hotfix"};
+  std::vector<std::string> feature_types = {"feat"};
   std::vector<std::string> docs_paths;          // globs: a commit touching only these is docs
   // Bounds of docs_paths (the loader refuses more): each glob is matched
   // against every path a commit changes, so its size multiplies that work.

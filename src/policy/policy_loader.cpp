@@ -26,6 +26,7 @@ struct TomlCheckFailed : std::runtime_error {
 #pragma pop_macro("NDEBUG")
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -160,6 +161,19 @@ private:
                   if (m_validate && !(*m_policy.freeze.keywords_re)->ok())
                     fail(n, "freeze.allow_keywords: " + (*m_policy.freeze.keywords_re)->error());
                 }
+              }},
+             {"fix_words", [&](const toml::node& n) {
+                auto words = string_array(n, "freeze.fix_words");
+                for (const auto& w : words) {
+                  bool letters = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+                    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+                  });
+                  if (!letters) fail(n, "freeze.fix_words: \"" + w + "\" is not a word (letters only)");
+                }
+                m_policy.freeze.fix_words = words;
+              }},
+             {"feature_types", [&](const toml::node& n) {
+                m_policy.freeze.feature_types = string_array(n, "freeze.feature_types");
               }},
              {"docs_paths", [&](const toml::node& n) {
                 auto globs = string_array(n, "freeze.docs_paths");
