@@ -32,8 +32,8 @@ constexpr std::array k_host_keys = {
 // Repository policy: whole tables, and single keys of mixed tables. (The
 // unit test lists every key of the schema with its class, so a new key is a
 // decision, whichever table it joins.)
-constexpr std::array<std::string_view, 16> k_repository_keys = {
-    "branches",           "tags",           "rules",
+constexpr std::array<std::string_view, 17> k_repository_keys = {
+    "branches",           "tags",           "rules",          "pr",
     "docs",               "upstream",       "backport",
     "freeze.allow",       "freeze.allow_keywords",
     "freeze.fix_words",   "freeze.feature_types",

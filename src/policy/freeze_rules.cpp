@@ -58,7 +58,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   }
   auto tip = j.peel(u.new_id);
   if (!tip) return;
-  bool may_grant = j.pusher_may_be_maintainer();
+  bool may_grant = j.request.exceptions_granted && j.pusher_may_be_maintainer();
 
   std::size_t judged = 0;
   std::vector<CommitRef> offenders;

@@ -110,6 +110,15 @@ struct AccessPolicy {
   bool is_maintainer(const std::optional<std::string>& who) const;
 };
 
+// relgate pr: how pull requests land and what their descriptions may grant.
+struct PrPolicy {
+  enum class MergeMethod { squash, merge, rebase };
+  MergeMethod merge_method = MergeMethod::squash;
+  // Whether a Freeze-Exception trailer in a pull request's description
+  // counts (anyone who opens a pull request writes its description).
+  bool exception_in_description = false;
+};
+
 // Host configuration about the policy itself (policy_loader.hpp's
 // layer_policy; config_keys.hpp).
 struct HostPolicy {
@@ -137,6 +146,7 @@ struct Policy {
   ClientPolicy client;
   DocsPolicy docs;
   UpstreamPolicy upstream;
+  PrPolicy pr;
   HostPolicy host;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }

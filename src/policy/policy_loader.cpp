@@ -201,6 +201,18 @@ private:
                 m_policy.freeze.ref = t;
               }},
          }},
+        {"pr",
+         {
+             {"merge_method", [&](const toml::node& n) {
+                auto v = one_of(n, "pr.merge_method", {"squash", "merge", "rebase"});
+                m_policy.pr.merge_method = v == "squash"  ? PrPolicy::MergeMethod::squash
+                                           : v == "merge" ? PrPolicy::MergeMethod::merge
+                                                          : PrPolicy::MergeMethod::rebase;
+              }},
+             {"exception_in_description", [&](const toml::node& n) {
+                m_policy.pr.exception_in_description = boolean(n, "pr.exception_in_description");
+              }},
+         }},
         {"backport",
          {
              {"cherry_pick", [&](const toml::node& n) { m_policy.backport.cherry_pick = capturing_regex(n, "backport.cherry_pick"); }},
