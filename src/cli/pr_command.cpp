@@ -54,7 +54,7 @@ std::string string_field(const json& o, const std::string& path, const std::stri
 
 std::string object_id(const std::string& s, const std::string& what) {
   bool ok = (s.size() == 40 || s.size() == 64) && is_hex(s);
-  if (!ok) throw Error(what + " is not a commit id: \"" + printable(s.substr(0, 80)) + "\"");
+  if (!ok) throw Error(what + " is not a commit id: " + printable(s.substr(0, 80)));
   return s;
 }
 
@@ -67,7 +67,7 @@ std::string branch_name(std::string ref, const std::string& what) {
 
 std::uint64_t number_of(const std::string& s, const std::string& what) {
   if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char c) { return is_digit(c); })) {
-    throw Error(what + " is not a number: \"" + printable(s.substr(0, 40)) + "\"");
+    throw Error(what + " is not a number: " + printable(s.substr(0, 40)));
   }
   return std::stoull(s);
 }
