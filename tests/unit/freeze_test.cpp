@@ -421,3 +421,24 @@ TEST_CASE("F2: freeze declarations", "[F2]") {
     CHECK(text(h.push(declare)).find("v0.2.0 is already released") != std::string::npos);
   }
 }
+
+// relgate pr: anyone writes a pull request's description, so its trailer
+// grants nothing unless the request says exceptions are granted.
+TEST_CASE("F1: Request::exceptions_granted = false: a Freeze-Exception trailer counts for nothing", "[F1][pr]") {
+  History h;
+  auto c1 = h.main_commit("feat: one");
+  h.tag("v0.1.0-rc1", c1);
+  auto squash = h.repo.merge_in_memory(c1, h.commit("feat: a", {c1}), repo::MergeShape::squash,
+                                       "feat: a (#7)\n\nNeeded.\n\nFreeze-Exception: needed for rc2\n");
+  REQUIRE(squash);
+  policy::Request req;
+  req.before = h.refs;
+  req.updates = {h.move_branch("main", *squash)};
+  ci::NotesProvider provider(h.repo, h.policy.ci.notes_ref, h.policy.ci.requirements);
+  CHECK(policy::judge(h.repo, h.policy, provider, req).violations.empty()); // no maintainers: anyone grants
+  req.exceptions_granted = false;
+  auto v = policy::judge(h.repo, h.policy, provider, req);
+  REQUIRE(v.rejected());
+  CHECK(v.violations.front().rule == policy::RuleId::F1);
+  CHECK(v.violations.front().commits.front().subject == "feat: a (#7)");
+}
