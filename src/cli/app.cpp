@@ -3,6 +3,7 @@
 #include "cli/ci_command.hpp"
 #include "cli/freeze_command.hpp"
 #include "cli/next_command.hpp"
+#include "cli/pr_command.hpp"
 #include "cli/status_command.hpp"
 #include "cli/audit_command.hpp"
 #include "cli/export_command.hpp"
@@ -134,6 +135,21 @@ int run(int argc, char** argv) {
                     "In a clone or CI checkout, the remote whose state counts (default: relgate.remote or origin, "
                     "when its tracking refs exist)");
   check->callback([&] { exit_code = run_check(global, check_args, check_remote); });
+
+  PrOptions pr_opts;
+  auto* pr = app.add_subcommand(
+      "pr", "Judge a pull or merge request as the update its merge would make (GitHub Actions, GitLab, or options)");
+  pr->add_option("--base", pr_opts.base, "Any other CI: the branch the pull request merges into");
+  pr->add_option("--title", pr_opts.title, "Any other CI: the pull request's title");
+  pr->add_option("--body", pr_opts.body, "Any other CI: the pull request's description");
+  pr->add_option("--number", pr_opts.number, "Any other CI: the pull request's number");
+  pr->add_option("--head", pr_opts.head, "Any other CI: the pull request's head commit (any revision)");
+  pr->add_option("--platform", pr_opts.platform, "With options: github (squash subject \"title (#N)\") or gitlab")
+      ->check(CLI::IsMember({"github", "gitlab"}));
+  pr->add_option("--report", pr_opts.report, "Write a JUnit XML report here (GitLab: artifacts: reports: junit)");
+  pr->add_option("--remote", pr_opts.remote, "The remote whose refs count (default: relgate.remote, else origin)");
+  pr->add_flag("--no-fetch", pr_opts.no_fetch, "Do not fetch tags, freeze declarations and the policy ref first");
+  pr->callback([&] { exit_code = run_pr(global, pr_opts); });
 
   FreezeOptions freeze_opts;
   auto* freeze = app.add_subcommand("freeze", "Declare, end or show the freeze of main: start VERSION | end VERSION | status");

@@ -925,6 +925,59 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
   return git_oid_equal(&tree, git_commit_tree_id(merge.get())) == 1;
 }
 
+std::optional<repo::ObjectId> Libgit2Repository::merge_in_memory(const repo::ObjectId& base, const repo::ObjectId& head,
+                                                                repo::MergeShape shape, const std::string& message) {
+  if (!m_made) {
+    git_odb* odb_raw = nullptr;
+    check(git_repository_odb(&odb_raw, m_repo), "opening the object database");
+    OdbPtr odb(odb_raw);
+    git_odb_backend* mempack = nullptr;
+    check(git_mempack_new(&mempack), "making an in-memory object store");
+    // The highest priority: every write of this handle goes there, and nowhere else.
+    if (int rc = git_odb_add_backend(odb.get(), mempack, 999); rc < 0) {
+      mempack->free(mempack);
+      check(rc, "adding an in-memory object store");
+    }
+    m_made = mempack;
+  }
+  CommitPtr sides[2];
+  const repo::ObjectId* ids[2] = {&base, &head};
+  std::unordered_map<git_oid, std::size_t, OidHash, OidEq> depth_of;
+  for (unsigned i = 0; i < 2; ++i) {
+    git_oid oid = to_oid(*ids[i]);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_repo, &oid), "commit " + *ids[i]);
+    sides[i].reset(c);
+    check_depth(m_repo, *git_commit_tree_id(c), depth_of, "commit " + repo::short_id(*ids[i]) + " has a path");
+  }
+  git_merge_options opts;
+  check(git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION), "merge options");
+  opts.flags |= GIT_MERGE_FAIL_ON_CONFLICT | GIT_MERGE_SKIP_REUC;
+  git_index* index_raw = nullptr;
+  if (int rc = git_merge_commits(&index_raw, m_repo, sides[0].get(), sides[1].get(), &opts); rc < 0) {
+    if (rc != GIT_EMERGECONFLICT) check(rc, "merging " + repo::short_id(head) + " into " + repo::short_id(base));
+    git_error_clear();
+    return std::nullopt;
+  }
+  std::unique_ptr<git_index, Deleter<git_index, git_index_free>> index(index_raw);
+  if (git_index_has_conflicts(index.get())) return std::nullopt;
+  git_oid tree_id;
+  check(git_index_write_tree_to(&tree_id, index.get(), m_repo), "the tree of the merge of " + repo::short_id(head));
+  git_tree* tree_raw = nullptr;
+  check(git_tree_lookup(&tree_raw, m_repo, &tree_id), "the merged tree");
+  TreePtr tree(tree_raw);
+  const git_time_t when = std::max(git_commit_time(sides[0].get()), git_commit_time(sides[1].get()));
+  git_signature* sig_raw = nullptr;
+  check(git_signature_new(&sig_raw, "relgate", "relgate@localhost", when, 0), "a signature");
+  std::unique_ptr<git_signature, Deleter<git_signature, git_signature_free>> sig(sig_raw);
+  const git_commit* parents[2] = {sides[0].get(), sides[1].get()};
+  git_oid made;
+  check(git_commit_create(&made, m_repo, nullptr, sig.get(), sig.get(), nullptr, message.c_str(), tree.get(),
+                          shape == repo::MergeShape::merge ? 2 : 1, parents),
+        "the merged commit");
+  return to_hex(&made);
+}
+
 std::optional<repo::ObjectId> Libgit2Repository::patch_id(const repo::ObjectId& id) const {
   git_oid oid = to_oid(id);
   git_commit* raw = nullptr;

@@ -112,6 +112,11 @@ public:
   // the comparison writes trees): nothing reaches the repository, or git's
   // quarantine in a pre-receive hook.
   bool is_clean_merge(const repo::ObjectId& commit) const override;
+  // Writes the merged blobs, the tree and the commit into an in-memory
+  // object backend of this handle's object database (added on first use,
+  // before every other: all writes of the handle go there, none to disk).
+  std::optional<repo::ObjectId> merge_in_memory(const repo::ObjectId& base, const repo::ObjectId& head,
+                                                repo::MergeShape shape, const std::string& message) override;
   std::optional<repo::ObjectId> patch_id(const repo::ObjectId& commit) const override;
   std::optional<std::string> read_file(const repo::ObjectId& commit, const std::string& path) const override;
   bool files_under(const repo::ObjectId& commit, const std::string& dir,
@@ -175,6 +180,8 @@ private:
   git_repository* merge_repo() const;
   mutable git_repository* m_merge_repo = nullptr;
   mutable git_odb_backend* m_mempack = nullptr; // owned by m_merge_repo's object database
+  // merge_in_memory's backend, owned by m_repo's object database.
+  git_odb_backend* m_made = nullptr;
 
   Libgit2Repository(git_repository* repo, bool from_env, std::string path);
   git_repository* m_repo;

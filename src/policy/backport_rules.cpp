@@ -154,7 +154,7 @@ void judge_release_branch_commits(Judgement& j, const RefUpdate& u, Line line, b
   bool merge_unproven = false;
   std::vector<CommitRef> unproven, not_fixes;
   std::vector<std::string> wrong_way;
-  bool may_grant = j.pusher_may_be_maintainer();
+  bool may_grant = j.request.exceptions_granted && j.pusher_may_be_maintainer();
   for (const auto& id : commits) {
     const repo::Commit& c = j.commit(id);
     // B5: the backport, or what it came from, is a fix, security fix or docs.

@@ -32,10 +32,11 @@ constexpr std::array k_host_keys = {
 // Repository policy: whole tables, and single keys of mixed tables. (The
 // unit test lists every key of the schema with its class, so a new key is a
 // decision, whichever table it joins.)
-constexpr std::array<std::string_view, 14> k_repository_keys = {
-    "branches",           "tags",           "rules",
+constexpr std::array<std::string_view, 17> k_repository_keys = {
+    "branches",           "tags",           "rules",          "pr",
     "docs",               "upstream",       "backport",
     "freeze.allow",       "freeze.allow_keywords",
+    "freeze.fix_words",   "freeze.feature_types",
     "freeze.docs_paths",  "freeze.exception_trailer",
     "access.maintainers", "ci.required",    "ci.required_for",
     "ci.skipped_is_green",

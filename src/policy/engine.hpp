@@ -36,6 +36,10 @@ struct Request {
   bool offer_override = true;
   // A2: `git push -o relgate.override=<reason>` or RELGATE_OVERRIDE.
   std::optional<std::string> override_reason;
+  // False where whoever wrote a commit's message may not grant a freeze
+  // exception whoever pushes (relgate pr: anyone writes a pull request's
+  // description): Freeze-Exception trailers then count for nothing.
+  bool exceptions_granted = true;
   // Client side (pre-push): the remote's objects may be missing locally;
   // checks that need them are skipped with a note instead of failing.
   bool advisory = false;

@@ -55,6 +55,47 @@ std::string trailer_value(std::string_view message, std::string_view key) {
   return {};
 }
 
+namespace {
+bool same_word(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+} // namespace
+
+// Envoy AI Gateway typed its pull-request titles by area and had no `fix`
+// type for most of its history, so its fixes read "extproc: fix ...",
+// "controller: bugfix ...", "translator: fixes ...".
+std::string fix_word(const FreezePolicy& freeze, std::string_view subject) {
+  if (freeze.fix_words.empty()) return {};
+  std::size_t i = 0;
+  if (subject.empty() || !is_alpha(subject[0])) return {};
+  while (i < subject.size() && (is_alnum(subject[i]) || subject[i] == '_' || subject[i] == '-')) ++i;
+  const std::string_view type = subject.substr(0, i);
+  if (i < subject.size() && subject[i] == '(') {
+    auto close = subject.find(')', i);
+    if (close == std::string_view::npos) return {};
+    i = close + 1;
+  }
+  if (i < subject.size() && subject[i] == '!') ++i;
+  if (i + 1 >= subject.size() || subject[i] != ':' || subject[i + 1] != ' ') return {};
+  for (const auto& t : freeze.feature_types) {
+    if (same_word(t, type)) return {};
+  }
+  i += 2;
+  while (i < subject.size() && subject[i] == ' ') ++i;
+  std::size_t end = i;
+  while (end < subject.size() && is_alpha(subject[end])) ++end;
+  if (end < subject.size() && (is_alnum(subject[end]) || subject[end] == '_')) return {}; // "fix2", "fix_it"
+  const std::string_view word = subject.substr(i, end - i);
+  for (const auto& w : freeze.fix_words) {
+    if (same_word(w, word)) return w;
+  }
+  return {};
+}
+
 FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit, const ChangesOnly& changes_only,
                                 bool may_grant_exception) {
   const std::string subject = commit.subject();
@@ -63,6 +104,9 @@ FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit
   }
   if (policy.freeze.keywords_re && RE2::PartialMatch(subject, *policy.freeze.keywords_re)) {
     return {true, FreezeClass::Kind::keyword, "subject has a keyword of freeze.allow_keywords"};
+  }
+  if (auto w = fix_word(policy.freeze, subject); !w.empty()) {
+    return {true, FreezeClass::Kind::fix_word, "subject's description starts with \"" + w + "\" (freeze.fix_words)"};
   }
   auto reason = trailer_value(commit.message, policy.freeze.exception_trailer);
   if (!reason.empty() && may_grant_exception) {

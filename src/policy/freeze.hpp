@@ -33,12 +33,13 @@ struct FreezeClass {
   enum class Kind {
     subject,          // matches freeze.allow
     keyword,          // has a word of freeze.allow_keywords
+    fix_word,         // a typed subject whose description starts with a word of freeze.fix_words
     exception,        // has the exception trailer, in a push that may grant it
     docs_only,        // changes only freeze.docs_paths
     exception_denied, // has the exception trailer, in a push that may not grant it
     not_allowed,      // none of these
   };
-  bool allowed = false; // true for subject, keyword, exception and docs_only
+  bool allowed = false; // true for subject, keyword, fix_word, exception and docs_only
   Kind kind = Kind::not_allowed;
   std::string why; // "subject matches freeze.allow", "Freeze-Exception: reason", or why not: for people
 };
@@ -51,6 +52,13 @@ using ChangesOnly = std::function<bool(const std::function<bool(const std::strin
 // keywords, trailer); `changes_only` is asked only when they do not decide.
 FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit, const ChangesOnly& changes_only,
                                 bool may_grant_exception);
+
+// The word of freeze.fix_words that a typed subject's description starts
+// with ("extproc: fix ..." -> "fix"), unless the type is one of
+// freeze.feature_types; empty when there is none. A type is a word of
+// letters, digits, '_' and '-' starting with a letter, with an optional
+// (scope) and '!', then ": ".
+std::string fix_word(const FreezePolicy& freeze, std::string_view subject);
 
 // The value of trailer `key` (case-insensitive) in the message's last
 // paragraph; empty when absent.

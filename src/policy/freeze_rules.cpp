@@ -12,6 +12,7 @@ namespace {
 
 std::string allowed_summary(const Policy& p) {
   std::string s = "while frozen, main takes fixes, security fixes and docs: subjects like \"fix: ...\", \"docs: ...\"";
+  if (!p.freeze.fix_words.empty()) s += ", \"<area>: " + p.freeze.fix_words.front() + " ...\"";
   if (!p.freeze.allow_keywords.empty()) {
     std::string words;
     for (const auto& w : p.freeze.allow_keywords) words += (words.empty() ? "" : ", ") + w;
@@ -57,7 +58,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   }
   auto tip = j.peel(u.new_id);
   if (!tip) return;
-  bool may_grant = j.pusher_may_be_maintainer();
+  bool may_grant = j.request.exceptions_granted && j.pusher_may_be_maintainer();
 
   std::size_t judged = 0;
   std::vector<CommitRef> offenders;

@@ -46,6 +46,10 @@ struct FreezePolicy {
   std::vector<std::shared_ptr<const Regex>> allow; // subjects allowed on a frozen main
   std::vector<std::string> allow_keywords;      // words that also allow a subject
   std::shared_ptr<const Regex> keywords_re;        // allow_keywords compiled; null when empty
+  // A typed subject ("extproc: fix ...") whose description starts with one
+  // of these words (any case) is a fix, unless its type is a feature type.
+  std::vector<std::string> fix_words = {"fix", "fixes", "fixed", "bugfix", "hotfix"};
+  std::vector<std::string> feature_types = {"feat"};
   std::vector<std::string> docs_paths;          // globs: a commit touching only these is docs
   // Bounds of docs_paths (the loader refuses more): each glob is matched
   // against every path a commit changes, so its size multiplies that work.
@@ -106,6 +110,15 @@ struct AccessPolicy {
   bool is_maintainer(const std::optional<std::string>& who) const;
 };
 
+// relgate pr: how pull requests land and what their descriptions may grant.
+struct PrPolicy {
+  enum class MergeMethod { squash, merge, rebase };
+  MergeMethod merge_method = MergeMethod::squash;
+  // Whether a Freeze-Exception trailer in a pull request's description
+  // counts (anyone who opens a pull request writes its description).
+  bool exception_in_description = false;
+};
+
 // Host configuration about the policy itself (policy_loader.hpp's
 // layer_policy; config_keys.hpp).
 struct HostPolicy {
@@ -133,6 +146,7 @@ struct Policy {
   ClientPolicy client;
   DocsPolicy docs;
   UpstreamPolicy upstream;
+  PrPolicy pr;
   HostPolicy host;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }

@@ -28,6 +28,7 @@ struct TomlCheckFailed : std::runtime_error {
 #pragma pop_macro("NDEBUG")
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -163,6 +164,19 @@ private:
                     fail(n, "freeze.allow_keywords: " + (*m_policy.freeze.keywords_re)->error());
                 }
               }},
+             {"fix_words", [&](const toml::node& n) {
+                auto words = string_array(n, "freeze.fix_words");
+                for (const auto& w : words) {
+                  bool letters = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+                    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+                  });
+                  if (!letters) fail(n, "freeze.fix_words: \"" + w + "\" is not a word (letters only)");
+                }
+                m_policy.freeze.fix_words = words;
+              }},
+             {"feature_types", [&](const toml::node& n) {
+                m_policy.freeze.feature_types = string_array(n, "freeze.feature_types");
+              }},
              {"docs_paths", [&](const toml::node& n) {
                 auto globs = string_array(n, "freeze.docs_paths");
                 if (globs.size() > FreezePolicy::k_max_globs)
@@ -187,6 +201,18 @@ private:
                 if (!starts_with(t.text(), "refs/") || t.literal_prefix().rfind('/') == std::string::npos)
                   fail(n, "freeze.ref must be a ref name under refs/, such as \"refs/freeze/v{major}.{minor}.{patch}\"");
                 m_policy.freeze.ref = t;
+              }},
+         }},
+        {"pr",
+         {
+             {"merge_method", [&](const toml::node& n) {
+                auto v = one_of(n, "pr.merge_method", {"squash", "merge", "rebase"});
+                m_policy.pr.merge_method = v == "squash"  ? PrPolicy::MergeMethod::squash
+                                           : v == "merge" ? PrPolicy::MergeMethod::merge
+                                                          : PrPolicy::MergeMethod::rebase;
+              }},
+             {"exception_in_description", [&](const toml::node& n) {
+                m_policy.pr.exception_in_description = boolean(n, "pr.exception_in_description");
               }},
          }},
         {"backport",

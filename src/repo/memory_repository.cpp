@@ -220,6 +220,27 @@ std::vector<std::string> MemoryRepository::changed_paths(const ObjectId& id) con
 
 void MemoryRepository::set_patch(const ObjectId& commit, std::string patch) { m_patches[commit] = std::move(patch); }
 
+void MemoryRepository::set_merge_conflict(const ObjectId& head) { m_conflicting.insert(head); }
+
+std::optional<ObjectId> MemoryRepository::merge_in_memory(const ObjectId& base, const ObjectId& head, MergeShape shape,
+                                                          const std::string& message) {
+  const Commit& b = stored(base);
+  const Commit& h = stored(head);
+  if (m_conflicting.count(head)) return std::nullopt;
+  std::set<std::string> paths;
+  std::string patch;
+  for (const auto& id : new_commits(head, {base})) {
+    if (auto it = m_paths.find(id); it != m_paths.end()) paths.insert(it->second.begin(), it->second.end());
+    auto p = m_patches.find(id);
+    patch += (patch.empty() ? "" : "\n") + (p == m_patches.end() ? "own change of " + id : p->second);
+  }
+  std::vector<ObjectId> parents = {base};
+  if (shape == MergeShape::merge) parents.push_back(head);
+  auto id = add_commit(std::move(parents), message, std::max(b.time, h.time), {paths.begin(), paths.end()});
+  if (!patch.empty()) m_patches[id] = patch;
+  return id;
+}
+
 void MemoryRepository::set_not_clean_merge(const ObjectId& merge) { m_not_clean.insert(merge); }
 
 bool MemoryRepository::is_clean_merge(const ObjectId& id) const {

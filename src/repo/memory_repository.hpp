@@ -31,6 +31,8 @@ public:
   // merge, or one with conflicts). Default: every two-parent merge is clean.
   void set_not_clean_merge(const ObjectId& merge);
   void delete_ref(const std::string& name);
+  // merge_in_memory of `head` into anything has conflicts.
+  void set_merge_conflict(const ObjectId& head);
 
   // How many times commit() was asked: what a judgement read, for tests
   // that check a walk stopped when it could.
@@ -56,6 +58,11 @@ public:
   std::optional<std::string> read_file(const ObjectId& commit, const std::string& path) const override;
   bool files_under(const ObjectId& commit, const std::string& dir,
                    const std::function<bool(const std::string&, const std::string&)>& visit) const override;
+  // The merged commit's paths: those of the commits `head` brings (reachable
+  // from it and not from `base`); its patch: theirs, one after the other (so
+  // a one-commit pull request's squash has that commit's patch id).
+  std::optional<ObjectId> merge_in_memory(const ObjectId& base, const ObjectId& head, MergeShape shape,
+                                          const std::string& message) override;
 
 private:
   ObjectId next_id();
@@ -68,6 +75,7 @@ private:
   std::map<ObjectId, std::vector<std::string>> m_paths;
   std::map<ObjectId, std::string> m_patches;
   std::set<ObjectId> m_not_clean;
+  std::set<ObjectId> m_conflicting;
   std::map<std::pair<ObjectId, std::string>, std::string> m_files;
   std::map<ObjectId, ObjectId> m_tags; // tag object -> target
   std::map<ObjectId, std::int64_t> m_tagger_times;

@@ -24,6 +24,10 @@ std::optional<FirstParents> Repository::first_parents(const ObjectId&, const Obj
 
 bool Repository::is_clean_merge(const ObjectId&) const { return false; }
 
+std::optional<ObjectId> Repository::merge_in_memory(const ObjectId&, const ObjectId&, MergeShape, const std::string&) {
+  throw Error("internal: this repository cannot merge in memory");
+}
+
 bool Repository::changes_only(const ObjectId& commit, const std::function<bool(const std::string&)>& keep) const {
   auto paths = changed_paths(commit);
   if (paths.empty()) return false;

@@ -2,7 +2,8 @@
 // The small repository interface that the policy engine and the CI providers
 // ask everything they know about git through. libgit2 implements it in
 // src/git/; MemoryRepository (below, in memory_repository.hpp) implements it
-// for unit tests and fuzzing. Nothing here changes a repository.
+// for unit tests and fuzzing. Nothing here changes a repository (a commit
+// made by merge_in_memory lives in the process's memory alone).
 
 #include "util/error.hpp"
 
@@ -52,6 +53,12 @@ struct Ref {
 struct FirstParents {
   std::vector<ObjectId> chain; // newest first
   bool complete = false;       // it ended at `stop`; else `limit` commits were listed and more follow
+};
+
+// How a pull request's merge lands; see Repository::merge_in_memory.
+enum class MergeShape {
+  squash, // one commit, parent: the base
+  merge,  // a merge commit, parents: the base and the head
 };
 
 // A lazy walk over commits; see Repository::walk_new.
@@ -141,6 +148,18 @@ public:
   // k_max_tree_depth under `dir`.
   virtual bool files_under(const ObjectId& commit, const std::string& dir,
                            const std::function<bool(const std::string& path, const std::string& content)>& visit) const = 0;
+  // The commit a platform's merge of a pull request whose head is `head`
+  // into a branch at `base` would make, made in memory: its tree is the
+  // clean merge of the two commits (over their merge base, as the
+  // implementation merges), its parents `base` (squash) or `base` and `head`
+  // (merge), its message `message`, its time the later of theirs. This
+  // repository knows the commit from then on (commit, walk_new,
+  // changed_paths, patch_id, ...); it is never written to the repository.
+  // nullopt when the two do not merge cleanly. Throws Error when a commit is
+  // missing, TreeTooDeep for a tree deeper than k_max_tree_depth. (Default:
+  // an Error, the implementation cannot.)
+  virtual std::optional<ObjectId> merge_in_memory(const ObjectId& base, const ObjectId& head, MergeShape shape,
+                                                  const std::string& message);
 };
 
 // "abc1234" for display.

@@ -23,8 +23,12 @@
 # The prediction is computed here from the data alone (main-subjects-in-freeze
 # rows joined to history.tsv paths by sha prefix): a commit is allowed by the
 # default policy iff its subject matches ^(fix|docs|security|revert)(\([^)]*\))?!?:
-# or ^Revert ", or every one of its paths matches docs/**, site/** or **/*.md.
-# Pass 2 adds `[freeze] allow_keywords = ["hotfix", "bugfix"]` (--config): a
+# or ^Revert ", or is a typed subject whose description starts with fix, fixes,
+# fixed, bugfix or hotfix, the type not feat (freeze.fix_words: "extproc: fix
+# ..."), or every one of its paths matches docs/**, site/** or **/*.md.
+# Pass 2 ("strict") sets `[freeze] fix_words = []` (--config): the subject
+# patterns alone, as before relgate knew Envoy AI Gateway's area-typed fixes.
+# Pass 3 ("keywords") adds `allow_keywords = ["hotfix", "bugfix"]` to that: a
 # subject containing either word (case-insensitive, whole word) is allowed too.
 # relgate must exit 1 iff some commit is not allowed, name F1 freeze-fixes-only
 # on the verdict's first line, and list exactly the offending commits, each as
@@ -59,7 +63,8 @@ fi
 # --- the prediction, from the data alone -----------------------------------------
 # windows.tsv: minor rc1_replica final_replica n_rows prefix_end (the last of
 #   the allowed commits right after rc1, or -)
-# <minor>.rows: replica9 orig9 allowed_default(0/1) allowed_keywords(0/1) subject
+# <minor>.rows: replica9 orig9 allowed_default allowed_strict allowed_keywords
+#   (0/1 each) subject
 PRED_LOG=$SUITE_TMP/pred.log
 PRED_RC=1
 if [ "$BUILD_RC" -eq 0 ]; then
@@ -67,7 +72,7 @@ if [ "$BUILD_RC" -eq 0 ]; then
 import csv, os, re, sys
 data, mapfile, out = sys.argv[1:4]
 sys.path.insert(0, os.environ["AIGW_SUPPORT"])
-from aigw_data import DOCS, ALLOW, KEYWORDS  # noqa: E402
+from aigw_data import DOCS, ALLOW, ALLOW_STRICT, KEYWORDS  # noqa: E402
 import aigw_data  # noqa: E402
 rows = lambda name: aigw_data.rows(data, name)
 
@@ -85,8 +90,8 @@ def full(prefix, what):
 
 
 
-def allowed(subject, paths):
-    if ALLOW.search(subject):
+def allowed(subject, paths, allow=ALLOW):
+    if allow.search(subject):
         return True
     return all(any(g.match(p) for g in DOCS) for p in paths)
 
@@ -110,12 +115,13 @@ with open(os.path.join(out, "windows.tsv"), "w") as wf:
                 sys.exit("%s: subject of %s differs between files" % (m, r["sha"]))
             paths = [p for p in h["paths"].split(";") if p]
             a1 = allowed(h["subject"], paths)
-            a2 = a1 or bool(KEYWORDS.search(h["subject"]))
+            a_strict = allowed(h["subject"], paths, ALLOW_STRICT)
+            a2 = a_strict or bool(KEYWORDS.search(h["subject"]))
             in_prefix = in_prefix and a1
             if in_prefix:
                 prefix_end = replica[h["sha"]]
-            lines.append("%s\t%s\t%d\t%d\t%s\n" % (replica[h["sha"]][:9], h["sha"][:9],
-                                                   a1, a2, h["subject"]))
+            lines.append("%s\t%s\t%d\t%d\t%d\t%s\n" % (replica[h["sha"]][:9], h["sha"][:9],
+                                                       a1, a_strict, a2, h["subject"]))
         if not lines:
             sys.exit("%s: no rows in main-subjects-in-freeze.tsv" % m)
         with open(os.path.join(out, m + ".rows"), "w") as f:
@@ -134,19 +140,19 @@ RESULTS=$SUITE_TMP/results      # listed.<minor>.<pass>: what relgate listed
 mkdir -p "$RESULTS"
 
 # load_window MINOR: RC1, FINAL, PREFIX_END (replica shas; PREFIX_END may be
-# -) and the rows: SHA9 ORIG9 A_DEFAULT A_KEYWORDS SUBJ (indexed arrays) and
+# -) and the rows: SHA9 ORIG9 A_DEFAULT A_STRICT A_KEYWORDS SUBJ (indexed arrays) and
 # SUBJ_OF[sha9].
 load_window() {
-    local m rc1 fin n pe s9 o9 a1 a2 subj
+    local m rc1 fin n pe s9 o9 a1 as a2 subj
     RC1='' FINAL='' PREFIX_END=''
     while IFS=$'\t' read -r m rc1 fin n pe; do
         if [ "$m" = "$1" ]; then RC1=$rc1 FINAL=$fin PREFIX_END=$pe; fi
     done <"$PRED/windows.tsv"
     [ -n "$RC1" ] || { echo "FAIL: no window $1 in the prediction"; exit 1; }
-    SHA9=() ORIG9=() A_DEFAULT=() A_KEYWORDS=() SUBJ=()
+    SHA9=() ORIG9=() A_DEFAULT=() A_STRICT=() A_KEYWORDS=() SUBJ=()
     declare -gA SUBJ_OF=()
-    while IFS=$'\t' read -r s9 o9 a1 a2 subj; do
-        SHA9+=("$s9") ORIG9+=("$o9") A_DEFAULT+=("$a1") A_KEYWORDS+=("$a2") SUBJ+=("$subj")
+    while IFS=$'\t' read -r s9 o9 a1 as a2 subj; do
+        SHA9+=("$s9") ORIG9+=("$o9") A_DEFAULT+=("$a1") A_STRICT+=("$as") A_KEYWORDS+=("$a2") SUBJ+=("$subj")
         SUBJ_OF[$s9]=$subj
     done <"$PRED/$1.rows"
 }
@@ -246,7 +252,7 @@ expect_verdict() {
     done
 }
 
-# offenders COLUMN: the sha9s predicted not allowed (A_DEFAULT or A_KEYWORDS).
+# offenders COLUMN: the sha9s predicted not allowed (A_DEFAULT, A_STRICT or A_KEYWORDS).
 offenders() {
     local -n col=$1
     local i
@@ -301,7 +307,13 @@ replay_window() {
     judge "$minor.default" - "$FINAL"
     expect_verdict "default policy" "${OFFENDERS[@]}"
 
-    printf '[freeze]\nallow_keywords = ["hotfix", "bugfix"]\n' >"$SCENARIO_DIR/keywords.toml"
+    printf '[freeze]\nfix_words = []\n' >"$SCENARIO_DIR/strict.toml"
+    offenders A_STRICT
+    echo "$minor: predicted offenders with fix_words = []: ${#OFFENDERS[@]}"
+    judge "$minor.strict" "$SCENARIO_DIR/strict.toml" "$FINAL"
+    expect_verdict "fix_words = []" "${OFFENDERS[@]}"
+
+    printf '[freeze]\nfix_words = []\nallow_keywords = ["hotfix", "bugfix"]\n' >"$SCENARIO_DIR/keywords.toml"
     offenders A_KEYWORDS
     echo "$minor: predicted offenders with allow_keywords: ${#OFFENDERS[@]}"
     judge "$minor.keywords" "$SCENARIO_DIR/keywords.toml" "$FINAL"
@@ -344,21 +356,44 @@ docs_never_listed() {
         for i in "${!SUBJ[@]}"; do
             [[ ${SUBJ[$i]} == docs:* ]] || continue
             n=$((n + 1))
-            for pass in default keywords; do named_not_listed "$m.$pass" "${SUBJ[$i]}"; done
+            for pass in default strict keywords; do named_not_listed "$m.$pass" "${SUBJ[$i]}"; done
         done
     done
     echo "$n docs: commits checked"
     [ "$n" -gt 0 ] || fail "no docs: commits in the windows"
 }
 
-bugfix_by_keyword() {
-    named_listed v0.1.default "controller: bugfix aws oidc secret upsert process (#397)"
-    named_not_listed v0.1.keywords "controller: bugfix aws oidc secret upsert process (#397)"
+# LABEL-PREFIX SUBJECT: an area-typed fix is allowed by default (fix_words),
+# listed when fix_words = [], allowed again by allow_keywords when it has one.
+area_fix() {
+    named_not_listed "$1.default" "$2"
+    named_listed "$1.strict" "$2"
+    case $2 in
+        *bugfix*|*hotfix*) named_not_listed "$1.keywords" "$2" ;;
+        *) named_listed "$1.keywords" "$2" ;;
+    esac
 }
 
-hotfix_by_keyword() {
-    named_listed v0.2.default "extproc: hotfix for gzip header (#683)"
-    named_not_listed v0.2.keywords "extproc: hotfix for gzip header (#683)"
+# Every subject fix_words allows (the data's own, FIX_WORD in aigw_data.py)
+# is listed by the strict pass and by none of the default pass, and how many.
+fix_words_counts() {
+    local m i n=0 total=0 strict=0 def=0
+    for m in $MINORS; do
+        load_window "$m"
+        for i in "${!SUBJ[@]}"; do
+            [ "${A_STRICT[$i]}" = 0 ] && strict=$((strict + 1))
+            [ "${A_DEFAULT[$i]}" = 0 ] && def=$((def + 1))
+            [ "${A_DEFAULT[$i]}" = 1 ] && [ "${A_STRICT[$i]}" = 0 ] || continue
+            n=$((n + 1))
+            named_not_listed "$m.default" "${SUBJ[$i]}"
+            named_listed "$m.strict" "${SUBJ[$i]}"
+        done
+        total=$((total + ${#SUBJ[@]}))
+    done
+    echo "$total commits in the windows; offenders: $strict with fix_words = [], $def by default ($n area-typed fixes)"
+    # The issue's count (issue 25): 61 flagged by the built-in policy before, 7 of them such fixes.
+    [ "$strict" -eq 61 ] || fail "expected 61 offenders with fix_words = [], got $strict"
+    [ "$n" -eq 7 ] || fail "expected 7 area-typed fixes among them, got $n"
 }
 
 # --- run -------------------------------------------------------------------------
@@ -372,10 +407,15 @@ if [ "$BUILD_RC" -eq 0 ] && [ "$PRED_RC" -eq 0 ]; then
     wait_scenarios      # the named checks below read the windows' results
     run_scenario "v0.2: 'feat: add priority to backendRef (#673)' is listed" \
         named_listed v0.2.default "feat: add priority to backendRef (#673)"
-    run_scenario "v0.1: 'controller: bugfix aws oidc secret upsert process (#397)' listed by default, allowed by keyword" \
-        bugfix_by_keyword
-    run_scenario "v0.2: 'extproc: hotfix for gzip header (#683)' listed by default, allowed by keyword" \
-        hotfix_by_keyword
+    run_scenario "v0.1: 'controller: bugfix aws oidc secret upsert process (#397)' is a fix by default" \
+        area_fix v0.1 "controller: bugfix aws oidc secret upsert process (#397)"
+    run_scenario "v0.1: 'extproc: fix openai response choice conversion for tool use (#404)' is a fix by default" \
+        area_fix v0.1 "extproc: fix openai response choice conversion for tool use (#404)"
+    run_scenario "v0.2: 'extproc: hotfix for gzip header (#683)' is a fix by default" \
+        area_fix v0.2 "extproc: hotfix for gzip header (#683)"
+    run_scenario "v0.5: 'translator: fixes broken AWS Anthropic streaming (#1769)' is a fix by default" \
+        area_fix v0.5 "translator: fixes broken AWS Anthropic streaming (#1769)"
+    run_scenario "61 offenders without fix_words, 7 of them area-typed fixes that fix_words allows" fix_words_counts
     run_scenario "no 'docs:' commit is ever listed" docs_never_listed
 fi
 finish

@@ -468,6 +468,11 @@ got = {f["commit"] for f in findings if f["rule"] == "F1"}
 check(all(f["ref"] == "refs/heads/main" for f in findings if f["rule"] == "F1"), "F1 on a ref other than main")
 check(got == want, "F1 commits: %d expected, %d found; missing %s; extra %s" % (
     len(want), len(got), sorted(want - got)[:5], sorted(got - want)[:5]))
+# 61 before freeze.fix_words (issue 25); 7 of those were area-typed fixes
+# ("extproc: fix ...", "controller: bugfix ...", "translator: fixes ...").
+check(len(got) == 54, "F1 commits: %d, expected 54 (61 less the 7 area-typed fixes)" % len(got))
+check("controller: bugfix aws oidc secret upsert process (#397)" not in {f["subject"] for f in findings if f["rule"] == "F1"},
+      "F1 names the area-typed fix controller: bugfix aws oidc secret upsert process (#397)")
 check("feat: add priority to backendRef (#673)" in {f["subject"] for f in findings if f["rule"] == "F1"},
       "F1 should name feat: add priority to backendRef (#673)")
 check({f["rule"] for f in findings} <= {"T6", "F1", "B5"}, "rules: %s" % {f["rule"] for f in findings})

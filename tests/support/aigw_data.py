@@ -29,5 +29,12 @@ def glob_re(g):
 
 # The default policy's freeze signals, written out from its documentation.
 DOCS = [glob_re(g) for g in ("docs/**", "site/**", "**/*.md")]
-ALLOW = re.compile(r'^(fix|docs|security|revert)(\([^)]*\))?!?: |^Revert "')
+# freeze.allow alone (what fix_words = [] leaves):
+ALLOW_STRICT = re.compile(r'^(fix|docs|security|revert)(\([^)]*\))?!?: |^Revert "')
+# freeze.fix_words: a typed subject ("extproc: fix ...") whose description
+# starts with fix/fixes/fixed/bugfix/hotfix, the type not feat (any case).
+FIX_WORD = re.compile(r'^(?!(?i:feat)[(!:])[A-Za-z][A-Za-z0-9_-]*(\([^)]*\))?!?: +'
+                      r'(?i:fix|fixes|fixed|bugfix|hotfix)(?![A-Za-z0-9_])')
+# The default policy's subjects: either.
+ALLOW = re.compile(ALLOW_STRICT.pattern + "|" + FIX_WORD.pattern)
 KEYWORDS = re.compile(r"(?<![A-Za-z0-9_])(hotfix|bugfix)(?![A-Za-z0-9_])", re.I)
