@@ -334,9 +334,10 @@ std::optional<std::string> suggest_pr_branch(Judgement& j, Line l, const repo::O
   if (topic.empty()) topic = repo::short_id(commit);
   std::optional<std::uint64_t> pr;
   std::string number;
+  // Nine digits at most, as a pull-request branch template reads them back.
   if (j.policy.backport.pr_ref && RE2::PartialMatch(c.message, *j.policy.backport.pr_ref, &number) &&
-      is_digits(number) && number.size() <= 9 && number[0] != '0') {
-    pr = std::stoull(number);
+      !starts_with(number, "0")) {
+    pr = parse_uint(number, k_max_number);
   }
   std::optional<std::string> best;
   std::size_t best_common = 0;

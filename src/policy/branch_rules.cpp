@@ -7,7 +7,6 @@
 
 #include <re2/re2.h>
 
-#include <charconv>
 
 namespace relgate::policy::detail {
 
@@ -22,11 +21,9 @@ std::optional<std::string> suggest_branch(const Policy& policy, const std::strin
   static const RE2 numbers(R"(([0-9]+)\.([0-9]+))");
   std::string major, minor;
   if (!RE2::PartialMatch(name, numbers, &major, &minor)) return std::nullopt;
-  std::uint64_t ma = 0, mi = 0;
-  auto r1 = std::from_chars(major.data(), major.data() + major.size(), ma);
-  auto r2 = std::from_chars(minor.data(), minor.data() + minor.size(), mi);
-  if (r1.ec != std::errc() || r2.ec != std::errc() || ma > 999999999 || mi > 999999999) return std::nullopt;
-  auto s = policy.release_branch.render({ma, mi, 0, {}});
+  auto ma = parse_uint(major, k_max_number), mi = parse_uint(minor, k_max_number);
+  if (!ma || !mi) return std::nullopt;
+  auto s = policy.release_branch.render({*ma, *mi, 0, {}});
   return s == name ? std::nullopt : std::optional<std::string>(s);
 }
 

@@ -153,10 +153,7 @@ bool Judgement::advance(MainIndex& idx) {
 
 namespace {
 // A pull-request number as captured ("473"), if it is one that fits.
-std::optional<std::uint64_t> pr_number(const std::string& s) {
-  if (s.empty() || s.size() > 18 || !is_digits(s)) return std::nullopt;
-  return std::stoull(s);
-}
+std::optional<std::uint64_t> pr_number(const std::string& s) { return parse_uint(s, BackportPolicy::k_max_pr_number); }
 } // namespace
 
 std::optional<repo::ObjectId> Judgement::find_pr(MainIndex& idx, const std::string& pr) {

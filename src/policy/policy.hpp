@@ -59,6 +59,9 @@ struct BackportPolicy {
   std::shared_ptr<const Regex> cherry_pick;    // captures the source sha of a cherry-pick line
   std::shared_ptr<const Regex> pr_ref;         // captures a pull-request number in a backport's message
   std::shared_ptr<const Regex> main_pr;        // captures the PR number a main commit's subject ends with
+  // The largest number main_pr's capture is taken as (18 digits); a longer
+  // or non-numeric capture names no pull request.
+  static constexpr std::uint64_t k_max_pr_number = 999'999'999'999'999'999;
   std::shared_ptr<const Regex> subject_prefix; // stripped from a backport's subject before classifying (B5)
   bool patch_id = true;
   int patch_id_window = 5000;               // main commits searched for an equal patch id

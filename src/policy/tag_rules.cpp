@@ -8,7 +8,6 @@
 
 #include <re2/re2.h>
 
-#include <charconv>
 
 namespace relgate::policy::detail {
 
@@ -20,12 +19,7 @@ const std::string k_tags = "refs/tags/";
 constexpr const char* k_override_hint =
     "a maintainer who has checked the release can push past this once: git push -o relgate.override=\"<reason>\"";
 
-std::optional<std::uint64_t> to_number(std::string_view digits) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc() || p != digits.data() + digits.size() || v > 999999999) return std::nullopt;
-  return v;
-}
+std::optional<std::uint64_t> to_number(std::string_view digits) { return parse_uint(digits, k_max_number); }
 
 // The canonical spelling of a version-like tag name, when there is one:
 // v0.1.0-RC1 -> v0.1.0-rc1, v0.1 -> v0.1.0, 01.2.3 -> v1.2.3.
