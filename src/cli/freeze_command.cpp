@@ -129,8 +129,7 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
       commands = {{"git", "push", remote, ":" + ref}};
     }
     for (const auto& argv : commands) {
-      std::string shown;
-      for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + shell_quote(a);
+      const std::string shown = join(argv, " ", shell_quote);
       std::cout << "relgate: running " << shown << std::endl;
       int rc = process::call(argv);
       // A refused push is the server's verdict (F2, shown above by git),

@@ -84,8 +84,7 @@ void offer_override(Judgement& j) {
     if (!name.empty() && std::find(refs.begin(), refs.end(), name) == refs.end()) refs.push_back(name);
   }
   if (refs.empty()) return;
-  std::string targets;
-  for (const auto& r : refs) targets += " " + shell_quote(r);
+  const std::string targets = " " + join(refs, " ", shell_quote);
   j.verdict.notes.push_back(std::string(j.request.pusher_unknown_here ? "if you are a maintainer, you" : "as a maintainer you") +
                             " may push past this once, with a reason for the audit log: RELGATE_OVERRIDE=\"<reason>\" "
                             "git push -o relgate.override=\"<reason>\" " + j.request.remote + targets);

@@ -105,9 +105,7 @@ Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id, bool on
 }
 
 std::string line_list(const std::vector<Line>& lines) {
-  std::string s;
-  for (const auto& l : lines) s += (s.empty() ? "" : ", ") + l.str();
-  return s.empty() ? "none" : s;
+  return lines.empty() ? "none" : join(lines, ", ", [](const Line& l) { return l.str(); });
 }
 
 } // namespace

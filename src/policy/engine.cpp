@@ -23,9 +23,7 @@ std::string Verdict::error_codes() const {
     auto code = rule_info(v.rule).code;
     if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
   }
-  std::string out;
-  for (auto c : codes) out += (out.empty() ? "" : ", ") + std::string(c);
-  return out;
+  return join(codes, ", ", [](std::string_view c) { return c; });
 }
 
 namespace detail {

@@ -32,9 +32,7 @@ std::vector<FreezeReason> freeze_reasons(const ReleaseState& state, const RefMap
 }
 
 std::string describe(const std::vector<FreezeReason>& reasons) {
-  std::string out;
-  for (const auto& r : reasons) out += (out.empty() ? "" : "; ") + r.because;
-  return out;
+  return join(reasons, "; ", [](const FreezeReason& r) -> const std::string& { return r.because; });
 }
 
 std::string trailer_value(std::string_view message, std::string_view key) {

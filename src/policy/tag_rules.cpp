@@ -347,7 +347,7 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
   }
   if (const TagEntry* eol = j.after_state.eol_by(l)) {
     std::string supported;
-    for (auto s : j.after_state.supported_lines()) supported += (supported.empty() ? "" : ", ") + s.str();
+    supported = join(j.after_state.supported_lines(), ", ", [](const Line& s) { return s.str(); });
     j.add(RuleId::T7, u,
           l.str() + " is end of life since " + eol->name + ": no more patch releases (supported lines: " + supported + ")",
           {"users of " + l.str() + " upgrade to a supported line"}, commit);
