@@ -182,7 +182,7 @@ std::vector<policy::RefUpdate> as_written(const git::Libgit2Repository& repo, st
 // (`git symbolic-ref refs/remotes/origin/master refs/remotes/origin/main`;
 // git fetch records only origin/HEAD).
 std::string as_written_remote(const git::Libgit2Repository& repo, const std::string& remote, const std::string& ref) {
-  const std::string heads = "refs/heads/", tracking = "refs/remotes/" + remote + "/";
+  const std::string heads(repo::k_heads), tracking = "refs/remotes/" + remote + "/";
   if (remote.empty() || !starts_with(ref, heads)) return ref;
   auto target = repo.symbolic_target(tracking + ref.substr(heads.size()));
   if (!target || !starts_with(*target, tracking) || *target == tracking + "HEAD") return ref;

@@ -12,8 +12,6 @@ namespace relgate::policy::detail {
 
 namespace {
 
-const std::string k_heads = "refs/heads/";
-
 } // namespace
 
 // release/0.5, releases/v0.5.1, Release/v0.5 -> release/v0.5
@@ -101,7 +99,7 @@ void branch_from_tag(Judgement& j, const RefUpdate& u, const std::string& name, 
           name + " can only be created at " + final_name + ", which does not exist yet",
           {"release " + l.str() + " first (its last rc becomes " + final_name + "), then create " + name +
                " on " + j.request.remote + " from the tag (your local " + name + " may stay as it is):",
-           j.push_cmd(shell_quote(final_name + "^{commit}:refs/heads/" + name))},
+           j.push_cmd(shell_quote(final_name + "^{commit}:" + repo::branch_ref(name)))},
           commit);
     return;
   }
@@ -111,7 +109,7 @@ void branch_from_tag(Judgement& j, const RefUpdate& u, const std::string& name, 
           name + " must start exactly at " + final_name + " (" + repo::short_id(tag_commit.value_or(fin->target)) +
               "), not at " + repo::short_id(commit.value_or(u.new_id)),
           {"create it from the tag; backports come afterwards as cherry-picks:",
-           j.push_cmd(shell_quote(final_name + "^{commit}:refs/heads/" + name)),
+           j.push_cmd(shell_quote(final_name + "^{commit}:" + repo::branch_ref(name))),
            "then make yours follow it (git fetch " + j.request.remote + ", then git checkout -B " + name + " " +
                j.remote_branch(name) + ")"},
           commit);
@@ -152,7 +150,7 @@ void no_rewrite(Judgement& j, const RefUpdate& u, const std::string& name) {
 void judge_ref_name(Judgement& j, const RefUpdate& u) { ref_name_unseen(j, u); }
 
 void judge_branch(Judgement& j, const RefUpdate& u) {
-  const std::string name = u.ref.substr(k_heads.size());
+  const std::string name = u.ref.substr(repo::k_heads.size());
   auto release = j.policy.release_branch.match(name);
   if (!release && u.ref != j.main_ref()) {
     if (auto line = pr_branch_line(j.policy, name)) {

@@ -262,7 +262,7 @@ void hint_tag_deletion(Judgement& j, const RefUpdate& u, std::size_t first) {
   for (std::size_t i = first; i < j.verdict.violations.size(); ++i) {
     auto& v = j.verdict.violations[i];
     if (v.ref != u.ref || v.severity != Severity::error) continue;
-    const std::string drop = "  git tag -d " + u.ref.substr(10);
+    const std::string drop = "  git tag -d " + u.ref.substr(repo::k_tags.size());
     if (std::find(v.hints.begin(), v.hints.end(), drop) != v.hints.end()) return; // the rule says it already
     v.hints.insert(v.hints.begin(), {"first drop the refused tag from your clone:", drop});
     return;
@@ -275,12 +275,12 @@ Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Prov
   for (const auto& u : request.updates) {
     if (u.is_create() && u.is_delete()) continue; // nothing happens
     if (!u.is_create() && u.old_id == u.new_id) continue;
-    if (starts_with(u.ref, "refs/tags/")) {
+    if (starts_with(u.ref, repo::k_tags)) {
       const std::size_t before = j.verdict.violations.size();
       detail::judge_tag(j, u);
       detail::hint_tag_deletion(j, u, before);
     }
-    else if (starts_with(u.ref, "refs/heads/")) detail::judge_branch(j, u);
+    else if (starts_with(u.ref, repo::k_heads)) detail::judge_branch(j, u);
     else detail::judge_ref_name(j, u);
     detail::judge_access(j, u);
     if (u.ref == Policy::k_policy_ref) detail::judge_policy_ref(j, u);

@@ -139,7 +139,7 @@ struct Policy {
   HostPolicy host;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }
-  std::string main_ref() const { return "refs/heads/" + main_branch; }
+  std::string main_ref() const { return repo::branch_ref(main_branch); }
   // The versioned policy: this ref's commit holds relgate.toml.
   static constexpr const char* k_policy_ref = "refs/meta/relgate";
   static constexpr const char* k_policy_file = "relgate.toml";

@@ -13,7 +13,6 @@ namespace relgate::policy::detail {
 
 namespace {
 
-const std::string k_tags = "refs/tags/";
 // When a release tag the rules compare with names no commit (a legacy tag
 // at a tree), no rule can pass: a maintainer decides.
 constexpr const char* k_override_hint =
@@ -318,7 +317,7 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
   Line l = v.line();
   const LineState* after = j.after_state.line(l);
   std::string branch = j.release_branch_name(l);
-  std::string branch_ref = "refs/heads/" + branch;
+  std::string branch_ref = repo::branch_ref(branch);
   auto tag_branch = [&]() {
     return std::vector<std::string>{"  git fetch " + j.request.remote,
                                      "  git tag " + name + " " + j.remote_branch(branch), j.push_cmd(name)};
@@ -456,7 +455,7 @@ void ci_green(Judgement& j, const RefUpdate& u, const std::string& name, const V
 } // namespace
 
 void judge_tag(Judgement& j, const RefUpdate& u) {
-  const std::string name = u.ref.substr(k_tags.size());
+  const std::string name = u.ref.substr(repo::k_tags.size());
   auto version = parse_release_tag(j.policy, name);
   const repo::ObjectId& shown = u.is_delete() ? u.old_id : u.new_id;
   auto commit_of = [&](const repo::ObjectId& id) -> std::optional<repo::ObjectId> {
