@@ -58,8 +58,7 @@ RefMap current_refs(const repo::Repository& repo, const policy::Policy& pol) {
 // Prints the verdict; returns the exit code. `outcome` is what a rejection
 // means for this entry point ("nothing was pushed", ...).
 int report(const policy::Verdict& verdict, const std::string& outcome, bool audit_logged) {
-  const char* gl = std::getenv("GL_ID");
-  const std::string prefix = (gl && *gl && verdict.rejected()) ? "GL-HOOK-ERR: " : "";
+  const std::string prefix = verdict.rejected() ? gitlab_error_prefix() : std::string();
   for (const auto& line : policy::format_verdict(verdict, audit_logged)) {
     if (line.severity == policy::Severity::error) log::error(prefix + line.text);
     else log::warn(prefix + line.text);
