@@ -131,8 +131,8 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
     }
   }
   if (start) {
-    std::cout << "relgate: " << pol.main_branch << " is frozen for " << release << ". Allowed meanwhile: "
-              << policy::describe_allowed(pol) << ".\n";
+    std::cout << "relgate: " << pol.main_branch << " is frozen for " << release
+              << ". Allowed meanwhile: " << policy::describe_allowed(pol) << ".\n";
     print_announcement(release, pol.main_branch, today());
   } else {
     std::cout << "relgate: the declared freeze for " << release << " is over"

@@ -761,7 +761,8 @@ bool Libgit2Repository::commit_changes(const repo::ObjectId& id, const std::func
   const Caches::Shape s = m_caches->shape(m_repo, to_oid(id));
   TreePtr tree = tree_of(s.tree, "tree of " + repo::short_id(id));
   TreePtr parent_tree;
-  if (s.has_parent) parent_tree = tree_of(m_caches->shape(m_repo, s.parent).tree, "tree of the parent of " + repo::short_id(id));
+  if (s.has_parent)
+    parent_tree = tree_of(m_caches->shape(m_repo, s.parent).tree, "tree of the parent of " + repo::short_id(id));
   return tree_changes(m_repo, parent_tree.get(), tree.get(), id, emit);
 }
 

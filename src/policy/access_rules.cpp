@@ -172,7 +172,8 @@ std::vector<Namespace> namespaces(const Policy& p) {
   std::vector<Namespace> out;
   if (auto d = dir_of(repo::k_heads, p.release_branch.literal_prefix()); !d.empty())
     out.push_back({d, RuleId::B1, "release branches"});
-  if (auto d = dir_of(repo::k_tags, p.final_tag.literal_prefix()); !d.empty()) out.push_back({d, RuleId::T1, "release tags"});
+  if (auto d = dir_of(repo::k_tags, p.final_tag.literal_prefix()); !d.empty())
+    out.push_back({d, RuleId::T1, "release tags"});
   if (auto d = dir_of(repo::k_tags, p.rc_tag.literal_prefix()); !d.empty()) out.push_back({d, RuleId::T1, "rc tags"});
   out.push_back({p.freeze_ref_dir(), RuleId::F2, "freeze declarations"});
   out.push_back({p.main_ref(), RuleId::B1, "the main branch"});

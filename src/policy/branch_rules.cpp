@@ -7,7 +7,6 @@
 
 #include <re2/re2.h>
 
-
 namespace relgate::policy::detail {
 
 namespace {
@@ -95,10 +94,9 @@ void branch_from_tag(Judgement& j, const RefUpdate& u, const std::string& name, 
   const TagEntry* fin = after ? after->final_tag() : nullptr;
   auto commit = j.peel(u.new_id);
   if (!fin) {
-    j.add(RuleId::B2, u,
-          name + " can only be created at " + final_name + ", which does not exist yet",
-          {"release " + l.str() + " first (its last rc becomes " + final_name + "), then create " + name +
-               " on " + j.request.remote + " from the tag (your local " + name + " may stay as it is):",
+    j.add(RuleId::B2, u, name + " can only be created at " + final_name + ", which does not exist yet",
+          {"release " + l.str() + " first (its last rc becomes " + final_name + "), then create " + name + " on " +
+               j.request.remote + " from the tag (your local " + name + " may stay as it is):",
            j.push_cmd(shell_quote(final_name + "^{commit}:" + repo::branch_ref(name)))},
           commit);
     return;

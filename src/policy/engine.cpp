@@ -279,8 +279,7 @@ Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Prov
       const std::size_t before = j.verdict.violations.size();
       detail::judge_tag(j, u);
       detail::hint_tag_deletion(j, u, before);
-    }
-    else if (starts_with(u.ref, repo::k_heads)) detail::judge_branch(j, u);
+    } else if (starts_with(u.ref, repo::k_heads)) detail::judge_branch(j, u);
     else detail::judge_ref_name(j, u);
     detail::judge_access(j, u);
     if (u.ref == Policy::k_policy_ref) detail::judge_policy_ref(j, u);

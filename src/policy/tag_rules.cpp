@@ -8,7 +8,6 @@
 
 #include <re2/re2.h>
 
-
 namespace relgate::policy::detail {
 
 namespace {

@@ -91,10 +91,10 @@ TEST_CASE("edit distance: insertions, deletions, substitutions, transpositions",
   CHECK(edit_distance("", "") == 0);
   CHECK(edit_distance("allow", "allow") == 0);
   CHECK(edit_distance("", "abc") == 3);
-  CHECK(edit_distance("alow", "allow") == 1);  // an insertion
+  CHECK(edit_distance("alow", "allow") == 1);   // an insertion
   CHECK(edit_distance("alllow", "allow") == 1); // a deletion
-  CHECK(edit_distance("allaw", "allow") == 1); // a substitution
-  CHECK(edit_distance("alolw", "allow") == 1); // two letters swapped count once
+  CHECK(edit_distance("allaw", "allow") == 1);  // a substitution
+  CHECK(edit_distance("alolw", "allow") == 1);  // two letters swapped count once
   CHECK(edit_distance("kitten", "sitting") == 3);
   CHECK(edit_distance("abc", "xyz") == 3);
 }
