@@ -6,7 +6,6 @@
 #include "util/log.hpp"
 #include "util/trace.hpp"
 
-#include <cstdlib>
 #include <exception>
 #include <new>
 #include <string>
@@ -15,8 +14,7 @@ namespace {
 // The one place that prints `relgate: error: ...`: one line, saying on the
 // hook sides what the error means for the push.
 int report_error(const std::string& message) {
-  const char* gl = std::getenv("GL_ID");
-  const std::string prefix = (gl && *gl) ? "GL-HOOK-ERR: " : "";
+  const std::string prefix = relgate::cli::gitlab_error_prefix();
   const auto& state = relgate::cli::run_state();
   std::string meaning;
   switch (state.side) {

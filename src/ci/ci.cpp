@@ -1,5 +1,7 @@
 #include "ci/ci.hpp"
 
+#include "util/text.hpp"
+
 #include <algorithm>
 
 namespace relgate::ci {
@@ -75,19 +77,14 @@ CiResult combine(std::string provider, std::vector<Check> checks, const Requirem
     case CheckState::pending: pending.push_back(c->name + " pending"); break;
     }
   }
-  auto join = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-  };
   if (!red.empty()) {
     r.status = Status::red;
-    r.reason = join(red);
+    r.reason = join(red, ", ");
   } else if (!pending.empty() || !r.missing.empty()) {
     r.status = Status::pending;
     std::vector<std::string> parts = pending;
     for (const auto& m : r.missing) parts.push_back(m + " has not reported");
-    r.reason = join(parts);
+    r.reason = join(parts, ", ");
   } else {
     r.status = Status::green;
   }

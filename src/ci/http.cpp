@@ -182,10 +182,10 @@ std::string status_fault(const std::string& service, const Response& r, const st
     } else {
       auto reset = r.header("x-ratelimit-reset");
       if (reset.empty()) reset = r.header("ratelimit-reset");
-      if (!reset.empty() && reset.size() < 12 && is_digits(reset)) {
+      if (auto reset_at = parse_uint(reset, 99'999'999'999)) { // 11 digits at most
         auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
-        long long at = std::stoll(reset);
+        const auto at = static_cast<long long>(*reset_at);
         // GitHub sends an epoch time, GitLab's RateLimit-Reset too.
         when = at > now ? ", retry in " + std::to_string(at - now) + " s" : std::string();
       }

@@ -17,6 +17,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -67,6 +68,11 @@ void add_ci_commands(CLI::App& app, GlobalOptions& global, int& exit_code) {
 RunState& run_state() {
   static RunState state;
   return state;
+}
+
+std::string gitlab_error_prefix() {
+  const char* gl = std::getenv("GL_ID");
+  return gl && *gl ? std::string(k_gitlab_error_prefix) : std::string();
 }
 
 int run(int argc, char** argv) {

@@ -123,7 +123,8 @@ std::vector<Override> logged_overrides(const std::string& path, const std::optio
     o.pusher = j["pusher"].is_string() ? j["pusher"].get<std::string>() : "nobody";
     o.ref = j.value("ref", "");
     if (j["rules"].is_array()) {
-      for (const auto& r : j["rules"]) o.rules += (o.rules.empty() ? "" : ", ") + (r.is_string() ? r.get<std::string>() : "?");
+      o.rules =
+          join(j["rules"], ", ", [](const nlohmann::json& r) { return r.is_string() ? r.get<std::string>() : "?"; });
     }
     o.reason = j["override"].is_string() ? j["override"].get<std::string>() : "";
     out.push_back(std::move(o));

@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 #include "util/fd.hpp"
+#include "util/text.hpp"
 #include "util/unicode.hpp"
 
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -121,10 +123,10 @@ void AuditRecord::judged(const policy::Request& request, const policy::Verdict& 
     bool overridden = false;
     auto found = by_ref.find(u.ref);
     if (found != by_ref.end()) {
-      for (const policy::Violation* v : found->second) {
-        rules += (rules.empty() ? "" : ",") + json_string(policy::rule_info(v->rule).code);
-        overridden = overridden || v->overridden;
-      }
+      rules = join(found->second, ",",
+                   [](const policy::Violation* v) { return json_string(policy::rule_info(v->rule).code); });
+      overridden = std::any_of(found->second.begin(), found->second.end(),
+                               [](const policy::Violation* v) { return v->overridden; });
     }
     // A refusal of the push as a whole (A2) concerns every ref of it.
     const char* decision = verdict.rejected() ? "rejected" : overridden ? "overridden" : "accepted";

@@ -24,7 +24,7 @@ std::string mirror_dir(const std::string& remote) { return "refs/relgate/remotes
 std::vector<std::string> mirror_refspecs(const policy::Policy& pol, const std::string& remote) {
   const std::string dir = mirror_dir(remote);
   auto mirror = [&](const std::string& ref) { return "+" + ref + "*:" + dir + ref.substr(5) + "*"; };
-  return {mirror(policy::Policy::k_policy_ref), mirror("refs/tags/"), mirror(pol.freeze_ref_dir()),
+  return {mirror(policy::Policy::k_policy_ref), mirror(std::string(repo::k_tags)), mirror(pol.freeze_ref_dir()),
           mirror(pol.ci.notes_ref)};
 }
 
@@ -50,7 +50,7 @@ policy::RefMap clone_refs(const git::Libgit2Repository& repo, const policy::Poli
   if (!is_mirrored(repo, remote)) return refs;
   // Tags, freeze declarations and CI notes are the remote's, not this
   // clone's: drop the local ones and read the mirror.
-  const std::vector<std::string> mirrored_refs = {"refs/tags/", pol.freeze_ref_dir(), pol.ci.notes_ref};
+  const std::vector<std::string> mirrored_refs = {std::string(repo::k_tags), pol.freeze_ref_dir(), pol.ci.notes_ref};
   for (auto it = refs.begin(); it != refs.end();) {
     bool theirs = std::any_of(mirrored_refs.begin(), mirrored_refs.end(), [&](const std::string& p) {
       return p.back() == '/' ? starts_with(it->first, p) : it->first == p;
@@ -73,8 +73,8 @@ std::vector<std::string> local_only_release_tags(const git::Libgit2Repository& r
   std::vector<std::string> out;
   if (!is_mirrored(repo, remote)) return out;
   const std::string dir = mirror_dir(remote) + "tags/";
-  for (const auto& r : repo.refs("refs/tags/")) {
-    std::string name = r.name.substr(10);
+  for (const auto& r : repo.refs(repo::k_tags)) {
+    std::string name = r.name.substr(repo::k_tags.size());
     if (!policy::parse_release_tag(pol, name)) continue;
     auto theirs = repo.refs(dir + name);
     bool known = std::any_of(theirs.begin(), theirs.end(), [&](const repo::Ref& t) { return t.name == dir + name; });

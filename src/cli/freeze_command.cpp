@@ -27,30 +27,6 @@ std::string date_of(std::int64_t t) {
 
 std::string today() { return date_of(static_cast<std::int64_t>(std::time(nullptr))); }
 
-
-
-std::string allowed_text(const policy::Policy& pol) {
-  std::string s = "bug fixes, security fixes and documentation: commits whose subject starts with fix:, docs:, "
-                  "security: or revert:";
-  if (!pol.freeze.allow_keywords.empty()) {
-    std::string words;
-    for (const auto& w : pol.freeze.allow_keywords) words += (words.empty() ? "" : ", ") + w;
-    s += " or names a fix (" + words + ")";
-  }
-  if (!pol.freeze.docs_paths.empty()) {
-    std::string globs;
-    for (const auto& g : pol.freeze.docs_paths) globs += (globs.empty() ? "" : ", ") + g;
-    s += "; commits that change only " + globs;
-  }
-  s += "; commits with a \"" + pol.freeze.exception_trailer + ": <reason>\" trailer";
-  if (!pol.access.maintainers.empty()) {
-    std::string who;
-    for (const auto& m : pol.access.maintainers) who += (who.empty() ? "" : ", ") + m;
-    s += " pushed by a maintainer (" + who + ")";
-  }
-  return s;
-}
-
 void print_announcement(const std::string& release, const std::string& main, const std::string& since) {
   std::cout << "\nAnnouncement (paste it to the community):\n\n"
             << "  The " << main << " branch is frozen for " << release << " since " << since << ".\n"
@@ -85,7 +61,7 @@ int status(const git::Libgit2Repository& repo, const policy::Policy& pol, const 
     if (since.empty() || when < since) since = when;
     std::cout << "  - " << r.because << " (since " << when << "); it ends when " << r.release << " is tagged\n";
   }
-  std::cout << "Allowed on " << pol.main_branch << " meanwhile: " << allowed_text(pol) << ".\n";
+  std::cout << "Allowed on " << pol.main_branch << " meanwhile: " << policy::describe_allowed(pol) << ".\n";
   print_announcement(reasons.front().release, pol.main_branch, since);
   return 0;
 }
@@ -129,8 +105,7 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
       commands = {{"git", "push", remote, ":" + ref}};
     }
     for (const auto& argv : commands) {
-      std::string shown;
-      for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + shell_quote(a);
+      const std::string shown = join(argv, " ", shell_quote);
       std::cout << "relgate: running " << shown << std::endl;
       int rc = process::call(argv);
       // A refused push is the server's verdict (F2, shown above by git),
@@ -156,8 +131,8 @@ int change(git::Libgit2Repository& repo, const policy::Policy& pol, const Freeze
     }
   }
   if (start) {
-    std::cout << "relgate: " << pol.main_branch << " is frozen for " << release << ". Allowed meanwhile: "
-              << allowed_text(pol) << ".\n";
+    std::cout << "relgate: " << pol.main_branch << " is frozen for " << release
+              << ". Allowed meanwhile: " << policy::describe_allowed(pol) << ".\n";
     print_announcement(release, pol.main_branch, today());
   } else {
     std::cout << "relgate: the declared freeze for " << release << " is over"

@@ -58,8 +58,7 @@ RefMap current_refs(const repo::Repository& repo, const policy::Policy& pol) {
 // Prints the verdict; returns the exit code. `outcome` is what a rejection
 // means for this entry point ("nothing was pushed", ...).
 int report(const policy::Verdict& verdict, const std::string& outcome, bool audit_logged) {
-  const char* gl = std::getenv("GL_ID");
-  const std::string prefix = (gl && *gl && verdict.rejected()) ? "GL-HOOK-ERR: " : "";
+  const std::string prefix = verdict.rejected() ? gitlab_error_prefix() : std::string();
   for (const auto& line : policy::format_verdict(verdict, audit_logged)) {
     if (line.severity == policy::Severity::error) log::error(prefix + line.text);
     else log::warn(prefix + line.text);
@@ -182,7 +181,7 @@ std::vector<policy::RefUpdate> as_written(const git::Libgit2Repository& repo, st
 // (`git symbolic-ref refs/remotes/origin/master refs/remotes/origin/main`;
 // git fetch records only origin/HEAD).
 std::string as_written_remote(const git::Libgit2Repository& repo, const std::string& remote, const std::string& ref) {
-  const std::string heads = "refs/heads/", tracking = "refs/remotes/" + remote + "/";
+  const std::string heads(repo::k_heads), tracking = "refs/remotes/" + remote + "/";
   if (remote.empty() || !starts_with(ref, heads)) return ref;
   auto target = repo.symbolic_target(tracking + ref.substr(heads.size()));
   if (!target || !starts_with(*target, tracking) || *target == tracking + "HEAD") return ref;

@@ -8,8 +8,8 @@
 #include "policy/overview.hpp"
 #include "policy/pr_branch.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
-#include <charconv>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -23,15 +23,11 @@ std::optional<policy::Line> parse_line(const std::string& text) {
   std::string_view s = text;
   if (!s.empty() && (s[0] == 'v' || s[0] == 'V')) s.remove_prefix(1);
   auto dot = s.find('.');
-  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
-  policy::Line l;
-  auto a = std::from_chars(s.data(), s.data() + dot, l.major);
-  auto b = std::from_chars(s.data() + dot + 1, s.data() + s.size(), l.minor);
-  if (a.ec != std::errc() || a.ptr != s.data() + dot || b.ec != std::errc() || b.ptr != s.data() + s.size() ||
-      dot + 1 == s.size()) {
-    return std::nullopt;
-  }
-  return l;
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto major = parse_uint(s.substr(0, dot), policy::k_max_number);
+  auto minor = parse_uint(s.substr(dot + 1), policy::k_max_number);
+  if (!major || !minor) return std::nullopt;
+  return policy::Line{*major, *minor};
 }
 
 struct Plan {
@@ -108,7 +104,9 @@ int backport(const git::Libgit2Repository& repo, const policy::Policy& pol, cons
     std::optional<std::uint64_t> pr;
     if (pol.backport.main_pr) {
       std::string number;
-      if (RE2::PartialMatch(commit.subject(), *pol.backport.main_pr, &number)) pr = std::stoull(number.substr(0, 18));
+      if (RE2::PartialMatch(commit.subject(), *pol.backport.main_pr, &number)) {
+        pr = parse_uint(number, policy::BackportPolicy::k_max_pr_number);
+      }
     }
     for (const auto& t : pol.backport.pr_branches) {
       if (auto name = t.render(l, pol.release_branch, pr, "fix-" + short_sha)) {

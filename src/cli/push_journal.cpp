@@ -17,6 +17,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -89,14 +90,14 @@ std::optional<Entry> read_entry(const std::string& dir, const std::string& name)
   Entry e;
   e.path = dir + name;
   bool unwatched = starts_with(name, "u");
-  std::string digits = unwatched ? name.substr(1) : name;
-  if (digits.empty() || !is_digits(digits)) return std::nullopt;
+  auto pid = parse_uint(unwatched ? name.substr(1) : name, std::numeric_limits<pid_t>::max());
+  if (!pid) return std::nullopt;
   struct stat st {};
   std::ifstream in(e.path);
   std::string first;
   if (::stat(e.path.c_str(), &st) != 0 || !in || !std::getline(in, first)) return std::nullopt;
   e.mtime = st.st_mtime;
-  if (!unwatched) e.owner = PushJournal::Process{static_cast<pid_t>(std::strtol(digits.c_str(), nullptr, 10)), first};
+  if (!unwatched) e.owner = PushJournal::Process{static_cast<pid_t>(*pid), first};
   std::string line;
   while (std::getline(in, line)) {
     auto parts = split(line, ' ');

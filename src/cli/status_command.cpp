@@ -195,13 +195,10 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
     std::string phase = policy::to_string(it->phase);
     if (it->phase == policy::Phase::eol) phase += " since " + it->eol_by;
     if (it->phase == policy::Phase::rc) phase = "rc phase";
-    std::string rcs;
-    for (const auto& r : it->rcs) rcs += (rcs.empty() ? "" : " ") + r;
-    std::string next;
-    for (const auto& s : steps_of(it->line)) {
-      next += (next.empty() ? "" : " or ") + step_text(s);
-      if (nothing_to_ship(s)) next += " (nothing to ship yet)";
-    }
+    const std::string rcs = join(it->rcs, " ");
+    const std::string next = join(steps_of(it->line), " or ", [&](const policy::NextStep& s) {
+      return step_text(s) + (nothing_to_ship(s) ? " (nothing to ship yet)" : "");
+    });
     rows.push_back({it->line.str(), phase, it->latest.empty() ? "-" : it->latest, rcs.empty() ? "-" : rcs,
                     it->has_branch ? pol.release_branch.render({it->line.major, it->line.minor, 0, {}}) : "-",
                     next.empty() ? "-" : next});
@@ -238,9 +235,7 @@ int run_status(const GlobalOptions& global, const StatusOptions& opts) {
                                          : std::string("none yet"))
               << '\n';
     if (!pace.missed_months.empty()) {
-      std::string months;
-      for (const auto& m : pace.missed_months) months += (months.empty() ? "" : ", ") + m;
-      std::cout << "  months without a release: " << months << '\n';
+      std::cout << "  months without a release: " << join(pace.missed_months, ", ") << '\n';
     }
   }
 

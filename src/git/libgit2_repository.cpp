@@ -67,6 +67,47 @@ repo::ObjectId to_hex(const git_oid* oid) {
   return buf;
 }
 
+// Object ids as hash-map keys (they are uniformly distributed already).
+struct OidHash {
+  std::size_t operator()(const git_oid& id) const {
+    std::size_t h;
+    std::memcpy(&h, id.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0; }
+};
+
+// The last commits the walks read from objects, since libgit2 caches no
+// commits: the rules read a walk's commits right after it yields them.
+class RecentCommits {
+public:
+  RecentCommits() = default;
+  RecentCommits(const RecentCommits&) = delete;
+  RecentCommits& operator=(const RecentCommits&) = delete;
+  ~RecentCommits() {
+    for (git_commit* c : m_slots) git_commit_free(c);
+  }
+
+  void keep(git_commit* c) { // takes ownership
+    git_commit_free(m_slots[m_next]);
+    m_slots[m_next] = c;
+    m_next = (m_next + 1) % k_size;
+  }
+  git_commit* find(const git_oid& id) const {
+    for (git_commit* c : m_slots) {
+      if (c && git_oid_equal(git_commit_id(c), &id)) return c;
+    }
+    return nullptr;
+  }
+
+private:
+  static constexpr std::size_t k_size = 16;
+  git_commit* m_slots[k_size] = {};
+  std::size_t m_next = 0;
+};
+
 struct Libgit2Init {
   Libgit2Init() {
     git_libgit2_init();
@@ -98,6 +139,51 @@ std::string libgit2_version() {
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
 }
 
+struct Libgit2Repository::Caches {
+  // Object types: asked again and again for the same few objects (every
+  // message about a commit asks); an object's type never changes, a missing
+  // one may arrive.
+  std::unordered_map<repo::ObjectId, repo::ObjectType> types;
+
+  // The last few walks that is_ancestor ran to their end, by (descendant,
+  // ancestor): the commits only the descendant has, newest first, and the
+  // answer. A few, not all: B7 asks about every cherry-pick source of a push.
+  struct FullWalk {
+    std::shared_ptr<const std::vector<repo::ObjectId>> newest_first;
+    bool reached = false;
+  };
+  static constexpr std::size_t k_kept_walks = 4;
+  std::vector<std::pair<std::pair<repo::ObjectId, repo::ObjectId>, FullWalk>> walks; // newest last
+
+  // A commit's tree and first parent, kept for the last commits read
+  // (libgit2 caches no commits): changes_only() of a push's commits then
+  // reads no commit again.
+  struct Shape {
+    git_oid tree;
+    git_oid parent;
+    bool has_parent;
+  };
+  static constexpr std::size_t k_kept_shapes = 4096;
+  std::unordered_map<git_oid, Shape, OidHash, OidEq> shapes;
+
+  RecentCommits recent;
+
+  Shape shape(git_repository* repo, const git_oid& id) {
+    if (auto it = shapes.find(id); it != shapes.end()) return it->second;
+    git_commit* raw = nullptr;
+    check(git_commit_lookup(&raw, repo, &id), "commit " + to_hex(&id));
+    CommitPtr c(raw);
+    return remember_shape(c.get());
+  }
+  Shape remember_shape(const git_commit* c) {
+    Shape s{*git_commit_tree_id(c), {}, git_commit_parentcount(c) > 0};
+    if (s.has_parent) s.parent = *git_commit_parent_id(c, 0);
+    if (shapes.size() >= k_kept_shapes) shapes.clear();
+    shapes.emplace(*git_commit_id(c), s);
+    return s;
+  }
+};
+
 std::unique_ptr<Libgit2Repository> Libgit2Repository::open(const std::string& path) {
   static Libgit2Init init;
   git_repository* repo = nullptr;
@@ -117,8 +203,9 @@ std::unique_ptr<Libgit2Repository> Libgit2Repository::open(const std::string& pa
 }
 
 Libgit2Repository::Libgit2Repository(git_repository* repo, bool from_env, std::string path)
-    : m_repo(repo), m_path(std::move(path)), m_from_env(from_env) {}
+    : m_caches(std::make_unique<Caches>()), m_repo(repo), m_path(std::move(path)), m_from_env(from_env) {}
 Libgit2Repository::~Libgit2Repository() {
+  m_caches.reset(); // the commits it keeps, before their repository
   git_repository_free(m_merge_repo);
   git_repository_free(m_repo);
 }
@@ -233,9 +320,10 @@ std::vector<repo::Ref> Libgit2Repository::refs(std::string_view prefix) const {
 repo::ObjectType Libgit2Repository::type(const repo::ObjectId& id) const {
   // Asked again and again for the same few objects (every message about a
   // commit asks); an object's type never changes, a missing one may arrive.
-  if (auto known = m_types.find(id); known != m_types.end()) return known->second;
+  auto& types = m_caches->types;
+  if (auto known = types.find(id); known != types.end()) return known->second;
   repo::ObjectType t = read_type(id);
-  if (t != repo::ObjectType::missing) m_types.emplace(id, t);
+  if (t != repo::ObjectType::missing) types.emplace(id, t);
   return t;
 }
 
@@ -272,26 +360,9 @@ std::optional<repo::ObjectId> Libgit2Repository::peel_to_commit(const repo::Obje
   return to_hex(git_object_id(peeled));
 }
 
-Libgit2Repository::RecentCommits::~RecentCommits() {
-  for (git_commit* c : slots) git_commit_free(c);
-}
-
-void Libgit2Repository::RecentCommits::keep(git_commit* c) {
-  git_commit_free(slots[next]);
-  slots[next] = c;
-  next = (next + 1) % k_size;
-}
-
-git_commit* Libgit2Repository::RecentCommits::find(const git_oid& id) const {
-  for (git_commit* c : slots) {
-    if (c && git_oid_equal(git_commit_id(c), &id)) return c;
-  }
-  return nullptr;
-}
-
 repo::Commit Libgit2Repository::commit(const repo::ObjectId& id) const {
   git_oid oid = to_oid(id);
-  git_commit* c = m_recent.find(oid);
+  git_commit* c = m_caches->recent.find(oid);
   CommitPtr owned;
   if (!c) {
     check(git_commit_lookup(&c, m_repo, &oid), "commit " + id);
@@ -300,7 +371,7 @@ repo::Commit Libgit2Repository::commit(const repo::ObjectId& id) const {
   repo::Commit out;
   out.id = id;
   out.time = git_commit_time(c);
-  remember_shape(c);
+  m_caches->remember_shape(c);
   const char* msg = git_commit_message_raw(c);
   out.message = msg ? msg : "";
   unsigned n = git_commit_parentcount(c);
@@ -395,7 +466,7 @@ namespace {
 // itself, in git's quarantine) are read.
 class PaintWalk final : public repo::CommitWalk {
 public:
-  PaintWalk(git_repository* repo, const CommitGraph* graph, Libgit2Repository::RecentCommits* recent, const git_oid& tip,
+  PaintWalk(git_repository* repo, const CommitGraph* graph, RecentCommits* recent, const git_oid& tip,
             const std::vector<git_oid>& hide)
       : m_repo(repo), m_graph(graph), m_recent(recent) {
     for (const auto& h : hide) push(h, k_old, find(h));
@@ -480,7 +551,7 @@ private:
 
   git_repository* m_repo;
   const CommitGraph* m_graph;
-  Libgit2Repository::RecentCommits* m_recent;
+  RecentCommits* m_recent;
   std::vector<Entry> m_heap;
   std::unordered_map<git_oid, unsigned, OidHash, OidEq> m_flags;
   std::vector<std::uint32_t> m_parents;
@@ -509,13 +580,13 @@ private:
 std::unique_ptr<repo::CommitWalk> Libgit2Repository::walk_new(const repo::ObjectId& tip,
                                                               const std::vector<repo::ObjectId>& hide) const {
   if (hide.size() == 1) {
-    for (const auto& [key, walk] : m_walks) {
+    for (const auto& [key, walk] : m_caches->walks) {
       if (key.first == tip && key.second == hide.front()) return std::make_unique<ListWalk>(walk.newest_first);
     }
   }
   std::vector<git_oid> hidden;
   for (const auto& h : hide) hidden.push_back(to_oid(h));
-  return std::make_unique<PaintWalk>(m_repo, graph(), &m_recent, to_oid(tip), hidden);
+  return std::make_unique<PaintWalk>(m_repo, graph(), &m_caches->recent, to_oid(tip), hidden);
 }
 
 std::optional<repo::FirstParents> Libgit2Repository::first_parents(const repo::ObjectId& tip,
@@ -563,7 +634,8 @@ std::optional<repo::FirstParents> Libgit2Repository::first_parents(const repo::O
 
 bool Libgit2Repository::is_ancestor(const repo::ObjectId& ancestor, const repo::ObjectId& descendant) const {
   if (ancestor == descendant) return true;
-  for (const auto& [key, walk] : m_walks) {
+  auto& walks = m_caches->walks;
+  for (const auto& [key, walk] : walks) {
     if (key.first == descendant && key.second == ancestor) return walk.reached;
   }
   // The walk of what `descendant` has and `ancestor` has not, to its end: it
@@ -573,12 +645,12 @@ bool Libgit2Repository::is_ancestor(const repo::ObjectId& ancestor, const repo::
   // tip is contained in its new one (B3) then ask for the same walk's commits
   // (F1, B4, B7), so the last few such walks are kept for walk_new.
   git_oid a = to_oid(ancestor);
-  PaintWalk walk(m_repo, graph(), &m_recent, to_oid(descendant), {a});
+  PaintWalk walk(m_repo, graph(), &m_caches->recent, to_oid(descendant), {a});
   auto ids = std::make_shared<std::vector<repo::ObjectId>>();
   while (auto id = walk.next()) ids->push_back(std::move(*id));
-  FullWalk full{std::move(ids), walk.reached(a)};
-  if (m_walks.size() == k_kept_walks) m_walks.erase(m_walks.begin());
-  m_walks.push_back({{descendant, ancestor}, full});
+  Caches::FullWalk full{std::move(ids), walk.reached(a)};
+  if (walks.size() == Caches::k_kept_walks) walks.erase(walks.begin());
+  walks.push_back({{descendant, ancestor}, full});
   return full.reached;
 }
 
@@ -683,24 +755,8 @@ bool tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, co
 }
 } // namespace
 
-Libgit2Repository::Shape Libgit2Repository::shape(const git_oid& id) const {
-  if (auto it = m_shapes.find(id); it != m_shapes.end()) return it->second;
-  git_commit* raw = nullptr;
-  check(git_commit_lookup(&raw, m_repo, &id), "commit " + to_hex(&id));
-  CommitPtr c(raw);
-  return remember_shape(c.get());
-}
-
-Libgit2Repository::Shape Libgit2Repository::remember_shape(const git_commit* c) const {
-  Shape s{*git_commit_tree_id(c), {}, git_commit_parentcount(c) > 0};
-  if (s.has_parent) s.parent = *git_commit_parent_id(c, 0);
-  if (m_shapes.size() >= k_kept_shapes) m_shapes.clear();
-  m_shapes.emplace(*git_commit_id(c), s);
-  return s;
-}
-
 // Runs tree_changes for `commit` against its first parent. The commits' tree
-// ids come from shape(): F1 has just read each commit (and its parent, the
+// ids come from Caches::shape(): F1 has just read each commit (and its parent, the
 // commit before it in the push) for its subject.
 bool Libgit2Repository::commit_changes(const repo::ObjectId& id, const std::function<bool(const std::string&)>& emit) const {
   auto tree_of = [&](const git_oid& tree_id, const std::string& what) {
@@ -708,10 +764,11 @@ bool Libgit2Repository::commit_changes(const repo::ObjectId& id, const std::func
     check(git_tree_lookup(&t, m_repo, &tree_id), what);
     return TreePtr(t);
   };
-  const Shape s = shape(to_oid(id));
+  const Caches::Shape s = m_caches->shape(m_repo, to_oid(id));
   TreePtr tree = tree_of(s.tree, "tree of " + repo::short_id(id));
   TreePtr parent_tree;
-  if (s.has_parent) parent_tree = tree_of(shape(s.parent).tree, "tree of the parent of " + repo::short_id(id));
+  if (s.has_parent)
+    parent_tree = tree_of(m_caches->shape(m_repo, s.parent).tree, "tree of the parent of " + repo::short_id(id));
   return tree_changes(m_repo, parent_tree.get(), tree.get(), id, emit);
 }
 

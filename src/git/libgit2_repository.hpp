@@ -3,15 +3,10 @@
 
 #include "repo/repository.hpp"
 
-#include <git2/oid.h>
-
-#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
 struct git_repository;
@@ -26,18 +21,6 @@ class CommitGraph;
 // The version of the libgit2 in use ("1.5.1"): the one linked in, or the
 // shared library loaded.
 std::string libgit2_version();
-
-// Object ids as hash-map keys (they are uniformly distributed already).
-struct OidHash {
-  std::size_t operator()(const git_oid& id) const {
-    std::size_t h;
-    std::memcpy(&h, id.id, sizeof h);
-    return h;
-  }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const { return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0; }
-};
 
 class Libgit2Repository final : public repo::Repository {
 public:
@@ -122,50 +105,17 @@ public:
   bool files_under(const repo::ObjectId& commit, const std::string& dir,
                    const std::function<bool(const std::string&, const std::string&)>& visit) const override;
 
-  // (For the walks in the .cpp.) The last commits the walks read from
-  // objects, since libgit2 caches no commits: the rules read a walk's
-  // commits right after it yields them.
-  struct RecentCommits {
-    static constexpr std::size_t k_size = 16;
-    git_commit* slots[k_size] = {};
-    std::size_t next = 0;
-    RecentCommits() = default;
-    RecentCommits(const RecentCommits&) = delete;
-    RecentCommits& operator=(const RecentCommits&) = delete;
-    ~RecentCommits();
-    void keep(git_commit* c); // takes ownership
-    git_commit* find(const git_oid& id) const;
-  };
-
 private:
   repo::ObjectType read_type(const repo::ObjectId& id) const;
   std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> entry_at(const repo::ObjectId& id, const std::string& path,
                                                                     repo::ObjectId& commit_id) const;
-  mutable std::unordered_map<repo::ObjectId, repo::ObjectType> m_types;
-  // The last few walks that is_ancestor ran to their end, by (descendant,
-  // ancestor): the commits only the descendant has, newest first, and the
-  // answer. A few, not all: B7 asks about every cherry-pick source of a push.
-  struct FullWalk {
-    std::shared_ptr<const std::vector<repo::ObjectId>> newest_first;
-    bool reached = false;
-  };
-  static constexpr std::size_t k_kept_walks = 4;
-  mutable std::vector<std::pair<std::pair<repo::ObjectId, repo::ObjectId>, FullWalk>> m_walks; // newest last
-  // A commit's tree and first parent, kept for the last commits read
-  // (libgit2 caches no commits): changes_only() of a push's commits then
-  // reads no commit again.
-  struct Shape {
-    git_oid tree;
-    git_oid parent;
-    bool has_parent;
-  };
-  Shape shape(const git_oid& id) const;
-  Shape remember_shape(const git_commit* c) const;
   bool commit_changes(const repo::ObjectId& id, const std::function<bool(const std::string&)>& emit) const;
-  static constexpr std::size_t k_kept_shapes = 4096;
-  mutable std::unordered_map<git_oid, Shape, OidHash, OidEq> m_shapes;
 
-  mutable RecentCommits m_recent;
+  // What was read and is asked for again within a push (object types, the
+  // last commits and walks, commits' trees and parents); defined in the
+  // .cpp, made once with the repository.
+  struct Caches;
+  std::unique_ptr<Caches> m_caches;
 
   // The commit-graph the walks read parents and times from (loaded on first
   // use), or nullptr: none, unusable, or turned off (see graph()).

@@ -34,10 +34,10 @@ void judge_access(Judgement& j, const RefUpdate& u) {
     return;
   }
   std::string what;
-  if (starts_with(u.ref, "refs/tags/") && parse_release_tag(j.policy, u.ref.substr(10))) {
+  const auto tag = repo::tag_name(u.ref), branch = repo::branch_name(u.ref);
+  if (tag && parse_release_tag(j.policy, *tag)) {
     what = "release tags";
-  } else if (starts_with(u.ref, "refs/heads/") && u.is_create() &&
-             j.policy.release_branch.match(u.ref.substr(11))) {
+  } else if (branch && u.is_create() && j.policy.release_branch.match(*branch)) {
     what = "new release branches";
   } else if (u.ref == Policy::k_policy_ref) {
     what = "the policy";
@@ -80,12 +80,11 @@ void offer_override(Judgement& j) {
   for (const auto& v : j.verdict.violations) {
     if (v.severity != Severity::error) continue;
     if (v.rule == RuleId::P1) return; // never overridden
-    std::string name = starts_with(v.ref, "refs/heads/") ? v.ref.substr(11) : starts_with(v.ref, "refs/tags/") ? v.ref.substr(10) : v.ref;
+    const std::string name(repo::branch_name(v.ref).value_or(repo::tag_name(v.ref).value_or(v.ref)));
     if (!name.empty() && std::find(refs.begin(), refs.end(), name) == refs.end()) refs.push_back(name);
   }
   if (refs.empty()) return;
-  std::string targets;
-  for (const auto& r : refs) targets += " " + shell_quote(r);
+  const std::string targets = " " + join(refs, " ", shell_quote);
   j.verdict.notes.push_back(std::string(j.request.pusher_unknown_here ? "if you are a maintainer, you" : "as a maintainer you") +
                             " may push past this once, with a reason for the audit log: RELGATE_OVERRIDE=\"<reason>\" "
                             "git push -o relgate.override=\"<reason>\" " + j.request.remote + targets);
@@ -166,15 +165,16 @@ struct Namespace {
 };
 
 std::vector<Namespace> namespaces(const Policy& p) {
-  auto dir_of = [](const std::string& prefix, const std::string& literal) {
+  auto dir_of = [](std::string_view prefix, const std::string& literal) {
     auto slash = literal.rfind('/');
-    return slash == std::string::npos ? std::string() : prefix + literal.substr(0, slash + 1);
+    return slash == std::string::npos ? std::string() : std::string(prefix) + literal.substr(0, slash + 1);
   };
   std::vector<Namespace> out;
-  if (auto d = dir_of("refs/heads/", p.release_branch.literal_prefix()); !d.empty())
+  if (auto d = dir_of(repo::k_heads, p.release_branch.literal_prefix()); !d.empty())
     out.push_back({d, RuleId::B1, "release branches"});
-  if (auto d = dir_of("refs/tags/", p.final_tag.literal_prefix()); !d.empty()) out.push_back({d, RuleId::T1, "release tags"});
-  if (auto d = dir_of("refs/tags/", p.rc_tag.literal_prefix()); !d.empty()) out.push_back({d, RuleId::T1, "rc tags"});
+  if (auto d = dir_of(repo::k_tags, p.final_tag.literal_prefix()); !d.empty())
+    out.push_back({d, RuleId::T1, "release tags"});
+  if (auto d = dir_of(repo::k_tags, p.rc_tag.literal_prefix()); !d.empty()) out.push_back({d, RuleId::T1, "rc tags"});
   out.push_back({p.freeze_ref_dir(), RuleId::F2, "freeze declarations"});
   out.push_back({p.main_ref(), RuleId::B1, "the main branch"});
   out.push_back({p.ci.notes_ref, RuleId::A3, "CI results"});

@@ -105,9 +105,7 @@ Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id, bool on
 }
 
 std::string line_list(const std::vector<Line>& lines) {
-  std::string s;
-  for (const auto& l : lines) s += (s.empty() ? "" : ", ") + l.str();
-  return s.empty() ? "none" : s;
+  return lines.empty() ? "none" : join(lines, ", ", [](const Line& l) { return l.str(); });
 }
 
 } // namespace
@@ -250,7 +248,7 @@ bool judge_backport_target(Judgement& j, const RefUpdate& u, const std::string& 
   std::vector<repo::ObjectId> hide;
   if (!u.is_create() && j.repo.type(u.old_id) != repo::ObjectType::missing) hide.push_back(u.old_id);
   for (const auto& [ref, id] : j.request.before) {
-    if (starts_with(ref, "refs/heads/") && ref != u.ref) hide.push_back(id); // what other branches have already
+    if (starts_with(ref, repo::k_heads) && ref != u.ref) hide.push_back(id); // what other branches have already
   }
   const LineState* ls = j.after_state.line(line->line());
   const TagEntry* fin = ls ? ls->final_tag() : nullptr;
@@ -294,7 +292,7 @@ void judge_pr_branch(Judgement& j, const RefUpdate& u, const std::string& name, 
           std::move(hints), j.peel(u.new_id));
     return;
   }
-  auto tip = j.after_ref("refs/heads/" + branch);
+  auto tip = j.after_ref(repo::branch_ref(branch));
   const RefUpdate onto{u.ref, tip.value_or(repo::ObjectId(u.new_id.size(), '0')), u.new_id};
   judge_release_branch_commits(j, onto, line, /*pull_request=*/true);
 }
@@ -334,9 +332,10 @@ std::optional<std::string> suggest_pr_branch(Judgement& j, Line l, const repo::O
   if (topic.empty()) topic = repo::short_id(commit);
   std::optional<std::uint64_t> pr;
   std::string number;
+  // Nine digits at most, as a pull-request branch template reads them back.
   if (j.policy.backport.pr_ref && RE2::PartialMatch(c.message, *j.policy.backport.pr_ref, &number) &&
-      is_digits(number) && number.size() <= 9 && number[0] != '0') {
-    pr = std::stoull(number);
+      !starts_with(number, "0")) {
+    pr = parse_uint(number, k_max_number);
   }
   std::optional<std::string> best;
   std::size_t best_common = 0;
@@ -361,7 +360,7 @@ std::vector<std::string> line_branch_hints(Judgement& j, const RefUpdate& u, con
             " is released; until then fixes land on " + j.main_name()};
   }
   auto commit = j.peel(u.new_id);
-  auto tip = j.after_ref("refs/heads/" + branch);
+  auto tip = j.after_ref(repo::branch_ref(branch));
   auto tip_commit = tip ? j.peel(*tip) : std::nullopt;
   if (commit && tip_commit && j.is_ancestor(*commit, *tip_commit)) {
     return {"did you mean " + branch + "? It " + (*commit == *tip_commit ? "is at" : "holds") +
@@ -370,7 +369,7 @@ std::vector<std::string> line_branch_hints(Judgement& j, const RefUpdate& u, con
   const std::string short_commit = repo::short_id(commit.value_or(u.new_id));
   if (!tip && commit && commit == j.peel(fin->target)) {
     return {"did you mean " + branch + "? Push the same commit under that name:",
-            j.push_cmd(short_commit + ":refs/heads/" + branch)};
+            j.push_cmd(short_commit + ":" + repo::branch_ref(branch))};
   }
   // The push brings commits the release branch does not have: they reach
   // it through a pull request, never by a push to it.
@@ -384,7 +383,7 @@ std::vector<std::string> line_branch_hints(Judgement& j, const RefUpdate& u, con
     hints.push_back("did you mean a pull request to " + branch +
                     "? Push the same commit to a pull-request branch, then open the pull request against " + branch +
                     ":");
-    hints.push_back(j.push_cmd(short_commit + ":refs/heads/" + *pr_branch));
+    hints.push_back(j.push_cmd(short_commit + ":" + repo::branch_ref(*pr_branch)));
   } else {
     hints.push_back("changes reach " + branch + " through a pull request to it from a topic branch");
   }

@@ -7,13 +7,9 @@
 
 #include <re2/re2.h>
 
-#include <charconv>
-
 namespace relgate::policy::detail {
 
 namespace {
-
-const std::string k_heads = "refs/heads/";
 
 } // namespace
 
@@ -22,11 +18,9 @@ std::optional<std::string> suggest_branch(const Policy& policy, const std::strin
   static const RE2 numbers(R"(([0-9]+)\.([0-9]+))");
   std::string major, minor;
   if (!RE2::PartialMatch(name, numbers, &major, &minor)) return std::nullopt;
-  std::uint64_t ma = 0, mi = 0;
-  auto r1 = std::from_chars(major.data(), major.data() + major.size(), ma);
-  auto r2 = std::from_chars(minor.data(), minor.data() + minor.size(), mi);
-  if (r1.ec != std::errc() || r2.ec != std::errc() || ma > 999999999 || mi > 999999999) return std::nullopt;
-  auto s = policy.release_branch.render({ma, mi, 0, {}});
+  auto ma = parse_uint(major, k_max_number), mi = parse_uint(minor, k_max_number);
+  if (!ma || !mi) return std::nullopt;
+  auto s = policy.release_branch.render({*ma, *mi, 0, {}});
   return s == name ? std::nullopt : std::optional<std::string>(s);
 }
 
@@ -100,11 +94,10 @@ void branch_from_tag(Judgement& j, const RefUpdate& u, const std::string& name, 
   const TagEntry* fin = after ? after->final_tag() : nullptr;
   auto commit = j.peel(u.new_id);
   if (!fin) {
-    j.add(RuleId::B2, u,
-          name + " can only be created at " + final_name + ", which does not exist yet",
-          {"release " + l.str() + " first (its last rc becomes " + final_name + "), then create " + name +
-               " on " + j.request.remote + " from the tag (your local " + name + " may stay as it is):",
-           j.push_cmd(shell_quote(final_name + "^{commit}:refs/heads/" + name))},
+    j.add(RuleId::B2, u, name + " can only be created at " + final_name + ", which does not exist yet",
+          {"release " + l.str() + " first (its last rc becomes " + final_name + "), then create " + name + " on " +
+               j.request.remote + " from the tag (your local " + name + " may stay as it is):",
+           j.push_cmd(shell_quote(final_name + "^{commit}:" + repo::branch_ref(name)))},
           commit);
     return;
   }
@@ -114,7 +107,7 @@ void branch_from_tag(Judgement& j, const RefUpdate& u, const std::string& name, 
           name + " must start exactly at " + final_name + " (" + repo::short_id(tag_commit.value_or(fin->target)) +
               "), not at " + repo::short_id(commit.value_or(u.new_id)),
           {"create it from the tag; backports come afterwards as cherry-picks:",
-           j.push_cmd(shell_quote(final_name + "^{commit}:refs/heads/" + name)),
+           j.push_cmd(shell_quote(final_name + "^{commit}:" + repo::branch_ref(name))),
            "then make yours follow it (git fetch " + j.request.remote + ", then git checkout -B " + name + " " +
                j.remote_branch(name) + ")"},
           commit);
@@ -155,7 +148,7 @@ void no_rewrite(Judgement& j, const RefUpdate& u, const std::string& name) {
 void judge_ref_name(Judgement& j, const RefUpdate& u) { ref_name_unseen(j, u); }
 
 void judge_branch(Judgement& j, const RefUpdate& u) {
-  const std::string name = u.ref.substr(k_heads.size());
+  const std::string name = u.ref.substr(repo::k_heads.size());
   auto release = j.policy.release_branch.match(name);
   if (!release && u.ref != j.main_ref()) {
     if (auto line = pr_branch_line(j.policy, name)) {

@@ -23,9 +23,7 @@ std::string Verdict::error_codes() const {
     auto code = rule_info(v.rule).code;
     if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
   }
-  std::string out;
-  for (auto c : codes) out += (out.empty() ? "" : ", ") + std::string(c);
-  return out;
+  return join(codes, ", ", [](std::string_view c) { return c; });
 }
 
 namespace detail {
@@ -153,10 +151,7 @@ bool Judgement::advance(MainIndex& idx) {
 
 namespace {
 // A pull-request number as captured ("473"), if it is one that fits.
-std::optional<std::uint64_t> pr_number(const std::string& s) {
-  if (s.empty() || s.size() > 18 || !is_digits(s)) return std::nullopt;
-  return std::stoull(s);
-}
+std::optional<std::uint64_t> pr_number(const std::string& s) { return parse_uint(s, BackportPolicy::k_max_pr_number); }
 } // namespace
 
 std::optional<repo::ObjectId> Judgement::find_pr(MainIndex& idx, const std::string& pr) {
@@ -267,7 +262,7 @@ void hint_tag_deletion(Judgement& j, const RefUpdate& u, std::size_t first) {
   for (std::size_t i = first; i < j.verdict.violations.size(); ++i) {
     auto& v = j.verdict.violations[i];
     if (v.ref != u.ref || v.severity != Severity::error) continue;
-    const std::string drop = "  git tag -d " + u.ref.substr(10);
+    const std::string drop = "  git tag -d " + u.ref.substr(repo::k_tags.size());
     if (std::find(v.hints.begin(), v.hints.end(), drop) != v.hints.end()) return; // the rule says it already
     v.hints.insert(v.hints.begin(), {"first drop the refused tag from your clone:", drop});
     return;
@@ -280,12 +275,11 @@ Verdict judge(const repo::Repository& repo, const Policy& policy, const ci::Prov
   for (const auto& u : request.updates) {
     if (u.is_create() && u.is_delete()) continue; // nothing happens
     if (!u.is_create() && u.old_id == u.new_id) continue;
-    if (starts_with(u.ref, "refs/tags/")) {
+    if (starts_with(u.ref, repo::k_tags)) {
       const std::size_t before = j.verdict.violations.size();
       detail::judge_tag(j, u);
       detail::hint_tag_deletion(j, u, before);
-    }
-    else if (starts_with(u.ref, "refs/heads/")) detail::judge_branch(j, u);
+    } else if (starts_with(u.ref, repo::k_heads)) detail::judge_branch(j, u);
     else detail::judge_ref_name(j, u);
     detail::judge_access(j, u);
     if (u.ref == Policy::k_policy_ref) detail::judge_policy_ref(j, u);

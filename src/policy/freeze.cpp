@@ -32,9 +32,106 @@ std::vector<FreezeReason> freeze_reasons(const ReleaseState& state, const RefMap
 }
 
 std::string describe(const std::vector<FreezeReason>& reasons) {
-  std::string out;
-  for (const auto& r : reasons) out += (out.empty() ? "" : "; ") + r.because;
-  return out;
+  return join(reasons, "; ", [](const FreezeReason& r) -> const std::string& { return r.because; });
+}
+
+namespace {
+
+// The subject starts a freeze.allow pattern takes, when it is `^`, then a
+// group of words or nothing, then literal text with optional parts (`(...)?`
+// or `x?`, which are left out): ^(fix|docs)(\([^)]*\))?!?: gives "fix:" and
+// "docs:". nullopt for any other pattern.
+std::optional<std::vector<std::string>> literal_starts(std::string_view re) {
+  if (!starts_with(re, "^")) return std::nullopt;
+  re.remove_prefix(1);
+  std::vector<std::string> words = {""};
+  if (starts_with(re, "(")) {
+    auto close = re.find(')');
+    std::string_view group = re.substr(1, close == std::string_view::npos ? 0 : close - 1);
+    if (starts_with(group, "?:")) group.remove_prefix(2);
+    if (close == std::string_view::npos || group.empty() ||
+        group.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-|") !=
+            std::string_view::npos ||
+        (close + 1 < re.size() && (re[close + 1] == '?' || re[close + 1] == '*' || re[close + 1] == '+'))) {
+      return std::nullopt;
+    }
+    words.clear();
+    for (auto w : split(group, '|')) words.emplace_back(w);
+    re.remove_prefix(close + 1);
+  }
+  std::string rest;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    const char c = re[i];
+    if (c == '(') { // only an optional group, (...)?, which is left out
+      std::size_t depth = 0, j = i;
+      for (; j < re.size(); ++j) {
+        if (re[j] == '\\') {
+          ++j;
+        } else if (re[j] == '[') { // a class may hold ')': [^)]
+          std::size_t from = j + 1;
+          if (from < re.size() && re[from] == '^') ++from;
+          if (from < re.size() && re[from] == ']') ++from; // a leading ] is a member
+          j = re.find(']', from);
+          if (j == std::string_view::npos) return std::nullopt;
+        } else if (re[j] == '(') {
+          ++depth;
+        } else if (re[j] == ')' && --depth == 0) {
+          break;
+        }
+      }
+      if (j + 1 >= re.size() || re[j + 1] != '?') return std::nullopt;
+      i = j + 1;
+      continue;
+    }
+    std::string_view one(&re[i], 1);
+    if (c == '\\') {
+      if (i + 1 == re.size() || std::isalnum(static_cast<unsigned char>(re[i + 1]))) return std::nullopt; // \d, \b, ...
+      one = re.substr(++i, 1);
+    } else if (std::string_view(".[]{}*+?|$").find(c) != std::string_view::npos) {
+      return std::nullopt;
+    }
+    if (i + 1 < re.size() && re[i + 1] == '?') { // x? is optional
+      ++i;
+      continue;
+    }
+    rest += one;
+  }
+  for (auto& w : words) {
+    w = std::string(trim(w + rest));
+    if (w.empty()) return std::nullopt;
+  }
+  return words;
+}
+
+// The last item after " or ": "a, b or c".
+std::string list_or(const std::vector<std::string>& items) {
+  if (items.size() < 2) return join(items, "");
+  return join(std::vector<std::string>(items.begin(), items.end() - 1), ", ") + " or " + items.back();
+}
+
+} // namespace
+
+std::string describe_allowed(const Policy& policy) {
+  const FreezePolicy& f = policy.freeze;
+  std::vector<std::string> starts, patterns, kinds;
+  for (const auto& re : f.allow) {
+    if (auto words = literal_starts(re->pattern())) starts.insert(starts.end(), words->begin(), words->end());
+    else patterns.push_back(re->pattern());
+  }
+  if (!starts.empty()) kinds.push_back("commits whose subject starts with " + list_or(starts));
+  if (!patterns.empty()) kinds.push_back("commits whose subject matches " + list_or(patterns));
+  if (!f.fix_words.empty()) {
+    kinds.push_back("commits typed by area whose description starts with " + list_or(f.fix_words) + " (\"<area>: " +
+                    f.fix_words.front() + " ...\")");
+  }
+  if (!f.allow_keywords.empty()) kinds.push_back("commits whose subject has the word " + list_or(f.allow_keywords));
+  if (!f.docs_paths.empty()) kinds.push_back("commits that change only " + join(f.docs_paths, ", "));
+  std::string trailer = "commits with a \"" + f.exception_trailer + ": <reason>\" trailer";
+  if (!policy.access.maintainers.empty()) {
+    trailer += " pushed by a maintainer (" + join(policy.access.maintainers, ", ") + ")";
+  }
+  kinds.push_back(trailer);
+  return join(kinds, "; ");
 }
 
 std::string trailer_value(std::string_view message, std::string_view key) {

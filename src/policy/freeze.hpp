@@ -60,6 +60,17 @@ FreezeClass classify_for_freeze(const Policy& policy, const repo::Commit& commit
 // (scope) and '!', then ": ".
 std::string fix_word(const FreezePolicy& freeze, std::string_view subject);
 
+// What a frozen main accepts under `policy`, in words built from it, so that
+// a project that changes freeze.allow reads its own rule. The built-in
+// policy's, with a maintainer: commits whose subject starts with fix:, docs:,
+// security:, revert: or Revert "; commits that change only docs/**,
+// site/**, **/*.md; commits with a "Freeze-Exception: <reason>" trailer
+// pushed by a maintainer (alice).
+// A freeze.allow pattern that is a literal start (with optional parts, or
+// a group of words) is shown as the starts it takes; any other pattern as
+// itself ("commits whose subject matches ^JIRA-[0-9]+ fix").
+std::string describe_allowed(const Policy& policy);
+
 // The value of trailer `key` (case-insensitive) in the message's last
 // paragraph; empty when absent.
 std::string trailer_value(std::string_view message, std::string_view key);

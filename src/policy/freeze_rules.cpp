@@ -10,22 +10,6 @@ namespace relgate::policy::detail {
 
 namespace {
 
-std::string allowed_summary(const Policy& p) {
-  std::string s = "while frozen, main takes fixes, security fixes and docs: subjects like \"fix: ...\", \"docs: ...\"";
-  if (!p.freeze.fix_words.empty()) s += ", \"<area>: " + p.freeze.fix_words.front() + " ...\"";
-  if (!p.freeze.allow_keywords.empty()) {
-    std::string words;
-    for (const auto& w : p.freeze.allow_keywords) words += (words.empty() ? "" : ", ") + w;
-    s += " or with a keyword (" + words + ")";
-  }
-  if (!p.freeze.docs_paths.empty()) {
-    std::string globs;
-    for (const auto& g : p.freeze.docs_paths) globs += (globs.empty() ? "" : ", ") + g;
-    s += ", changes only to " + globs;
-  }
-  return s;
-}
-
 // A push that brings more offending commits than this stops there: the push
 // is rejected anyway, the message stays readable, and a push of 100,000
 // feature commits to a frozen main costs what 100 of them do, not minutes of
@@ -83,9 +67,7 @@ void judge_main_freeze(Judgement& j, const RefUpdate& u) {
   if (offenders.empty()) return;
 
   const auto& release = after.front().release;
-  std::vector<std::string> hints = {allowed_summary(j.policy) + ", or a \"" + j.policy.freeze.exception_trailer +
-                                    ": <reason>\" trailer" +
-                                    (j.policy.access.maintainers.empty() ? "" : " in a maintainer's push")};
+  std::vector<std::string> hints = {"while frozen, " + j.main_name() + " takes " + describe_allowed(j.policy)};
   hints.push_back("keep the change on its branch until " + release + " is released, or split the fix out of it");
   hints.push_back("if a commit is a fix, say so in its subject (git rebase -i " + j.remote_branch(j.main_name()) +
                   ", then reword)");

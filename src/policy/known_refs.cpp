@@ -7,9 +7,9 @@ namespace relgate::policy {
 RefMap known_refs(const repo::Repository& repo, const Policy& policy, const std::string& remote, LocalBranches local) {
   RefMap refs;
   if (local == LocalBranches::include) {
-    for (const auto& r : repo.refs("refs/heads/")) refs[r.name] = r.target;
+    for (const auto& r : repo.refs(repo::k_heads)) refs[r.name] = r.target;
   }
-  for (const auto& prefix : {std::string("refs/tags/"), policy.freeze_ref_dir()}) {
+  for (const auto& prefix : {std::string(repo::k_tags), policy.freeze_ref_dir()}) {
     for (const auto& r : repo.refs(prefix)) refs[r.name] = r.target;
   }
   for (const auto& r : repo.refs(policy.ci.notes_ref)) {
@@ -21,7 +21,7 @@ RefMap known_refs(const repo::Repository& repo, const Policy& policy, const std:
     const std::string tracking = "refs/remotes/" + remote + "/";
     for (const auto& r : repo.refs(tracking)) {
       std::string branch = r.name.substr(tracking.size());
-      if (branch != "HEAD") refs["refs/heads/" + branch] = r.target;
+      if (branch != "HEAD") refs[repo::branch_ref(branch)] = r.target;
     }
   }
   return refs;
@@ -29,7 +29,7 @@ RefMap known_refs(const repo::Repository& repo, const Policy& policy, const std:
 
 std::map<std::string, std::int64_t> tag_times(const repo::Repository& repo, const RefMap& refs, TagDates dates) {
   std::map<std::string, std::int64_t> out;
-  const std::string prefix = "refs/tags/";
+  const std::string prefix(repo::k_tags);
   for (auto it = refs.lower_bound(prefix); it != refs.end() && starts_with(it->first, prefix); ++it) {
     auto made = repo.tag_time(it->second);
     if (!made) continue;

@@ -192,7 +192,8 @@ public:
           continue;
         }
         if (!inside) out.push_back(0);
-        out.back() = std::min<std::uint64_t>(out.back() * 10 + static_cast<std::uint64_t>(m_name[i].digit), 999999999);
+        out.back() =
+            std::min<std::uint64_t>(out.back() * 10 + static_cast<std::uint64_t>(m_name[i].digit), k_max_number);
         ++i;
         inside = true;
       } else {

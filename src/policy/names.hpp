@@ -22,6 +22,11 @@ struct Line {
   std::string str() const; // "0.5"
 };
 
+// The largest number a version part (major, minor, patch, rc) may be: nine
+// digits. A longer number is not a version: the name templates read at most
+// nine digits (names.cpp, pr_branch.cpp).
+inline constexpr std::uint64_t k_max_number = 999'999'999;
+
 // vMAJOR.MINOR.PATCH[-rcN]
 struct Version {
   std::uint64_t major = 0;

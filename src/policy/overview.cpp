@@ -1,8 +1,10 @@
 #include "policy/overview.hpp"
 
+#include "util/text.hpp"
+
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
+#include <limits>
 #include <set>
 
 namespace relgate::policy {
@@ -61,10 +63,9 @@ unsigned days_in_month(std::int64_t y, unsigned m) {
 
 std::optional<unsigned> digits(std::string_view s, std::size_t pos, std::size_t n) {
   if (pos + n > s.size()) return std::nullopt;
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + n, v);
-  if (ec != std::errc() || p != s.data() + pos + n) return std::nullopt;
-  return v;
+  auto v = parse_uint(s.substr(pos, n), std::numeric_limits<unsigned>::max());
+  if (!v) return std::nullopt;
+  return static_cast<unsigned>(*v);
 }
 
 std::string rc_name(const Policy& p, Line l, std::uint64_t n) { return p.rc_tag.render({l.major, l.minor, 0, n}); }

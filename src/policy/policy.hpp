@@ -63,6 +63,9 @@ struct BackportPolicy {
   std::shared_ptr<const Regex> cherry_pick;    // captures the source sha of a cherry-pick line
   std::shared_ptr<const Regex> pr_ref;         // captures a pull-request number in a backport's message
   std::shared_ptr<const Regex> main_pr;        // captures the PR number a main commit's subject ends with
+  // The largest number main_pr's capture is taken as (18 digits); a longer
+  // or non-numeric capture names no pull request.
+  static constexpr std::uint64_t k_max_pr_number = 999'999'999'999'999'999;
   std::shared_ptr<const Regex> subject_prefix; // stripped from a backport's subject before classifying (B5)
   bool patch_id = true;
   int patch_id_window = 5000;               // main commits searched for an equal patch id
@@ -150,7 +153,7 @@ struct Policy {
   HostPolicy host;
 
   Severity severity_of(RuleId id) const { return severity[static_cast<std::size_t>(id)]; }
-  std::string main_ref() const { return "refs/heads/" + main_branch; }
+  std::string main_ref() const { return repo::branch_ref(main_branch); }
   // The versioned policy: this ref's commit holds relgate.toml.
   static constexpr const char* k_policy_ref = "refs/meta/relgate";
   static constexpr const char* k_policy_file = "relgate.toml";

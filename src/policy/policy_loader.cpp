@@ -150,11 +150,11 @@ private:
               }},
              {"allow_keywords", [&](const toml::node& n) {
                 auto words = string_array(n, "freeze.allow_keywords");
-                std::string alternatives;
                 for (const auto& w : words) {
                   if (trim(w).empty()) fail(n, "freeze.allow_keywords: a keyword may not be empty");
-                  alternatives += (alternatives.empty() ? "" : "|") + RE2::QuoteMeta(std::string(trim(w)));
                 }
+                const std::string alternatives =
+                    join(words, "|", [](const std::string& w) { return RE2::QuoteMeta(std::string(trim(w))); });
                 m_policy.freeze.allow_keywords = words;
                 m_policy.freeze.keywords_re.reset();
                 if (!words.empty()) {
@@ -750,8 +750,7 @@ LoadedPolicy layer_policy(const PolicySources& sources) {
     for (const auto& f : sources.host) apply(p, f.text, f.name, /*validate=*/true, scope);
   }
   if (names.empty()) names.push_back("built-in policy");
-  p.source.clear();
-  for (auto it = names.rbegin(); it != names.rend(); ++it) p.source += (p.source.empty() ? "" : " over ") + *it;
+  p.source = join(std::vector<std::string>(names.rbegin(), names.rend()), " over ");
   if (names.front() != "built-in policy") p.source += " over the built-in policy";
   return out;
 }

@@ -51,9 +51,9 @@ void order_second(std::vector<HistoryEvent>& events, std::size_t begin, std::siz
   std::vector<Node> nodes(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (ev(i).kind == EventKind::tag) {
-      nodes[i].tag = parse_release_tag(policy, std::string_view(ev(i).ref).substr(std::string_view("refs/tags/").size()));
+      nodes[i].tag = parse_release_tag(policy, std::string_view(ev(i).ref).substr(repo::k_tags.size()));
     } else if (ev(i).kind != EventKind::main_commit) {
-      auto v = policy.release_branch.match(std::string_view(ev(i).ref).substr(std::string_view("refs/heads/").size()));
+      auto v = policy.release_branch.match(std::string_view(ev(i).ref).substr(repo::k_heads.size()));
       if (v) nodes[i].line = v->line();
     }
   }
@@ -179,7 +179,7 @@ private:
   void add_tags() {
     trace::Phase phase("audit: tags");
     for (const auto& [ref, target] : m_refs) {
-      if (!starts_with(ref, "refs/tags/")) continue;
+      if (!starts_with(ref, repo::k_tags)) continue;
       auto t = m_times.find(ref);
       if (t == m_times.end()) continue; // names no commit
       add(t->second, EventKind::tag, ref, k_zero, target, *m_repo.peel_to_commit(target));
@@ -190,13 +190,13 @@ private:
   void add_branches() {
     trace::Phase phase("audit: branches");
     for (const auto& [ref, target] : m_refs) {
-      if (!starts_with(ref, "refs/heads/") || ref == m_policy.main_ref()) continue;
+      if (!starts_with(ref, repo::k_heads) || ref == m_policy.main_ref()) continue;
       if (auto tip = m_repo.peel_to_commit(target)) add_branch(ref, *tip);
     }
   }
 
   void add_branch(const std::string& ref, const repo::ObjectId& tip) {
-    auto version = m_policy.release_branch.match(ref.substr(std::string("refs/heads/").size()));
+    auto version = m_policy.release_branch.match(ref.substr(repo::k_heads.size()));
     // The branch's own commits: after its final tag when it descends from
     // it (cheap: the walk stays near the branch), else everything main
     // lacks (a walk over main since the fork).

@@ -22,7 +22,7 @@ std::optional<Version> parse_release_tag(const Policy& policy, std::string_view 
 }
 
 ReleaseState::ReleaseState(const RefMap& refs, const Policy& policy) {
-  const std::string tags = "refs/tags/";
+  const std::string tags(repo::k_tags);
   for (auto it = refs.lower_bound(tags); it != refs.end() && starts_with(it->first, tags); ++it) {
     std::string name = it->first.substr(tags.size());
     auto v = parse_release_tag(policy, name);
@@ -35,7 +35,7 @@ ReleaseState::ReleaseState(const RefMap& refs, const Policy& policy) {
       m_lines[v->line()].releases[v->patch] = entry;
     }
   }
-  const std::string heads = "refs/heads/";
+  const std::string heads(repo::k_heads);
   for (auto it = refs.lower_bound(heads); it != refs.end() && starts_with(it->first, heads); ++it) {
     if (auto v = policy.release_branch.match(it->first.substr(heads.size()))) {
       m_lines[v->line()].branch = it->second;

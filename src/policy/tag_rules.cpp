@@ -8,24 +8,16 @@
 
 #include <re2/re2.h>
 
-#include <charconv>
-
 namespace relgate::policy::detail {
 
 namespace {
 
-const std::string k_tags = "refs/tags/";
 // When a release tag the rules compare with names no commit (a legacy tag
 // at a tree), no rule can pass: a maintainer decides.
 constexpr const char* k_override_hint =
     "a maintainer who has checked the release can push past this once: git push -o relgate.override=\"<reason>\"";
 
-std::optional<std::uint64_t> to_number(std::string_view digits) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc() || p != digits.data() + digits.size() || v > 999999999) return std::nullopt;
-  return v;
-}
+std::optional<std::uint64_t> to_number(std::string_view digits) { return parse_uint(digits, k_max_number); }
 
 // The canonical spelling of a version-like tag name, when there is one:
 // v0.1.0-RC1 -> v0.1.0-rc1, v0.1 -> v0.1.0, 01.2.3 -> v1.2.3.
@@ -324,7 +316,7 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
   Line l = v.line();
   const LineState* after = j.after_state.line(l);
   std::string branch = j.release_branch_name(l);
-  std::string branch_ref = "refs/heads/" + branch;
+  std::string branch_ref = repo::branch_ref(branch);
   auto tag_branch = [&]() {
     return std::vector<std::string>{"  git fetch " + j.request.remote,
                                      "  git tag " + name + " " + j.remote_branch(branch), j.push_cmd(name)};
@@ -353,7 +345,7 @@ void patch_sequence(Judgement& j, const RefUpdate& u, const std::string& name, c
   }
   if (const TagEntry* eol = j.after_state.eol_by(l)) {
     std::string supported;
-    for (auto s : j.after_state.supported_lines()) supported += (supported.empty() ? "" : ", ") + s.str();
+    supported = join(j.after_state.supported_lines(), ", ", [](const Line& s) { return s.str(); });
     j.add(RuleId::T7, u,
           l.str() + " is end of life since " + eol->name + ": no more patch releases (supported lines: " + supported + ")",
           {"users of " + l.str() + " upgrade to a supported line"}, commit);
@@ -462,7 +454,7 @@ void ci_green(Judgement& j, const RefUpdate& u, const std::string& name, const V
 } // namespace
 
 void judge_tag(Judgement& j, const RefUpdate& u) {
-  const std::string name = u.ref.substr(k_tags.size());
+  const std::string name = u.ref.substr(repo::k_tags.size());
   auto version = parse_release_tag(j.policy, name);
   const repo::ObjectId& shown = u.is_delete() ? u.old_id : u.new_id;
   auto commit_of = [&](const repo::ObjectId& id) -> std::optional<repo::ObjectId> {

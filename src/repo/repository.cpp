@@ -6,6 +6,11 @@
 
 namespace relgate::repo {
 
+std::optional<std::string_view> branch_name(std::string_view ref) { return strip_prefix(ref, k_heads); }
+std::optional<std::string_view> tag_name(std::string_view ref) { return strip_prefix(ref, k_tags); }
+std::string branch_ref(std::string_view name) { return std::string(k_heads).append(name); }
+std::string tag_ref(std::string_view name) { return std::string(k_tags).append(name); }
+
 std::string Commit::subject() const { return std::string(first_line(message)); }
 
 std::vector<ObjectId> Repository::new_commits(const ObjectId& tip, const std::vector<ObjectId>& hide) const {

@@ -20,6 +20,19 @@ namespace relgate::repo {
 // Lower-case hex object id: 40 digits (SHA-1) or 64 (SHA-256).
 using ObjectId = std::string;
 
+// Where git keeps branches and tags.
+inline constexpr std::string_view k_heads = "refs/heads/";
+inline constexpr std::string_view k_tags = "refs/tags/";
+// The branch a full ref names ("main" for refs/heads/main); nullopt for a
+// ref outside refs/heads/. The view is into `ref`.
+std::optional<std::string_view> branch_name(std::string_view ref);
+// The tag a full ref names ("v0.1.0" for refs/tags/v0.1.0); nullopt for a
+// ref outside refs/tags/. The view is into `ref`.
+std::optional<std::string_view> tag_name(std::string_view ref);
+// The full ref of a branch or tag: refs/heads/<name>, refs/tags/<name>.
+std::string branch_ref(std::string_view name);
+std::string tag_ref(std::string_view name);
+
 // Tree walks go at most this many levels deep: paths of at most this many
 // components ("a/b/c" has 3), git's own default bound (core.maxTreeDepth).
 inline constexpr std::size_t k_max_tree_depth = 4096;

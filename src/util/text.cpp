@@ -40,9 +40,26 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
+std::optional<std::string_view> strip_prefix(std::string_view s, std::string_view prefix) {
+  if (!starts_with(s, prefix)) return std::nullopt;
+  return s.substr(prefix.size());
+}
+
 bool is_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
 
 bool is_hex(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_hex_digit); }
+
+std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t max) {
+  if (s.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return std::nullopt;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (d > max || v > (max - d) / 10) return std::nullopt; // v * 10 + d > max, without overflowing
+    v = v * 10 + d;
+  }
+  return v;
+}
 
 bool is_zero_id(std::string_view id) {
   return (id.size() == 40 || id.size() == 64) &&

@@ -391,6 +391,56 @@ TEST_CASE("F1 with maintainers: a maintainer's push may grant an exception", "[F
   CHECK(policy::judge(h.repo, h.policy, provider, req).rejected());
 }
 
+TEST_CASE("what the freeze allows is described from the policy", "[F1][describe]") {
+  CHECK(policy::describe_allowed(policy::builtin_policy()) ==
+        "commits whose subject starts with fix:, docs:, security:, revert: or Revert \"; "
+        "commits typed by area whose description starts with fix, fixes, fixed, bugfix or hotfix "
+        "(\"<area>: fix ...\"); "
+        "commits that change only docs/**, site/**, **/*.md; commits with a \"Freeze-Exception: <reason>\" trailer");
+
+  auto p = with("[freeze]\n"
+                "allow = ['^(hotfix|doc)!?: ', '^\\[urgent\\] ', '^JIRA-[0-9]+ fix']\n"
+                "allow_keywords = ['bugfix']\n"
+                "fix_words = ['repair']\n"
+                "docs_paths = ['manual/**']\n"
+                "exception_trailer = 'Frozen-But'\n"
+                "[access]\n"
+                "maintainers = ['alice', 'bob']\n");
+  CHECK(policy::describe_allowed(p) ==
+        "commits whose subject starts with hotfix:, doc: or [urgent]; commits whose subject matches ^JIRA-[0-9]+ fix; "
+        "commits typed by area whose description starts with repair (\"<area>: repair ...\"); "
+        "commits whose subject has the word bugfix; commits that change only manual/**; commits with a "
+        "\"Frozen-But: <reason>\" trailer pushed by a maintainer (alice, bob)");
+
+  // Nothing but the trailer.
+  auto bare = with("[freeze]\nallow = []\ndocs_paths = []\nfix_words = []\n");
+  CHECK(policy::describe_allowed(bare) == "commits with a \"Freeze-Exception: <reason>\" trailer");
+
+  // Optional groups (even with a ')' in a class) are left out; anything
+  // that is not a literal start is shown as the pattern.
+  auto shapes = with("[freeze]\nfix_words = []\n"
+                     "allow = ['^(?:fix|sec)(\\([^)]*\\))?: ', '^Fix(es)? ', '(?i)^fix', '^(fix|docs)+:', '^\\d']\n");
+  CHECK(policy::describe_allowed(shapes) ==
+        "commits whose subject starts with fix:, sec: or Fix; commits whose subject matches (?i)^fix, ^(fix|docs)+: "
+        "or ^\\d; commits that change only docs/**, site/**, **/*.md; commits with a \"Freeze-Exception: <reason>\" "
+        "trailer");
+}
+
+TEST_CASE("F1: the hint describes the project's own freeze.allow", "[F1][describe]") {
+  History h;
+  h.policy = with("[freeze]\nallow = ['^(hotfix|doc): ']\nfix_words = []\n");
+  auto c1 = h.main_commit("feat: one");
+  h.tag("v0.1.0-rc1", c1);
+  CHECK(h.push(h.move_branch("main", h.commit("hotfix: a", {c1}))).violations.empty());
+  auto v = h.push(h.move_branch("main", h.commit("fix: b", {c1}))); // a default subject, not this project's
+  REQUIRE(codes(v) == std::vector<std::string>{"F1"});
+  const std::string hints = join(v.violations[0].hints, "\n");
+  CHECK(hints.find("while frozen, main takes commits whose subject starts with hotfix: or doc:; commits that change "
+                   "only docs/**, site/**, **/*.md; commits with a \"Freeze-Exception: <reason>\" trailer\n") == 0);
+  CHECK(hints.find("fix:, docs:") == std::string::npos);
+  CHECK(hints.find("security") == std::string::npos);
+}
+
 TEST_CASE("F2: freeze declarations", "[F2]") {
   History h;
   h.release_line("0.1");
