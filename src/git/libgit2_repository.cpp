@@ -124,8 +124,8 @@ struct Libgit2Init {
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(32) << 20);
     // No commits in the cache: the walks take parents and times from the
     // commit-graph (or read a commit once), relgate keeps the commits a rule
-    // asks for again, and the cache of a push of 100,000 commits grew the
-    // heap by 100 MB, each new page a fault (a third of that push's time).
+    // asks for again, and a cache of every commit of a large push grows the
+    // heap by a page fault per page (tests/bench/PERFORMANCE.md).
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, static_cast<size_t>(0));
   }
   ~Libgit2Init() { git_libgit2_shutdown(); }
@@ -455,15 +455,14 @@ namespace {
 // first (git's own approach before generation numbers): a commit reached
 // only from the tip is new; once every commit still queued is reached from a
 // hidden tip, nothing older can be new. Commits come out as they are popped,
-// so a caller that stops early pays only for what it took. (libgit2's revwalk
-// with hidden commits took ~50 ms for a 50-commit push on a 200,000-commit
-// repository here.) Past its first k_graph_after commits, parents and commit
-// times come from the commit-graph when it has the commit, as in `git
-// rev-list`: reading the commit objects cost 83% of a 100,000-commit push.
-// Not before: a short walk's commits are read anyway (F1 reads their
-// subjects), and the graph's pages would be faults of their own (a
-// 50-commit push was 10% slower). Commits the graph lacks (those of the push
-// itself, in git's quarantine) are read.
+// so a caller that stops early pays only for what it took (libgit2's revwalk
+// with hidden commits cost far more for a short push to a large repository).
+// Past its first k_graph_after commits, parents and commit times come from
+// the commit-graph when it has the commit, as in `git rev-list`: reading the
+// commit objects was most of a long walk's time. Not before: a short walk's
+// commits are read anyway (F1 reads their subjects), and the graph's pages
+// would be faults of their own (tests/bench/PERFORMANCE.md). Commits the
+// graph lacks (those of the push itself, in git's quarantine) are read.
 class PaintWalk final : public repo::CommitWalk {
 public:
   PaintWalk(git_repository* repo, const CommitGraph* graph, RecentCommits* recent, const git_oid& tip,
@@ -667,13 +666,13 @@ repo::TreeTooDeep too_deep(const std::string& what, std::string_view path) {
 // Lists the paths that differ between trees `a` and `b` (either may be null)
 // with their entries on each side (null where absent), descending only into
 // subtrees whose ids differ. Both trees keep git's entry order, so one
-// merge-join pass per level suffices. (A tight loop over entries:
-// git_diff_tree_to_tree cost ~0.5 ms per commit here.) `emit` returns false
+// merge-join pass per level suffices (a tight loop over entries, far
+// cheaper than git_diff_tree_to_tree per commit). `emit` returns false
 // to stop; the walk then returns false too.
 // Iterative, with one path buffer: a walk costs memory in proportion to its
 // depth, and the depth is bounded (repo::k_max_tree_depth, else
 // TreeTooDeep, `what` naming the change). Recursing with a path per level
-// crashed at about 27,000 levels and took about 1 GB at 20,000.
+// overflowed the stack, and copied a path per level, on deep trees.
 using EmitSides = std::function<bool(const std::string& path, const git_tree_entry* a, const git_tree_entry* b)>;
 bool tree_sides(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& what,
                 const EmitSides& emit) {
@@ -1177,8 +1176,8 @@ std::optional<repo::ObjectId> Libgit2Repository::ref_target(const std::string& r
 std::optional<std::string> Libgit2Repository::symbolic_target(const std::string& ref) const {
   // git keeps symbolic refs as loose files only (packed-refs cannot hold
   // them): a ref without a loose file that starts "ref: " is not symbolic,
-  // and the hooks ask this for every ref of a push (100,000 tags: 0.35 s
-  // through libgit2's lookup, a tenth of that here).
+  // and the hooks ask this for every ref of a push: one open() that fails
+  // is much cheaper than libgit2's lookup of a ref.
   {
     char head[5];
     Fd fd(::open((git_dir() + ref).c_str(), O_RDONLY | O_CLOEXEC));

@@ -7,9 +7,9 @@ namespace relgate::memory {
 
 // Prepares malloc for a process that reads many git objects and exits:
 // - maps the first `bytes` of the heap in one system call and keeps them:
-//   touching fresh heap pages one fault at a time was a third of a 50-commit
-//   push's time on a virtual machine (about 11 us a fault there, against
-//   0.5 us a page when populated together);
+//   touching fresh heap pages one fault at a time costs far more than
+//   populating them together, and was a large share of a short push's time
+//   (figures: tests/bench/PERFORMANCE.md);
 // - turns malloc's fast bins off: libgit2 allocates zlib's 40 KiB of state
 //   for every object it reads, and each allocation that large first
 //   consolidated the fast bins.

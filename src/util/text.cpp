@@ -164,7 +164,7 @@ bool segment_match(std::string_view p, std::string_view s) {
 // segment it is in every state that path can reach (a `**` state keeps
 // itself and lets the next state in too). Nothing is tried twice, so a
 // pattern of many `**` costs what a plain one costs: O(|pattern| * |path|).
-// (A recursive matcher took 7.5 s for 8 `**` on a 40-deep path.)
+// (A recursive matcher is exponential in the number of `**`.)
 bool glob_match(std::string_view pattern, std::string_view path) {
   const std::vector<std::string_view> p = split(pattern, '/');
   const std::size_t n = p.size();
