@@ -52,9 +52,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 }
 
 // libcurl is loaded when a CI provider first needs HTTP, not linked: with
-// its TLS, HTTP/2, LDAP, Kerberos, IDN and compression libraries it is ~25
-// shared objects, and loading them cost every hook run more time than git
-// takes to answer the hook's question (ARCHITECTURE.md, "Start-up").
+// its TLS, HTTP/2, LDAP, Kerberos, IDN and compression libraries it is
+// dozens of shared objects, and loading them cost every hook run more time than git
+// takes to answer the hook's question (tests/bench/PERFORMANCE.md, "Start-up").
 struct Curl {
   CURLcode (*global_init)(long);
   CURL* (*easy_init)();

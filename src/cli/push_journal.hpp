@@ -1,6 +1,6 @@
 #pragma once
 // Serializes the server's judgements of concurrent pushes (issues 9 and 20,
-// ARCHITECTURE.md "Concurrent pushes"). pre-receive judges a push against
+// README "Concurrent pushes"). pre-receive judges a push against
 // the refs before it, and git's ref locks only stop two pushes to the same
 // ref; two pushes to related refs (rc2 and the final tag at rc1) could each
 // pass alone and both land. So the server hooks judge one push at a time,
