@@ -70,7 +70,7 @@ scenario_github_trust() {
     # as a commit status): its code is data.
     yaml_check "$wf" '(lambda st: min(i for i, s in enumerate(st) if "uses" in s) > max(i for i, s in enumerate(st) if "relgate --version" in s.get("run", "")))(d["jobs"]["relgate"]["steps"])'
     yaml_check "$wf" '(lambda st, k: all(l.split()[0] in ("git", "relgate", "curl") or l.strip().startswith(("auth=", "'"'"'+refs/", "\"$GITHUB_API_URL/", "-d ")) for s in st[k:] for l in s.get("run", "").splitlines() if l.strip()))(d["jobs"]["relgate"]["steps"], min(i for i, s in enumerate(d["jobs"]["relgate"]["steps"]) if "uses" in s))'
-    yaml_check "$wf" '[s["run"].strip() for s in d["jobs"]["relgate"]["steps"] if s.get("id") == "judge"] == ["relgate pr"]'
+    yaml_check "$wf" '[s["run"].strip() for s in d["jobs"]["relgate"]["steps"] if s.get("id") == "judge"] == ["relgate pr --no-fetch"]'
     # The verdict reaches the pull request's head as the status `relgate`,
     # refused or not.
     yaml_check "$wf" '(lambda s: s["if"].startswith("always()") and "statuses/$HEAD_SHA" in s["run"] and "\"context\": \"relgate\"" in s["run"].replace("\\", "") and s["env"]["HEAD_SHA"] == "${{ github.event.pull_request.head.sha }}")(d["jobs"]["relgate"]["steps"][-1])'
