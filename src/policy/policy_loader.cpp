@@ -114,275 +114,354 @@ private:
     if (m_scope.ignored) m_scope.ignored->push_back(key);
   }
 
+  // The tables of relgate.toml, in order, each with its keys' handlers (one
+  // table a line, which clang-format would pack into columns).
   std::vector<std::pair<std::string, Handlers>> schema() {
+    // clang-format off
     return {
-        {"branches",
-         {
-             {"main", [&](const toml::node& n) { m_policy.main_branch = branch_name(n, "branches.main"); }},
-             {"release", [&](const toml::node& n) {
-                m_policy.release_branch = name_template(n, "branches.release", {"major", "minor"});
-              }},
-             {"release_like", [&](const toml::node& n) {
-                m_policy.release_branch_like = regex(n, "branches.release_like");
-              }},
-         }},
-        {"tags",
-         {
-             {"final", [&](const toml::node& n) {
-                m_policy.final_tag = name_template(n, "tags.final", {"major", "minor", "patch"});
-              }},
-             {"rc", [&](const toml::node& n) {
-                m_policy.rc_tag = name_template(n, "tags.rc", {"major", "minor", "patch", "rc"});
-              }},
-             {"version_like", [&](const toml::node& n) { m_policy.version_like = regex(n, "tags.version_like"); }},
-             {"other", [&](const toml::node& n) {
-                auto v = one_of(n, "tags.other", {"allow", "reject"});
-                m_policy.other_tags_allowed = v == "allow";
-              }},
-         }},
-        {"freeze",
-         {
-             {"allow", [&](const toml::node& n) {
-                m_policy.freeze.allow.clear();
-                const toml::array* a = n.as_array();
-                if (!a) fail(n, "freeze.allow must be an array of regular expressions");
-                for (const auto& item : *a) m_policy.freeze.allow.push_back(regex(item, "freeze.allow[]"));
-              }},
-             {"allow_keywords", [&](const toml::node& n) {
-                auto words = string_array(n, "freeze.allow_keywords");
-                for (const auto& w : words) {
-                  if (trim(w).empty()) fail(n, "freeze.allow_keywords: a keyword may not be empty");
-                }
-                const std::string alternatives =
-                    join(words, "|", [](const std::string& w) { return RE2::QuoteMeta(std::string(trim(w))); });
-                m_policy.freeze.allow_keywords = words;
-                m_policy.freeze.keywords_re.reset();
-                if (!words.empty()) {
-                  m_policy.freeze.keywords_re =
-                      std::make_shared<const Regex>("\\b(?:" + alternatives + ")\\b", /*case_sensitive=*/false);
-                  if (m_validate && !(*m_policy.freeze.keywords_re)->ok())
-                    fail(n, "freeze.allow_keywords: " + (*m_policy.freeze.keywords_re)->error());
-                }
-              }},
-             {"fix_words", [&](const toml::node& n) {
-                auto words = string_array(n, "freeze.fix_words");
-                for (const auto& w : words) {
-                  bool letters = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
-                    return std::isalpha(static_cast<unsigned char>(c)) != 0;
-                  });
-                  if (!letters) fail(n, "freeze.fix_words: \"" + w + "\" is not a word (letters only)");
-                }
-                m_policy.freeze.fix_words = words;
-              }},
-             {"feature_types", [&](const toml::node& n) {
-                m_policy.freeze.feature_types = string_array(n, "freeze.feature_types");
-              }},
-             {"docs_paths", [&](const toml::node& n) {
-                auto globs = string_array(n, "freeze.docs_paths");
-                if (globs.size() > FreezePolicy::k_max_globs)
-                  fail(n, "freeze.docs_paths has " + std::to_string(globs.size()) + " globs; at most " +
-                              std::to_string(FreezePolicy::k_max_globs) + " are allowed");
-                for (const auto& g : globs) {
-                  if (g.empty() || g.front() == '/') fail(n, "freeze.docs_paths: \"" + g + "\" must be a path glob relative to the top of the repository");
-                  if (g.size() > FreezePolicy::k_max_glob_bytes)
-                    fail(n, "freeze.docs_paths: a glob of " + std::to_string(g.size()) + " bytes; at most " +
-                                std::to_string(FreezePolicy::k_max_glob_bytes) + " are allowed");
-                }
-                m_policy.freeze.docs_paths = globs;
-              }},
-             {"exception_trailer", [&](const toml::node& n) {
-                auto t = string(n, "freeze.exception_trailer");
-                if (t.empty() || t.find_first_of(" :\t\n") != std::string::npos)
-                  fail(n, "freeze.exception_trailer must be a trailer key such as \"Freeze-Exception\"");
-                m_policy.freeze.exception_trailer = t;
-              }},
-             {"ref", [&](const toml::node& n) {
-                auto t = name_template(n, "freeze.ref", {"major", "minor", "patch"});
-                if (!starts_with(t.text(), "refs/") || t.literal_prefix().rfind('/') == std::string::npos)
-                  fail(n, "freeze.ref must be a ref name under refs/, such as \"refs/freeze/v{major}.{minor}.{patch}\"");
-                m_policy.freeze.ref = t;
-              }},
-         }},
-        {"pr",
-         {
-             {"merge_method", [&](const toml::node& n) {
-                auto v = one_of(n, "pr.merge_method", {"squash", "merge", "rebase"});
-                m_policy.pr.merge_method = v == "squash"  ? PrPolicy::MergeMethod::squash
-                                           : v == "merge" ? PrPolicy::MergeMethod::merge
-                                                          : PrPolicy::MergeMethod::rebase;
-              }},
-             {"exception_in_description", [&](const toml::node& n) {
-                m_policy.pr.exception_in_description = boolean(n, "pr.exception_in_description");
-              }},
-         }},
-        {"backport",
-         {
-             {"cherry_pick", [&](const toml::node& n) { m_policy.backport.cherry_pick = capturing_regex(n, "backport.cherry_pick"); }},
-             {"pr_ref", [&](const toml::node& n) { m_policy.backport.pr_ref = capturing_regex(n, "backport.pr_ref"); }},
-             {"main_pr", [&](const toml::node& n) { m_policy.backport.main_pr = capturing_regex(n, "backport.main_pr"); }},
-             {"subject_prefix", [&](const toml::node& n) { m_policy.backport.subject_prefix = regex(n, "backport.subject_prefix"); }},
-             {"patch_id", [&](const toml::node& n) { m_policy.backport.patch_id = boolean(n, "backport.patch_id"); }},
-             {"patch_id_window", [&](const toml::node& n) {
-                int v = whole_number(n, "backport.patch_id_window", 0, 1000000);
-                // The project chooses the window; the host bounds its cost.
-                int bound = m_scope.max_patch_id_window;
-                if (m_scope.versioned && v > bound) {
-                  not_for_a_pushed_policy(n, "backport.patch_id_window above " + std::to_string(bound),
-                                          "backport.patch_id_window is above this host's bound (limits.patch_id_window = " +
-                                              std::to_string(bound) + ")");
-                  v = bound;
-                }
-                m_policy.backport.patch_id_window = v;
-              }},
-             {"target_like", [&](const toml::node& n) { m_policy.backport.target_like = regex(n, "backport.target_like"); }},
-             {"pr_branches", [&](const toml::node& n) {
-                const toml::array* a = n.as_array();
-                if (!a) fail(n, "backport.pr_branches must be an array of branch name templates, such as "
-                                "[\"backport/{release}/{topic}\"]");
-                std::vector<PrBranchTemplate> templates;
-                for (const auto& item : *a) templates.push_back(pr_branch_template(item));
-                m_policy.backport.pr_branches = std::move(templates);
-                m_pr_branches_at = n.source();
-              }},
-         }},
-        {"access",
-         {
-             {"maintainers", [&](const toml::node& n) { m_policy.access.maintainers = string_array(n, "access.maintainers"); }},
-             {"identity_env", [&](const toml::node& n) {
-                auto vars = string_array(n, "access.identity_env");
-                if (vars.empty()) fail(n, "access.identity_env must name at least one environment variable");
-                for (const auto& v : vars) {
-                  // git sets GIT_* for the hook, and passes push options as
-                  // GIT_PUSH_OPTION_<n>: the pusher chooses those values.
-                  if (starts_with(v, "GIT_"))
-                    fail(n, "access.identity_env: " + v + " is set by git or by the pusher (GIT_*), not by the server's authentication");
-                }
-                m_policy.access.identity_env = vars;
-              }},
-             {"ci_writers", [&](const toml::node& n) { m_policy.access.ci_writers = string_array(n, "access.ci_writers"); }},
-         }},
-        {"policy",
-         {
-             {"versioned", [&](const toml::node& n) { m_policy.host.versioned = boolean(n, "policy.versioned"); }},
-             {"pin", [&](const toml::node& n) {
-                auto pins = string_array(n, "policy.pin");
-                auto all = keys();
-                for (const auto& pin : pins) {
-                  bool known = false, repository = false;
-                  for (const auto& k : all) {
-                    if (key_within(k, pin) || key_within(pin, k)) {
-                      known = true;
-                      repository = repository || classify_key(k).kind == KeyKind::repository;
-                    }
-                  }
-                  if (!known) fail(n, "policy.pin: unknown key \"" + printable_key(pin) + "\"" + suggestion(pin, all));
-                  if (!repository)
-                    fail(n, "policy.pin: " + pin + " is host configuration, which a pushed policy never sets: it needs no pin");
-                }
-                m_policy.host.pins = pins;
-              }},
-         }},
-        {"limits",
-         {
-             {"patch_id_window", [&](const toml::node& n) {
-                m_policy.host.max_patch_id_window = whole_number(n, "limits.patch_id_window", 0, 1000000);
-              }},
-         }},
-        {"client",
-         {
-             {"fail_open_on_error", [&](const toml::node& n) {
-                m_policy.client.fail_open_on_error = boolean(n, "client.fail_open_on_error");
-              }},
-         }},
-        {"audit",
-         {
-             {"log", [&](const toml::node& n) { m_policy.audit.log = string(n, "audit.log"); }},
-         }},
-        {"docs",
-         {
-             {"versioned_path", [&](const toml::node& n) { m_policy.docs.versioned_path = path_template(n, "docs.versioned_path"); }},
-             {"release_notes", [&](const toml::node& n) { m_policy.docs.release_notes = path_template(n, "docs.release_notes"); }},
-         }},
-        {"upstream",
-         {
-             {"file", [&](const toml::node& n) { m_policy.upstream.file = path_template(n, "upstream.file"); }},
-             {"module", [&](const toml::node& n) {
-                auto m = string(n, "upstream.module");
-                if (m.find_first_of(" \t\n\r") != std::string::npos) fail(n, "upstream.module must be a module path without spaces");
-                m_policy.upstream.module = m;
-              }},
-         }},
+        {"branches", branches_handlers()},
+        {"tags", tags_handlers()},
+        {"freeze", freeze_handlers()},
+        {"pr", pr_handlers()},
+        {"backport", backport_handlers()},
+        {"access", access_handlers()},
+        {"policy", policy_handlers()},
+        {"limits", limits_handlers()},
+        {"client", client_handlers()},
+        {"audit", audit_handlers()},
+        {"docs", docs_handlers()},
+        {"upstream", upstream_handlers()},
         {"rules", rule_handlers()},
-        {"ci",
-         {
-             {"provider", [&](const toml::node& n) {
-                std::vector<std::string> names;
-                for (const auto& kind : ci::provider_kinds()) names.emplace_back(kind.name);
-                m_policy.ci.provider = one_of(n, "ci.provider", names);
-                m_ci_provider_at = n.source();
-              }},
-             {"github", [&](const toml::node& n) {
-                sub_table(n, "ci.github", {
-                    {"api_url", [&](const toml::node& v) { m_policy.ci.github.api_url = api_url(v, "ci.github.api_url"); }},
-                    {"repository", [&](const toml::node& v) {
-                       auto r = string(v, "ci.github.repository");
-                       auto slash = r.find('/');
-                       if (slash == std::string::npos || slash == 0 || slash + 1 == r.size() ||
-                           r.find('/', slash + 1) != std::string::npos ||
-                           r.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") != std::string::npos)
-                         fail(v, "ci.github.repository must be \"owner/name\"");
-                       m_policy.ci.github.repository = r;
-                     }},
-                    {"token_env", [&](const toml::node& v) { m_policy.ci.github.token_env = env_name(v, "ci.github.token_env"); }},
-                });
-              }},
-             {"gitlab", [&](const toml::node& n) {
-                sub_table(n, "ci.gitlab", {
-                    {"api_url", [&](const toml::node& v) { m_policy.ci.gitlab.api_url = api_url(v, "ci.gitlab.api_url"); }},
-                    {"project", [&](const toml::node& v) {
-                       auto id = v.value<std::int64_t>();
-                       std::string p = v.is_integer() && id && *id > 0 ? std::to_string(*id) : string(v, "ci.gitlab.project");
-                       if (p.empty() || p.front() == '/' || p.back() == '/')
-                         fail(v, "ci.gitlab.project must be a project id or a path such as \"group/name\"");
-                       m_policy.ci.gitlab.project = p;
-                     }},
-                    {"token_env", [&](const toml::node& v) { m_policy.ci.gitlab.token_env = env_name(v, "ci.gitlab.token_env"); }},
-                });
-              }},
-             {"command", [&](const toml::node& n) {
-                sub_table(n, "ci.command", {
-                    {"argv", [&](const toml::node& v) {
-                       auto argv = string_array(v, "ci.command.argv");
-                       if (argv.empty() || argv.front().empty())
-                         fail(v, "ci.command.argv must name a program: [\"/path/to/check\", \"arg\"]");
-                       m_policy.ci.command.argv = argv;
-                     }},
-                });
-              }},
-             {"notes_ref", [&](const toml::node& n) {
-                auto ref = string(n, "ci.notes_ref");
-                if (!starts_with(ref, "refs/notes/")) fail(n, "ci.notes_ref must be a ref under refs/notes/");
-                m_policy.ci.notes_ref = ref;
-              }},
-             {"required", [&](const toml::node& n) {
-                m_policy.ci.requirements.required = string_array(n, "ci.required");
-              }},
-             {"required_for", [&](const toml::node& n) {
-                std::set<TagKind> kinds;
-                for (const auto& s : string_array(n, "ci.required_for")) {
-                  if (s == "rc") kinds.insert(TagKind::rc);
-                  else if (s == "final") kinds.insert(TagKind::final);
-                  else if (s == "patch") kinds.insert(TagKind::patch);
-                  else fail(n, "ci.required_for: unknown tag kind \"" + s + "\" (use \"rc\", \"final\", \"patch\")");
-                }
-                m_policy.ci.required_for = kinds;
-              }},
-             {"skipped_is_green", [&](const toml::node& n) {
-                m_policy.ci.requirements.skipped_is_green = boolean(n, "ci.skipped_is_green");
-              }},
-             {"timeout_ms", [&](const toml::node& n) {
-                m_policy.ci.timeout_ms = whole_number(n, "ci.timeout_ms", 1, 600000, " of milliseconds");
-              }},
+        {"ci", ci_handlers()},
+    };
+    // clang-format on
+  }
+
+  Handlers branches_handlers() {
+    return {
+        {"main", [&](const toml::node& n) { m_policy.main_branch = branch_name(n, "branches.main"); }},
+        {"release",
+         [&](const toml::node& n) {
+           m_policy.release_branch = name_template(n, "branches.release", {"major", "minor"});
+         }},
+        {"release_like",
+         [&](const toml::node& n) { m_policy.release_branch_like = regex(n, "branches.release_like"); }},
+    };
+  }
+
+  Handlers tags_handlers() {
+    return {
+        {"final",
+         [&](const toml::node& n) {
+           m_policy.final_tag = name_template(n, "tags.final", {"major", "minor", "patch"});
+         }},
+        {"rc",
+         [&](const toml::node& n) {
+           m_policy.rc_tag = name_template(n, "tags.rc", {"major", "minor", "patch", "rc"});
+         }},
+        {"version_like", [&](const toml::node& n) { m_policy.version_like = regex(n, "tags.version_like"); }},
+        {"other",
+         [&](const toml::node& n) {
+           auto v = one_of(n, "tags.other", {"allow", "reject"});
+           m_policy.other_tags_allowed = v == "allow";
+         }},
+    };
+  }
+
+  Handlers freeze_handlers() {
+    return {
+        {"allow",
+         [&](const toml::node& n) {
+           m_policy.freeze.allow.clear();
+           const toml::array* a = n.as_array();
+           if (!a) fail(n, "freeze.allow must be an array of regular expressions");
+           for (const auto& item : *a) m_policy.freeze.allow.push_back(regex(item, "freeze.allow[]"));
+         }},
+        {"allow_keywords",
+         [&](const toml::node& n) {
+           auto words = string_array(n, "freeze.allow_keywords");
+           for (const auto& w : words) {
+             if (trim(w).empty()) fail(n, "freeze.allow_keywords: a keyword may not be empty");
+           }
+           const std::string alternatives =
+               join(words, "|", [](const std::string& w) { return RE2::QuoteMeta(std::string(trim(w))); });
+           m_policy.freeze.allow_keywords = words;
+           m_policy.freeze.keywords_re.reset();
+           if (!words.empty()) {
+             m_policy.freeze.keywords_re =
+                 std::make_shared<const Regex>("\\b(?:" + alternatives + ")\\b", /*case_sensitive=*/false);
+             if (m_validate && !(*m_policy.freeze.keywords_re)->ok())
+               fail(n, "freeze.allow_keywords: " + (*m_policy.freeze.keywords_re)->error());
+           }
+         }},
+        {"fix_words",
+         [&](const toml::node& n) {
+           auto words = string_array(n, "freeze.fix_words");
+           for (const auto& w : words) {
+             bool letters = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+               return std::isalpha(static_cast<unsigned char>(c)) != 0;
+             });
+             if (!letters) fail(n, "freeze.fix_words: \"" + w + "\" is not a word (letters only)");
+           }
+           m_policy.freeze.fix_words = words;
+         }},
+        {"feature_types",
+         [&](const toml::node& n) { m_policy.freeze.feature_types = string_array(n, "freeze.feature_types"); }},
+        {"docs_paths",
+         [&](const toml::node& n) {
+           auto globs = string_array(n, "freeze.docs_paths");
+           if (globs.size() > FreezePolicy::k_max_globs)
+             fail(n, "freeze.docs_paths has " + std::to_string(globs.size()) + " globs; at most " +
+                         std::to_string(FreezePolicy::k_max_globs) + " are allowed");
+           for (const auto& g : globs) {
+             if (g.empty() || g.front() == '/')
+               fail(n, "freeze.docs_paths: \"" + g + "\" must be a path glob relative to the top of the repository");
+             if (g.size() > FreezePolicy::k_max_glob_bytes)
+               fail(n, "freeze.docs_paths: a glob of " + std::to_string(g.size()) + " bytes; at most " +
+                           std::to_string(FreezePolicy::k_max_glob_bytes) + " are allowed");
+           }
+           m_policy.freeze.docs_paths = globs;
+         }},
+        {"exception_trailer",
+         [&](const toml::node& n) {
+           auto t = string(n, "freeze.exception_trailer");
+           if (t.empty() || t.find_first_of(" :\t\n") != std::string::npos)
+             fail(n, "freeze.exception_trailer must be a trailer key such as \"Freeze-Exception\"");
+           m_policy.freeze.exception_trailer = t;
+         }},
+        {"ref",
+         [&](const toml::node& n) {
+           auto t = name_template(n, "freeze.ref", {"major", "minor", "patch"});
+           if (!starts_with(t.text(), "refs/") || t.literal_prefix().rfind('/') == std::string::npos)
+             fail(n, "freeze.ref must be a ref name under refs/, such as \"refs/freeze/v{major}.{minor}.{patch}\"");
+           m_policy.freeze.ref = t;
+         }},
+    };
+  }
+
+  Handlers pr_handlers() {
+    return {
+        {"merge_method",
+         [&](const toml::node& n) {
+           auto v = one_of(n, "pr.merge_method", {"squash", "merge", "rebase"});
+           m_policy.pr.merge_method = v == "squash"  ? PrPolicy::MergeMethod::squash
+                                      : v == "merge" ? PrPolicy::MergeMethod::merge
+                                                     : PrPolicy::MergeMethod::rebase;
+         }},
+        {"exception_in_description",
+         [&](const toml::node& n) {
+           m_policy.pr.exception_in_description = boolean(n, "pr.exception_in_description");
+         }},
+    };
+  }
+
+  Handlers backport_handlers() {
+    return {
+        {"cherry_pick",
+         [&](const toml::node& n) { m_policy.backport.cherry_pick = capturing_regex(n, "backport.cherry_pick"); }},
+        {"pr_ref", [&](const toml::node& n) { m_policy.backport.pr_ref = capturing_regex(n, "backport.pr_ref"); }},
+        {"main_pr", [&](const toml::node& n) { m_policy.backport.main_pr = capturing_regex(n, "backport.main_pr"); }},
+        {"subject_prefix",
+         [&](const toml::node& n) { m_policy.backport.subject_prefix = regex(n, "backport.subject_prefix"); }},
+        {"patch_id", [&](const toml::node& n) { m_policy.backport.patch_id = boolean(n, "backport.patch_id"); }},
+        {"patch_id_window",
+         [&](const toml::node& n) {
+           int v = whole_number(n, "backport.patch_id_window", 0, 1000000);
+           // The project chooses the window; the host bounds its cost.
+           int bound = m_scope.max_patch_id_window;
+           if (m_scope.versioned && v > bound) {
+             not_for_a_pushed_policy(n, "backport.patch_id_window above " + std::to_string(bound),
+                                     "backport.patch_id_window is above this host's bound (limits.patch_id_window = " +
+                                         std::to_string(bound) + ")");
+             v = bound;
+           }
+           m_policy.backport.patch_id_window = v;
+         }},
+        {"target_like", [&](const toml::node& n) { m_policy.backport.target_like = regex(n, "backport.target_like"); }},
+        {"pr_branches",
+         [&](const toml::node& n) {
+           const toml::array* a = n.as_array();
+           if (!a)
+             fail(n, "backport.pr_branches must be an array of branch name templates, such as "
+                     "[\"backport/{release}/{topic}\"]");
+           std::vector<PrBranchTemplate> templates;
+           for (const auto& item : *a) templates.push_back(pr_branch_template(item));
+           m_policy.backport.pr_branches = std::move(templates);
+           m_pr_branches_at = n.source();
+         }},
+    };
+  }
+
+  Handlers access_handlers() {
+    return {
+        {"maintainers",
+         [&](const toml::node& n) { m_policy.access.maintainers = string_array(n, "access.maintainers"); }},
+        {"identity_env",
+         [&](const toml::node& n) {
+           auto vars = string_array(n, "access.identity_env");
+           if (vars.empty()) fail(n, "access.identity_env must name at least one environment variable");
+           for (const auto& v : vars) {
+             // git sets GIT_* for the hook, and passes push options as
+             // GIT_PUSH_OPTION_<n>: the pusher chooses those values.
+             if (starts_with(v, "GIT_"))
+               fail(n, "access.identity_env: " + v +
+                           " is set by git or by the pusher (GIT_*), not by the server's authentication");
+           }
+           m_policy.access.identity_env = vars;
+         }},
+        {"ci_writers", [&](const toml::node& n) { m_policy.access.ci_writers = string_array(n, "access.ci_writers"); }},
+    };
+  }
+
+  Handlers policy_handlers() {
+    return {
+        {"versioned", [&](const toml::node& n) { m_policy.host.versioned = boolean(n, "policy.versioned"); }},
+        {"pin",
+         [&](const toml::node& n) {
+           auto pins = string_array(n, "policy.pin");
+           auto all = keys();
+           for (const auto& pin : pins) {
+             bool known = false, repository = false;
+             for (const auto& k : all) {
+               if (key_within(k, pin) || key_within(pin, k)) {
+                 known = true;
+                 repository = repository || classify_key(k).kind == KeyKind::repository;
+               }
+             }
+             if (!known) fail(n, "policy.pin: unknown key \"" + printable_key(pin) + "\"" + suggestion(pin, all));
+             if (!repository)
+               fail(n,
+                    "policy.pin: " + pin + " is host configuration, which a pushed policy never sets: it needs no pin");
+           }
+           m_policy.host.pins = pins;
+         }},
+    };
+  }
+
+  Handlers limits_handlers() {
+    return {
+        {"patch_id_window",
+         [&](const toml::node& n) {
+           m_policy.host.max_patch_id_window = whole_number(n, "limits.patch_id_window", 0, 1000000);
+         }},
+    };
+  }
+
+  Handlers client_handlers() {
+    return {
+        {"fail_open_on_error",
+         [&](const toml::node& n) { m_policy.client.fail_open_on_error = boolean(n, "client.fail_open_on_error"); }},
+    };
+  }
+
+  Handlers audit_handlers() {
+    return {
+        {"log", [&](const toml::node& n) { m_policy.audit.log = string(n, "audit.log"); }},
+    };
+  }
+
+  Handlers docs_handlers() {
+    return {
+        {"versioned_path",
+         [&](const toml::node& n) { m_policy.docs.versioned_path = path_template(n, "docs.versioned_path"); }},
+        {"release_notes",
+         [&](const toml::node& n) { m_policy.docs.release_notes = path_template(n, "docs.release_notes"); }},
+    };
+  }
+
+  Handlers upstream_handlers() {
+    return {
+        {"file", [&](const toml::node& n) { m_policy.upstream.file = path_template(n, "upstream.file"); }},
+        {"module",
+         [&](const toml::node& n) {
+           auto m = string(n, "upstream.module");
+           if (m.find_first_of(" \t\n\r") != std::string::npos)
+             fail(n, "upstream.module must be a module path without spaces");
+           m_policy.upstream.module = m;
+         }},
+    };
+  }
+
+  Handlers ci_handlers() {
+    return {
+        {"provider",
+         [&](const toml::node& n) {
+           std::vector<std::string> names;
+           for (const auto& kind : ci::provider_kinds()) names.emplace_back(kind.name);
+           m_policy.ci.provider = one_of(n, "ci.provider", names);
+           m_ci_provider_at = n.source();
+         }},
+        {"github", [&](const toml::node& n) { sub_table(n, "ci.github", ci_github_handlers()); }},
+        {"gitlab", [&](const toml::node& n) { sub_table(n, "ci.gitlab", ci_gitlab_handlers()); }},
+        {"command", [&](const toml::node& n) { sub_table(n, "ci.command", ci_command_handlers()); }},
+        {"notes_ref",
+         [&](const toml::node& n) {
+           auto ref = string(n, "ci.notes_ref");
+           if (!starts_with(ref, "refs/notes/")) fail(n, "ci.notes_ref must be a ref under refs/notes/");
+           m_policy.ci.notes_ref = ref;
+         }},
+        {"required", [&](const toml::node& n) { m_policy.ci.requirements.required = string_array(n, "ci.required"); }},
+        {"required_for",
+         [&](const toml::node& n) {
+           std::set<TagKind> kinds;
+           for (const auto& s : string_array(n, "ci.required_for")) {
+             if (s == "rc") kinds.insert(TagKind::rc);
+             else if (s == "final") kinds.insert(TagKind::final);
+             else if (s == "patch") kinds.insert(TagKind::patch);
+             else fail(n, "ci.required_for: unknown tag kind \"" + s + "\" (use \"rc\", \"final\", \"patch\")");
+           }
+           m_policy.ci.required_for = kinds;
+         }},
+        {"skipped_is_green",
+         [&](const toml::node& n) { m_policy.ci.requirements.skipped_is_green = boolean(n, "ci.skipped_is_green"); }},
+        {"timeout_ms",
+         [&](const toml::node& n) {
+           m_policy.ci.timeout_ms = whole_number(n, "ci.timeout_ms", 1, 600000, " of milliseconds");
+         }},
+    };
+  }
+
+  Handlers ci_github_handlers() {
+    return {
+        {"api_url", [&](const toml::node& v) { m_policy.ci.github.api_url = api_url(v, "ci.github.api_url"); }},
+        {"repository",
+         [&](const toml::node& v) {
+           auto r = string(v, "ci.github.repository");
+           auto slash = r.find('/');
+           if (slash == std::string::npos || slash == 0 || slash + 1 == r.size() ||
+               r.find('/', slash + 1) != std::string::npos ||
+               r.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") !=
+                   std::string::npos)
+             fail(v, "ci.github.repository must be \"owner/name\"");
+           m_policy.ci.github.repository = r;
+         }},
+        {"token_env", [&](const toml::node& v) { m_policy.ci.github.token_env = env_name(v, "ci.github.token_env"); }},
+    };
+  }
+
+  Handlers ci_gitlab_handlers() {
+    return {
+        {"api_url", [&](const toml::node& v) { m_policy.ci.gitlab.api_url = api_url(v, "ci.gitlab.api_url"); }},
+        {"project",
+         [&](const toml::node& v) {
+           auto id = v.value<std::int64_t>();
+           std::string p = v.is_integer() && id && *id > 0 ? std::to_string(*id) : string(v, "ci.gitlab.project");
+           if (p.empty() || p.front() == '/' || p.back() == '/')
+             fail(v, "ci.gitlab.project must be a project id or a path such as \"group/name\"");
+           m_policy.ci.gitlab.project = p;
+         }},
+        {"token_env", [&](const toml::node& v) { m_policy.ci.gitlab.token_env = env_name(v, "ci.gitlab.token_env"); }},
+    };
+  }
+
+  Handlers ci_command_handlers() {
+    return {
+        {"argv",
+         [&](const toml::node& v) {
+           auto argv = string_array(v, "ci.command.argv");
+           if (argv.empty() || argv.front().empty())
+             fail(v, "ci.command.argv must name a program: [\"/path/to/check\", \"arg\"]");
+           m_policy.ci.command.argv = argv;
          }},
     };
   }
