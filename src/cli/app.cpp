@@ -9,6 +9,7 @@
 #include "cli/export_command.hpp"
 #include "cli/install.hpp"
 #include "cli/judge.hpp"
+#include "cli/platforms.hpp"
 #include "cli/server_doctor.hpp"
 #include "git/libgit2_repository.hpp"
 #include "util/embedded.hpp"
@@ -217,12 +218,16 @@ int run(int argc, char** argv) {
   add_ci_commands(app, global, exit_code);
 
   InstallOptions install_opts;
+  std::vector<std::string> platforms;
+  for (const auto& kind : platform_kinds()) platforms.emplace_back(kind.name);
   // install and uninstall take the same options; the texts say which.
   auto add_install_options = [&](CLI::App* cmd, bool installing) {
     const std::string verb = installing ? "install" : "remove";
     cmd->add_option("--hook", install_opts.hook, "The hook to " + verb + ": pre-push, pre-receive or update (default: by repository kind)");
-    cmd->add_option("--platform", install_opts.platform, "Server layout: plain, gitolite, gitolite-common, gitlab, gitea or ghes (default: plain)")
-        ->check(CLI::IsMember({"plain", "gitolite", "gitolite-common", "gitlab", "gitea", "ghes"}));
+    cmd->add_option("--platform", install_opts.platform,
+                    "Server layout: " + platform_names() + " (default: " + std::string(platform_kinds().front().name) +
+                        ")")
+        ->check(CLI::IsMember(platforms));
     cmd->add_option("--remote", install_opts.remote,
                     installing ? "Client: the canonical remote, whose pushes are judged and whose refs are mirrored (default: origin)"
                                : "Client: the remote given to install (default: origin); every remote's relgate refspecs go");
