@@ -2,6 +2,7 @@
 
 #include "cli/clone_view.hpp"
 #include "cli/gitolite.hpp"
+#include "cli/platforms.hpp"
 #include "git/libgit2_repository.hpp"
 #include "policy/policy_loader.hpp"
 #include "util/embedded.hpp"
@@ -98,45 +99,25 @@ void make_dirs(const std::string& dir) {
   }
 }
 
-std::string hook_script(const std::string& hook, const std::string& platform) {
-  std::string_view text = platform == "gitolite" ? (hook == "update" ? embedded::hook_gitolite_vref
-                                                                     : embedded::hook_gitolite_repo_specific)
-                          : hook == "pre-push"    ? embedded::hook_pre_push
-                          : hook == "pre-receive" ? embedded::hook_pre_receive
-                                                  : embedded::hook_update;
-  std::string script(text);
+std::string hook_script(const std::string& hook, const PlatformKind& kind) {
+  std::string script(kind.script(hook));
   const std::string placeholder = "@RELGATE_BIN@";
   auto pos = script.find(placeholder);
   if (pos != std::string::npos) script.replace(pos, placeholder.size(), self_path());
   return script;
 }
 
-// Where relgate's hook goes and whether a foreign hook there is chained.
-struct Target {
-  std::string dir;    // with a trailing slash
-  std::string file;   // the hook file relgate owns
-  bool chain = true;  // .d directories run every hook: nothing to chain
-};
+const PlatformKind& platform_of(const InstallOptions& opts) {
+  if (const auto* kind = find_platform_kind(opts.platform)) return *kind;
+  throw Error(unknown_platform(opts.platform));
+}
 
-Target target_of(const git::Libgit2Repository& repo, const std::string& hook, const std::string& platform,
+// A platform whose hook goes in no repository (GHES) has no hook to
+// uninstall either: uninstall says it as of a name it does not know.
+Target target_of(const git::Libgit2Repository& repo, const std::string& hook, const PlatformKind& kind,
                  const std::optional<gitolite::Site>& site) {
-  if (platform == "plain") return {repo.hooks_dir(), repo.hooks_dir() + hook, true};
-  if (platform == "gitolite" || platform == "gitolite-common") {
-    // Never the repository's own hooks: gitolite owns them (gitolite.hpp).
-    const std::string local = gitolite::local_code_or_default(*site);
-    if (platform == "gitolite-common") return {local + "/hooks/common/", local + "/hooks/common/" + hook, true};
-    if (hook == "update") return {local + "/VREF/", local + "/VREF/relgate", false};
-    return {local + "/hooks/repo-specific/", local + "/hooks/repo-specific/relgate", false};
-  }
-  if (platform == "gitlab") {
-    std::string dir = repo.git_dir() + "custom_hooks/" + hook + ".d/";
-    return {dir, dir + "relgate", false};
-  }
-  if (platform == "gitea") {
-    std::string dir = repo.git_dir() + "hooks/" + hook + ".d/";
-    return {dir, dir + "relgate", false};
-  }
-  throw Error("unknown platform \"" + platform + "\" (use plain, gitolite, gitolite-common, gitlab, gitea or ghes)");
+  if (!kind.target) throw Error(unknown_platform(kind.name));
+  return kind.target(repo, hook, site);
 }
 
 // Says what install/uninstall does, each line starting with its verb:
@@ -283,7 +264,7 @@ std::string same_command(const GlobalOptions& global, const std::string& command
   if (opts) {
     if (opts->server) cmd += " --server";
     if (!opts->hook.empty()) cmd += " --hook " + shell_quote(opts->hook);
-    if (opts->platform != "plain") cmd += " --platform " + opts->platform;
+    if (opts->platform != InstallOptions{}.platform) cmd += " --platform " + opts->platform;
     if (opts->remote != "origin") cmd += " --remote " + shell_quote(opts->remote);
     if (opts->dry_run) cmd += " --dry-run";
   }
@@ -354,10 +335,10 @@ void guard_gitolite(const git::Libgit2Repository& repo, const gitolite::Site& si
 
 // The gitolite site of the repository when there is one; refuses what would
 // break it.
-std::optional<gitolite::Site> gitolite_site(const git::Libgit2Repository& repo, const InstallOptions& opts,
+std::optional<gitolite::Site> gitolite_site(const git::Libgit2Repository& repo, const PlatformKind& kind,
                                             const std::string& hook, bool installing) {
   auto site = gitolite::detect(repo.git_dir());
-  const bool wanted = opts.platform == "gitolite" || opts.platform == "gitolite-common";
+  const bool wanted = kind.gitolite != GitoliteHook::none;
   if (wanted && !site) {
     throw Error(without_slash(repo.git_dir()) +
                 " is not a gitolite repository (its hooks/update is not a link to gitolite's .gitolite/hooks/common/update); "
@@ -365,8 +346,8 @@ std::optional<gitolite::Site> gitolite_site(const git::Libgit2Repository& repo, 
   }
   if (!site) return site;
   if (wanted && !site->readable) throw Error("cannot read gitolite's rc file " + site->rc_file);
-  if (installing && opts.platform == "plain") guard_gitolite(repo, *site, hook);
-  if (opts.platform == "gitolite-common" && hook != "pre-receive") {
+  if (installing && kind.own_hooks) guard_gitolite(repo, *site, hook);
+  if (kind.gitolite == GitoliteHook::common && hook != "pre-receive") {
     throw Error("--platform gitolite-common installs the pre-receive hook only; hooks/update stays gitolite's (relgate as a "
                 "VREF: relgate install --server --platform gitolite --hook update --repo " +
                 shell_quote(without_slash(repo.git_dir())) + ")");
@@ -376,9 +357,10 @@ std::optional<gitolite::Site> gitolite_site(const git::Libgit2Repository& repo, 
 
 // What gitolite needs before it runs what install put under LOCAL_CODE:
 // the exact rc and gitolite.conf lines.
-void print_gitolite_steps(const git::Libgit2Repository& repo, const gitolite::Site& site, const std::string& platform,
+void print_gitolite_steps(const git::Libgit2Repository& repo, const gitolite::Site& site, GitoliteHook place,
                           const std::string& hook) {
-  const bool vref = platform == "gitolite" && hook == "update";
+  const bool specific = place == GitoliteHook::repo_specific;
+  const bool vref = specific && hook == "update";
   const std::string name = gitolite::repo_name(repo.git_dir());
   std::vector<std::string> rc;
   std::vector<std::string> enable;
@@ -388,8 +370,8 @@ void print_gitolite_steps(const git::Libgit2Repository& repo, const gitolite::Si
     std::string keys = site.config_keys.value_or("");
     rc.push_back("GIT_CONFIG_KEYS => '" + (keys.empty() ? "" : keys + " ") + "receive\\.advertisePushOptions',");
   }
-  if (platform == "gitolite" && !vref && !site.repo_specific_hooks) enable.push_back("'repo-specific-hooks',");
-  if (platform == "gitolite-common") {
+  if (specific && !vref && !site.repo_specific_hooks) enable.push_back("'repo-specific-hooks',");
+  if (place == GitoliteHook::common) {
     conf = {"repo @all", "    config receive.advertisePushOptions = true"};
   } else if (vref) {
     conf = {"repo " + name, "    - VREF/relgate = @all"};
@@ -409,11 +391,11 @@ void print_gitolite_steps(const git::Libgit2Repository& repo, const gitolite::Si
   }
   std::cout << "relgate: " << step++ << ". in conf/gitolite.conf of the gitolite-admin repository, then push it:\n";
   for (const auto& line : conf) std::cout << "        " << line << '\n';
-  if (platform == "gitolite" && !vref) {
+  if (specific && !vref) {
     std::cout << "relgate:    (where the repository names more pre-receive hooks, relgate first: option hook.pre-receive = "
                  "relgate other ...)\n";
   }
-  if (platform == "gitolite-common") {
+  if (place == GitoliteHook::common) {
     std::cout << "relgate: " << step << ". as " << account
               << ", link it into every repository (gitolite-admin too): gitolite setup --hooks-only\n";
   }
@@ -528,8 +510,9 @@ int install_ghes(const Plan& plan) {
 // GitLab's host-wide hooks: Gitaly runs <custom_hooks_dir>/pre-receive.d/*
 // after each repository's own custom hooks (internal/gitaly/hook/custom.go),
 // for every repository it serves, those created later included.
-int install_gitlab_global(const Plan& plan, const InstallOptions& opts, bool installing) {
-  if (opts.platform != "gitlab") throw Error("--custom-hooks-dir is Gitaly's custom_hooks_dir: use it with --platform gitlab");
+int install_gitlab_global(const Plan& plan, const InstallOptions& opts, const PlatformKind& kind, bool installing) {
+  if (!kind.host_wide_hooks)
+    throw Error("--custom-hooks-dir is Gitaly's custom_hooks_dir: use it with --platform gitlab");
   const std::string dir = without_slash(absolute(opts.custom_hooks_dir)) + "/pre-receive.d/";
   const std::string file = dir + "relgate";
   auto existing = read_file(file);
@@ -544,7 +527,7 @@ int install_gitlab_global(const Plan& plan, const InstallOptions& opts, bool ins
     if (!opts.dry_run && std::remove(file.c_str()) != 0) throw Error("cannot remove " + file + ": " + std::strerror(errno));
     return 0;
   }
-  const std::string script = hook_script("pre-receive", "gitlab");
+  const std::string script = hook_script("pre-receive", kind);
   if (existing && *existing == script) {
     std::cout << "relgate: the pre-receive hook is already installed in " << dir << '\n';
     return 0;
@@ -576,16 +559,17 @@ void refuse_tracked_hooks_dir(const git::Libgit2Repository& repo, const Target& 
 
 int run_install(const GlobalOptions& global, const InstallOptions& opts) {
   Plan plan{opts.dry_run};
-  if (opts.platform == "ghes") return install_ghes(plan);
-  if (!opts.custom_hooks_dir.empty()) return install_gitlab_global(plan, opts, true);
+  const PlatformKind& kind = platform_of(opts);
+  if (kind.outside_repository) return install_ghes(plan);
+  if (!opts.custom_hooks_dir.empty()) return install_gitlab_global(plan, opts, kind, true);
   require_owner(global, "install", &opts);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const std::string hook = choose_hook(*repo, opts);
-  const auto site = gitolite_site(*repo, opts, hook, true);
-  const Target t = target_of(*repo, hook, opts.platform, site);
+  const auto site = gitolite_site(*repo, kind, hook, true);
+  const Target t = target_of(*repo, hook, kind, site);
   if (hook == "pre-push") refuse_tracked_hooks_dir(*repo, t);
   const std::string chained = t.file + k_chained_suffix;
-  const std::string script = hook_script(hook, opts.platform);
+  const std::string script = hook_script(hook, kind);
 
   auto existing = read_file(t.file);
   bool ours = existing && existing->find(k_marker) != std::string::npos;
@@ -623,9 +607,9 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
                 << " yet: pushes are judged against this clone's own refs; once it exists: relgate install --remote "
                 << opts.remote << '\n';
     }
-  } else if (opts.platform == "gitolite" || opts.platform == "gitolite-common") {
-    print_gitolite_steps(*repo, *site, opts.platform, hook);
-  } else if (hook == "pre-receive" && opts.platform == "plain" &&
+  } else if (kind.gitolite != GitoliteHook::none) {
+    print_gitolite_steps(*repo, *site, kind.gitolite, hook);
+  } else if (hook == "pre-receive" && kind.sets_push_options &&
              repo->config_values("receive.advertisePushOptions") != std::vector<std::string>{"true"}) {
     plan.say("set receive.advertisePushOptions = true (maintainers override with git push -o relgate.override=...)");
     if (!opts.dry_run) {
@@ -643,7 +627,7 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
     }
   }
   if (hook == "update") std::cout << "relgate: note: " << k_update_overrides << '\n';
-  if (site && opts.platform == "plain") {
+  if (site && kind.own_hooks) {
     std::cout << "relgate: gitolite: " << t.file
               << " stays relgate's until gitolite.conf gives this repository repository-specific pre-receive hooks; "
                  "then install it as one of them: relgate install --server --platform gitolite --repo "
@@ -654,12 +638,13 @@ int run_install(const GlobalOptions& global, const InstallOptions& opts) {
 
 int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
   Plan plan{opts.dry_run};
-  if (!opts.custom_hooks_dir.empty()) return install_gitlab_global(plan, opts, false);
+  const PlatformKind& kind = platform_of(opts);
+  if (!opts.custom_hooks_dir.empty()) return install_gitlab_global(plan, opts, kind, false);
   require_owner(global, "uninstall", &opts);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const std::string hook = choose_hook(*repo, opts);
-  const auto site = gitolite_site(*repo, opts, hook, false);
-  const Target t = target_of(*repo, hook, opts.platform, site);
+  const auto site = gitolite_site(*repo, kind, hook, false);
+  const Target t = target_of(*repo, hook, kind, site);
   const std::string chained = t.file + k_chained_suffix;
   auto existing = read_file(t.file);
   if (!existing || existing->find(k_marker) == std::string::npos) {
@@ -683,10 +668,10 @@ int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
       git_config(*repo, {"--unset-all", marker});
     }
   }
-  if (opts.platform == "gitolite") {
+  if (kind.gitolite == GitoliteHook::repo_specific) {
     std::cout << "relgate: then take it out of gitolite.conf (in the gitolite-admin repository): "
               << (hook == "update" ? "the rule - VREF/relgate = @all" : "relgate in option hook.pre-receive") << '\n';
-  } else if (opts.platform == "gitolite-common") {
+  } else if (kind.gitolite == GitoliteHook::common) {
     std::cout << "relgate: each repository's hooks/pre-receive link to it now points nowhere, and git skips it\n";
   }
   return 0;

@@ -15,7 +15,7 @@ inline constexpr std::string_view k_hook_marker = "relgate-managed-hook";
 
 struct InstallOptions {
   std::string hook;               // "pre-push", "pre-receive" or "update"; empty: by repository kind
-  std::string platform = "plain"; // server layout: plain, gitlab, gitea, ghes
+  std::string platform = "plain"; // server layout: a platform_kinds() name (platforms.hpp)
   std::string remote = "origin";  // client: the remote that gets the policy ref's fetch refspec
   std::string custom_hooks_dir;   // gitlab: Gitaly's [hooks] custom_hooks_dir (every repository); no --repo
   bool server = false;            // --server: the repository must be bare
