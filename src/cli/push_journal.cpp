@@ -163,16 +163,27 @@ std::optional<PushJournal::Process> receive_pack_from(pid_t pid) {
   return std::nullopt;
 }
 
-// The variables a process started with (/proc/<pid>/environ; empty when it
-// cannot be read: another account's, or gone).
-std::vector<std::string> environment_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::string> out;
-  for (auto v : split(text, '\0')) {
-    if (!v.empty()) out.emplace_back(v);
+// Whether a process started with the variable `entry` ("NAME=value") in its
+// environment (/proc/<pid>/environ: entries ended by NUL; false when it
+// cannot be read: another account's, or gone). One read, no copies per
+// entry: a GitLab host runs many processes under the account that runs
+// Gitaly's hooks, and each is looked at.
+bool started_with(pid_t pid, std::string_view entry) {
+  Fd fd(::open(("/proc/" + std::to_string(pid) + "/environ").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  std::string text(1, '\0'); // so the first entry, too, follows a NUL
+  char buf[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
   }
-  return out;
+  std::string needle(1, '\0');
+  needle.append(entry);
+  needle.push_back('\0');
+  if (text.back() != '\0') text.push_back('\0');
+  return text.find(needle) != std::string::npos;
 }
 } // namespace
 
@@ -192,8 +203,7 @@ std::optional<PushJournal::Process> PushJournal::receiving_process_of_objects(co
     const auto pid = static_cast<pid_t>(std::strtol(name.c_str(), nullptr, 10));
     struct stat st {};
     if (pid == self || ::stat(("/proc/" + name).c_str(), &st) != 0 || st.st_uid != me) continue;
-    auto env = environment_of(pid);
-    if (std::find(env.begin(), env.end(), wanted) == env.end()) continue;
+    if (!started_with(pid, wanted)) continue;
     // git's hook (gitaly-hooks) has receive-pack as its parent; Gitaly's
     // other custom hooks of this push have Gitaly above them and no
     // receive-pack.
