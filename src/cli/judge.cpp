@@ -12,6 +12,7 @@
 #include "policy/policy_loader.hpp"
 #include "policy/report.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/log.hpp"
 #include "util/memory.hpp"
 #include "util/text.hpp"
@@ -42,11 +43,6 @@ git::Libgit2Repository& open_repo(const GlobalOptions& opts) {
   static auto* open = new std::vector<std::unique_ptr<git::Libgit2Repository>>();
   open->push_back(git::Libgit2Repository::open(opts.repo_dir));
   return *open->back();
-}
-
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 // The refs the rules look at, as the repository has them now.
@@ -213,7 +209,7 @@ policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Reposito
   const std::string in_git_dir = repo.git_dir() + policy::Policy::k_policy_file;
   sources.host_places = {system, in_git_dir};
   for (const auto& path : {system, in_git_dir}) {
-    if (file_exists(path)) sources.host.push_back({path, policy::read_policy_file(path)});
+    if (files::is_regular_file(path)) sources.host.push_back({path, policy::read_policy_file(path)});
   }
   if (!opts.config.empty()) sources.host.push_back({opts.config, policy::read_policy_file(opts.config)});
   bool without_file = false;

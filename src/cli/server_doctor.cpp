@@ -2,6 +2,7 @@
 
 #include "cli/platforms.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/text.hpp"
 
 #include <dirent.h>
@@ -20,19 +21,10 @@ namespace {
 
 constexpr int k_max_depth = 8; // GitLab's @hashed/ab/cd/<hash>.git is 4 below its root
 
-bool is_dir(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool is_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
 
 // git's test for a bare repository, in short: HEAD, objects/ and refs/.
 bool bare_repository(const std::string& dir) {
-  return is_file(dir + "HEAD") && is_dir(dir + "objects") && is_dir(dir + "refs");
+  return files::is_regular_file(dir + "HEAD") && files::is_directory(dir + "objects") && files::is_directory(dir + "refs");
 }
 
 void find_repositories(const std::string& dir, int depth, std::vector<std::string>& out) {
@@ -89,7 +81,7 @@ std::string install_command(const std::string& git_dir, const PlatformKind& plat
 } // namespace
 
 int run_server_doctor(const std::string& root_arg, const std::string& gitlab_custom_hooks_dir) {
-  if (!is_dir(root_arg)) throw Error(root_arg + " is not a directory (doctor --server takes the repositories root)");
+  if (!files::is_directory(root_arg)) throw Error(root_arg + " is not a directory (doctor --server takes the repositories root)");
   std::string root = root_arg;
   if (root.front() != '/') {
     char cwd[PATH_MAX];
