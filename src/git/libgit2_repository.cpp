@@ -791,6 +791,24 @@ bool Libgit2Repository::changes_only(const repo::ObjectId& id, const std::functi
   return any && all;
 }
 
+namespace {
+// Sends every object that `repo` writes from now on to a new in-memory store
+// (libgit2's mempack, at the highest priority), never to disk; the store is
+// the repository's to free. Returns it.
+git_odb_backend* write_to_memory(git_repository* repo) {
+  git_odb* odb_raw = nullptr;
+  check(git_repository_odb(&odb_raw, repo), "opening the object database");
+  OdbPtr odb(odb_raw);
+  git_odb_backend* mempack = nullptr;
+  check(git_mempack_new(&mempack), "making an in-memory object store");
+  if (int rc = git_odb_add_backend(odb.get(), mempack, 999); rc < 0) {
+    mempack->free(mempack);
+    check(rc, "adding an in-memory object store");
+  }
+  return mempack;
+}
+} // namespace
+
 git_repository* Libgit2Repository::merge_repo() const {
   if (m_merge_repo) return m_merge_repo;
   // Opened as the first handle was: in a pre-receive hook the merge reads
@@ -800,17 +818,7 @@ git_repository* Libgit2Repository::merge_repo() const {
                    : git_repository_open_ext(&raw, m_path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
         "opening the repository to merge in");
   std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>> repo(raw);
-  git_odb* odb_raw = nullptr;
-  check(git_repository_odb(&odb_raw, repo.get()), "opening the object database");
-  OdbPtr odb(odb_raw);
-  git_odb_backend* mempack = nullptr;
-  check(git_mempack_new(&mempack), "making an in-memory object store");
-  // The highest priority: every write goes there, and nowhere else.
-  if (int rc = git_odb_add_backend(odb.get(), mempack, 999); rc < 0) {
-    mempack->free(mempack);
-    check(rc, "adding an in-memory object store");
-  }
-  m_mempack = mempack;
+  m_mempack = write_to_memory(repo.get());
   m_merge_repo = repo.release();
   return m_merge_repo;
 }
@@ -983,19 +991,7 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
 
 std::optional<repo::ObjectId> Libgit2Repository::merge_in_memory(const repo::ObjectId& base, const repo::ObjectId& head,
                                                                 repo::MergeShape shape, const std::string& message) {
-  if (!m_made) {
-    git_odb* odb_raw = nullptr;
-    check(git_repository_odb(&odb_raw, m_repo), "opening the object database");
-    OdbPtr odb(odb_raw);
-    git_odb_backend* mempack = nullptr;
-    check(git_mempack_new(&mempack), "making an in-memory object store");
-    // The highest priority: every write of this handle goes there, and nowhere else.
-    if (int rc = git_odb_add_backend(odb.get(), mempack, 999); rc < 0) {
-      mempack->free(mempack);
-      check(rc, "adding an in-memory object store");
-    }
-    m_made = mempack;
-  }
+  if (!m_made) m_made = write_to_memory(m_repo);
   CommitPtr sides[2];
   const repo::ObjectId* ids[2] = {&base, &head};
   std::unordered_map<git_oid, std::size_t, OidHash, OidEq> depth_of;
