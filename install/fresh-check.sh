@@ -87,6 +87,16 @@ done
 printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
 chmod 755 "$dir/usr/sbin/policy-rc.d"
 cp /etc/resolv.conf "$dir/etc/resolv.conf"
+# The host's own certificate authorities and npm's configuration: where a
+# registry is reached through a TLS-inspecting gateway, every machine of the
+# network trusts its authority (npm reads /etc/npmrc's cafile), and a fresh
+# one of that network would too. Only what the host has is copied.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$dir/usr/local/share/ca-certificates"
+  cp -a /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
+  chroot "$dir" update-ca-certificates >/dev/null 2>&1 || true
+fi
+[ -e /etc/npmrc ] && cp -a /etc/npmrc "$dir/etc/npmrc"
 
 # Device nodes by mknod (major, minor as in devices.txt).
 mkdir -p "$dir/dev"
