@@ -13,7 +13,7 @@
 #
 #   sudo install/fresh-check.sh [DIR]      (default /var/tmp/relgate-fresh)
 #
-# About 20 minutes on two cores. Not part of .ci/run. Needs root,
+# About 10 minutes on two cores. Not part of .ci/run. Needs root,
 # debootstrap and Debian's mirror (the host's apt sources are copied in).
 # RELGATE_FRESH_KEEP=1 keeps DIR afterwards.
 #
