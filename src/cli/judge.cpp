@@ -42,6 +42,8 @@ git::Libgit2Repository& open_repo(const GlobalOptions& opts) {
   memory::warm_heap(std::size_t{2} << 20);
   static auto* open = new std::vector<std::unique_ptr<git::Libgit2Repository>>();
   open->push_back(git::Libgit2Repository::open(opts.repo_dir));
+  // One push's walks of trees are bounded in all, not only each one.
+  open->back()->limit_tree_entries(repo::k_max_push_tree_entries);
   return *open->back();
 }
 

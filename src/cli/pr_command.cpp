@@ -282,6 +282,7 @@ PullRequest pull_request_from(const PrOptions& opts, const EnvLookup& env,
 int run_pr(const GlobalOptions& global, const PrOptions& opts) {
   PullRequest pr = pull_request_from(opts, getenv_value, read_text_file);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
+  repo->limit_tree_entries(repo::k_max_push_tree_entries); // judged as one push is
   if (::access((repo->git_dir() + "shallow").c_str(), F_OK) == 0) {
     throw Error("this checkout is shallow: relgate pr needs the history (actions/checkout: fetch-depth: 0; GitLab: "
                 "GIT_DEPTH: 0)");

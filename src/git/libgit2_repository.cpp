@@ -673,9 +673,39 @@ repo::TreeTooDeep too_deep(const std::string& what, std::string_view path) {
 // depth, and the depth is bounded (repo::k_max_tree_depth, else
 // TreeTooDeep, `what` naming the change). Recursing with a path per level
 // overflowed the stack, and copied a path per level, on deep trees.
+// What a walk that reads too many entries says.
+repo::TreeTooLarge too_large(const std::string& what) {
+  return repo::TreeTooLarge(what + ", in a tree of more than " + std::to_string(repo::k_max_tree_entries) +
+                            " entries (a tree that names one subtree many times multiplies its paths); relgate "
+                            "walks no tree that large");
+}
+repo::TreeTooLarge push_too_large(const std::string& what) {
+  return repo::TreeTooLarge(what + ": this push makes relgate read more tree entries than a push may (" +
+                            std::to_string(repo::k_max_push_tree_entries) + " in all); push the change in parts");
+}
+
+// Counts the entries a walk reads: at most repo::k_max_tree_entries, and
+// at most what the handle has left (`push_left`, Libgit2Repository::
+// limit_tree_entries), which it uses up.
+class EntryCount {
+public:
+  EntryCount(std::size_t& push_left, const std::string& what) : m_push_left(push_left), m_what(what) {}
+  void operator()() {
+    if (++m_read > repo::k_max_tree_entries) throw too_large(m_what);
+    if (m_push_left == 0) throw push_too_large(m_what);
+    --m_push_left;
+  }
+
+private:
+  std::size_t m_read = 0;
+  std::size_t& m_push_left;
+  const std::string& m_what;
+};
+
 using EmitSides = std::function<bool(const std::string& path, const git_tree_entry* a, const git_tree_entry* b)>;
 bool tree_sides(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& what,
-                const EmitSides& emit) {
+                std::size_t& push_left, const EmitSides& emit) {
+  EntryCount count(push_left, what);
   struct Level {
     TreePtr owned_a, owned_b; // subtrees; the top two belong to the caller
     const git_tree* a;
@@ -719,6 +749,7 @@ bool tree_sides(git_repository* repo, const git_tree* a, const git_tree* b, cons
       levels.pop_back();
       continue;
     }
+    count();
     const git_tree_entry* ea = l.i < na ? git_tree_entry_byindex(l.a, l.i) : nullptr;
     const git_tree_entry* eb = l.j < nb ? git_tree_entry_byindex(l.b, l.j) : nullptr;
     const int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
@@ -748,8 +779,8 @@ bool tree_sides(git_repository* repo, const git_tree* a, const git_tree* b, cons
 
 // tree_sides for the paths alone.
 bool tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, const repo::ObjectId& commit,
-                  const std::function<bool(const std::string&)>& emit) {
-  return tree_sides(repo, a, b, "commit " + repo::short_id(commit) + " changes a path",
+                  std::size_t& push_left, const std::function<bool(const std::string&)>& emit) {
+  return tree_sides(repo, a, b, "commit " + repo::short_id(commit) + " changes a path", push_left,
                     [&](const std::string& path, const git_tree_entry*, const git_tree_entry*) { return emit(path); });
 }
 } // namespace
@@ -768,7 +799,7 @@ bool Libgit2Repository::commit_changes(const repo::ObjectId& id, const std::func
   TreePtr parent_tree;
   if (s.has_parent)
     parent_tree = tree_of(m_caches->shape(m_repo, s.parent).tree, "tree of the parent of " + repo::short_id(id));
-  return tree_changes(m_repo, parent_tree.get(), tree.get(), id, emit);
+  return tree_changes(m_repo, parent_tree.get(), tree.get(), id, m_tree_entries_left, emit);
 }
 
 std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& id) const {
@@ -840,31 +871,43 @@ Side side_of(const git_tree_entry* e) {
 
 // The paths that differ between trees `a` and `b` (either may be null), with
 // both sides (tree_sides: iterative and bounded; `what` names the change).
-void tree_delta(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& what, Delta& out) {
-  tree_sides(repo, a, b, what, [&](const std::string& path, const git_tree_entry* ea, const git_tree_entry* eb) {
+void tree_delta(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& what,
+                std::size_t& push_left, Delta& out) {
+  tree_sides(repo, a, b, what, push_left, [&](const std::string& path, const git_tree_entry* ea, const git_tree_entry* eb) {
     out[path] = {side_of(ea), side_of(eb)};
     return true;
   });
 }
 
 // Checks that the tree `top` is at most repo::k_max_tree_depth deep (a tree
-// of files alone is 1), reading each distinct subtree once (`depth_of`
-// keeps them: a tree that names one subtree many times costs it once);
-// throws TreeTooDeep, `what` naming the change, when it is deeper.
+// of files alone is 1) and has at most repo::k_max_tree_entries paths,
+// reading each distinct subtree once (`shape_of` keeps them: a tree that
+// names one subtree many times costs it once); throws TreeTooDeep or
+// TreeTooLarge, `what` naming the change, when it is deeper or larger.
 // libgit2's merge indexes every path of both sides and writes its result
-// recursively, so it is only given trees within the bound.
-void check_depth(git_repository* repo, const git_oid& top, std::unordered_map<git_oid, std::size_t, OidHash, OidEq>& depth_of,
-                 const std::string& what) {
+// recursively, so it is only given trees within the bounds.
+struct TreeShape {
+  std::size_t depth = 0;
+  std::size_t paths = 0; // at most repo::k_max_tree_entries + 1
+};
+using TreeShapes = std::unordered_map<git_oid, TreeShape, OidHash, OidEq>;
+void check_shape(git_repository* repo, const git_oid& top, TreeShapes& shape_of, const std::string& what) {
   struct Level {
     TreePtr tree;
     std::size_t next = 0;
     std::size_t deepest = 0; // of the subtrees seen so far
+    std::size_t paths = 0;   // so far
   };
-  if (depth_of.count(top)) return;
+  constexpr std::size_t k_over = repo::k_max_tree_entries + 1;
+  auto add = [&](std::size_t& paths, std::size_t more) {
+    paths = std::min(k_over, paths + more);
+    if (paths > repo::k_max_tree_entries) throw too_large(what);
+  };
+  if (shape_of.count(top)) return;
   auto open = [&](const git_oid& id) {
     git_tree* t = nullptr;
     check(git_tree_lookup(&t, repo, &id), "tree " + to_hex(&id));
-    return Level{TreePtr(t), 0, 0};
+    return Level{TreePtr(t), 0, 0, 0};
   };
   std::vector<Level> levels;
   levels.push_back(open(top));
@@ -872,21 +915,28 @@ void check_depth(git_repository* repo, const git_oid& top, std::unordered_map<gi
     Level& l = levels.back();
     if (l.next < git_tree_entrycount(l.tree.get())) {
       const git_tree_entry* e = git_tree_entry_byindex(l.tree.get(), l.next++);
-      if (git_tree_entry_type(e) != GIT_OBJECT_TREE) continue;
+      if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+        add(l.paths, 1);
+        continue;
+      }
       const git_oid& id = *git_tree_entry_id(e);
-      if (auto known = depth_of.find(id); known != depth_of.end()) {
-        l.deepest = std::max(l.deepest, known->second);
-        if (levels.size() + known->second > repo::k_max_tree_depth) throw too_deep(what, "");
+      if (auto known = shape_of.find(id); known != shape_of.end()) {
+        l.deepest = std::max(l.deepest, known->second.depth);
+        if (levels.size() + known->second.depth > repo::k_max_tree_depth) throw too_deep(what, "");
+        add(l.paths, known->second.paths);
         continue;
       }
       if (levels.size() >= repo::k_max_tree_depth) throw too_deep(what, "");
       levels.push_back(open(id)); // `l` dangles from here
       continue;
     }
-    const std::size_t depth = l.deepest + 1;
-    depth_of.emplace(*git_tree_id(l.tree.get()), depth);
+    const TreeShape shape{l.deepest + 1, l.paths};
+    shape_of.emplace(*git_tree_id(l.tree.get()), shape);
     levels.pop_back();
-    if (!levels.empty()) levels.back().deepest = std::max(levels.back().deepest, depth);
+    if (!levels.empty()) {
+      levels.back().deepest = std::max(levels.back().deepest, shape.depth);
+      add(levels.back().paths, shape.paths);
+    }
   }
 }
 
@@ -895,7 +945,7 @@ void check_depth(git_repository* repo, const git_oid& top, std::unordered_map<gi
 // both sides (then no content merge and no rename can make a difference);
 // nullopt where one was (libgit2's merge decides).
 std::optional<bool> merge_without_overlap(git_repository* repo, const git_commit* merge, const git_commit* ours,
-                                          const git_commit* theirs, const git_oid& base) {
+                                          const git_commit* theirs, const git_oid& base, std::size_t& push_left) {
   auto tree_of = [&](const git_oid* id) {
     git_tree* t = nullptr;
     check(git_tree_lookup(&t, repo, id), "tree " + to_hex(id));
@@ -908,9 +958,9 @@ std::optional<bool> merge_without_overlap(git_repository* repo, const git_commit
           t = tree_of(git_commit_tree_id(theirs)), m = tree_of(git_commit_tree_id(merge));
   Delta d_ours, d_theirs, d_merge;
   const std::string what = "merge " + repo::short_id(to_hex(git_commit_id(merge)));
-  tree_delta(repo, b.get(), o.get(), what + "'s first parent changes a path", d_ours);
-  tree_delta(repo, b.get(), t.get(), what + "'s second parent changes a path", d_theirs);
-  tree_delta(repo, o.get(), m.get(), what + " changes a path", d_merge);
+  tree_delta(repo, b.get(), o.get(), what + "'s first parent changes a path", push_left, d_ours);
+  tree_delta(repo, b.get(), t.get(), what + "'s second parent changes a path", push_left, d_theirs);
+  tree_delta(repo, o.get(), m.get(), what + " changes a path", push_left, d_merge);
   // The clean merge is ours with their changes applied: what the merge
   // should change against its first parent.
   Delta expected;
@@ -946,7 +996,8 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
       ~Dispose() { git_oidarray_dispose(a); }
     } dispose{&bases};
     std::optional<bool> quick;
-    if (bases.count == 1) quick = merge_without_overlap(m_repo, merge.get(), parents[0].get(), parents[1].get(), bases.ids[0]);
+    if (bases.count == 1) quick = merge_without_overlap(m_repo, merge.get(), parents[0].get(), parents[1].get(), bases.ids[0],
+                                                          m_tree_entries_left);
     if (quick) return *quick;
   }
   git_error_clear();
@@ -966,9 +1017,9 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
     check(git_commit_lookup(&c, repo, git_commit_id(parents[i].get())), "parent of " + repo::short_id(id));
     sides[i].reset(c);
   }
-  std::unordered_map<git_oid, std::size_t, OidHash, OidEq> depth_of;
+  TreeShapes shape_of;
   for (const auto& side : sides) {
-    check_depth(repo, *git_commit_tree_id(side.get()), depth_of,
+    check_shape(repo, *git_commit_tree_id(side.get()), shape_of,
                 "a parent of merge " + repo::short_id(id) + " has a path");
   }
   // (Not GIT_MERGE_OPTIONS_INIT: clang's -Wmissing-field-initializers
@@ -994,13 +1045,13 @@ std::optional<repo::ObjectId> Libgit2Repository::merge_in_memory(const repo::Obj
   if (!m_made) m_made = write_to_memory(m_repo);
   CommitPtr sides[2];
   const repo::ObjectId* ids[2] = {&base, &head};
-  std::unordered_map<git_oid, std::size_t, OidHash, OidEq> depth_of;
+  TreeShapes shape_of;
   for (unsigned i = 0; i < 2; ++i) {
     git_oid oid = to_oid(*ids[i]);
     git_commit* c = nullptr;
     check(git_commit_lookup(&c, m_repo, &oid), "commit " + *ids[i]);
     sides[i].reset(c);
-    check_depth(m_repo, *git_commit_tree_id(c), depth_of, "commit " + repo::short_id(*ids[i]) + " has a path");
+    check_shape(m_repo, *git_commit_tree_id(c), shape_of, "commit " + repo::short_id(*ids[i]) + " has a path");
   }
   git_merge_options opts;
   check(git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION), "merge options");
@@ -1107,6 +1158,8 @@ bool Libgit2Repository::files_under(const repo::ObjectId& id, const std::string&
   git_tree* top = nullptr;
   check(git_tree_lookup(&top, m_repo, git_tree_entry_id(entry.get())), "tree " + dir);
   levels.push_back({TreePtr(top), 0, path.size()});
+  const std::string what = dir + " in " + repo::short_id(commit_id) + " has a path";
+  EntryCount count(m_tree_entries_left, what);
   while (!levels.empty()) {
     Level& l = levels.back();
     path.resize(l.path_size);
@@ -1114,6 +1167,7 @@ bool Libgit2Repository::files_under(const repo::ObjectId& id, const std::string&
       levels.pop_back();
       continue;
     }
+    count();
     const git_tree_entry* e = git_tree_entry_byindex(l.tree.get(), l.next++);
     if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
       if (levels.size() >= repo::k_max_tree_depth) {

@@ -3,6 +3,7 @@
 
 #include "repo/repository.hpp"
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -105,6 +106,13 @@ public:
   bool files_under(const repo::ObjectId& commit, const std::string& dir,
                    const std::function<bool(const std::string&, const std::string&)>& visit) const override;
 
+  // The tree entries every walk of this handle may read in all, besides
+  // repo::k_max_tree_entries a walk; past it a walk throws TreeTooLarge.
+  // The hooks set it (one handle judges one push): a push of many commits
+  // that each change a huge tree is bounded too. Unbounded by default
+  // (audit replays a whole history with one handle).
+  void limit_tree_entries(std::size_t total) { m_tree_entries_left = total; }
+
 private:
   repo::ObjectType read_type(const repo::ObjectId& id) const;
   std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> entry_at(const repo::ObjectId& id, const std::string& path,
@@ -132,6 +140,8 @@ private:
   mutable git_odb_backend* m_mempack = nullptr; // owned by m_merge_repo's object database
   // merge_in_memory's backend, owned by m_repo's object database.
   git_odb_backend* m_made = nullptr;
+  // What limit_tree_entries leaves to the walks still to come.
+  mutable std::size_t m_tree_entries_left = std::numeric_limits<std::size_t>::max();
 
   Libgit2Repository(git_repository* repo, bool from_env, std::string path);
   git_repository* m_repo;

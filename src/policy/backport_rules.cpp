@@ -89,8 +89,8 @@ Provenance prove(Judgement& j, MainIndex& idx, const repo::ObjectId& id, bool on
     if (j.commit(m).parents.size() > 1) continue;
     try {
       if (sorted_paths(j, idx, m) != paths) continue;
-    } catch (const repo::TreeTooDeep&) {
-      // Too deep to walk, so it proves nothing; once on main it must not
+    } catch (const repo::TreeTooLarge&) {
+      // Too deep or too large to walk, so it proves nothing; once on main it must not
       // stop every later backport. (The backport's own walk above fails
       // closed.) No backport has an empty change, so {} never matches.
       idx.paths[m] = {};

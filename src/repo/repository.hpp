@@ -7,6 +7,7 @@
 
 #include "util/error.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,13 +38,33 @@ std::string tag_ref(std::string_view name);
 // components ("a/b/c" has 3), git's own default bound (core.maxTreeDepth).
 inline constexpr std::size_t k_max_tree_depth = 4096;
 
-// Thrown by a tree walk (changed_paths, changes_only, patch_id, files_under)
-// that would go deeper than k_max_tree_depth. The walk refuses: a caller
-// that must judge the tree fails closed with the message; one that only
-// looks for a match (a patch id among main's commits) may take it as none.
-class TreeTooDeep : public Error {
+// A tree walk reads at most this many entries. A tree may name one subtree
+// many times, so a few objects of a few bytes can spell billions of paths
+// (a thousand entries naming one subtree of a thousand, three levels
+// down): git stores and sends such a tree cheaply, and any walk of its
+// paths would run for hours. The largest real trees have a few hundred
+// thousand paths.
+inline constexpr std::size_t k_max_tree_entries = 1'000'000;
+// The tree entries the walks that judge one push may read in all (the hooks
+// set it: Libgit2Repository::limit_tree_entries), so that many commits each
+// changing a huge tree are bounded too; about two seconds of walking.
+inline constexpr std::size_t k_max_push_tree_entries = 16'000'000;
+
+// Thrown by a tree walk (changed_paths, changes_only, patch_id, files_under,
+// the clean-merge check) that would read more than k_max_tree_entries
+// entries, or more than a push's limit in all (Libgit2Repository::
+// limit_tree_entries). The walk refuses: a caller that must judge the tree
+// fails closed with the message; one that only looks for a match (a patch
+// id among main's commits) may take it as none.
+class TreeTooLarge : public Error {
 public:
   using Error::Error;
+};
+
+// A TreeTooLarge for a walk that would go deeper than k_max_tree_depth.
+class TreeTooDeep : public TreeTooLarge {
+public:
+  using TreeTooLarge::TreeTooLarge;
 };
 
 enum class ObjectType { missing, commit, tree, blob, tag };

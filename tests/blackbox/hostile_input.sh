@@ -8,6 +8,9 @@
 #   directories deep already on main (it crashed the hook) does not stop
 #   backports proven by patch id; a merge whose sides are that deep is
 #   refused with one line (the clean-merge check, libgit2's merge).
+# - wide trees (one subtree named many times: 100^4 paths in six objects):
+#   past 1,000,000 entries a walk refuses with one line, and a push's walks
+#   together past 16,000,000; 250,000 real docs files are judged.
 # - look-alike release names (invisible prefixes, mathematical letters and
 #   digits, digits of other scripts, ʋ, the Arabic decimal separator, vO,
 #   a Cyrillic е) are refused as tags (T1) and as branches (B1); other
@@ -167,6 +170,84 @@ deep_commit_on_main_does_not_stop_backports() {
     must git checkout -q release/v0.1
     must git cherry-pick "$fix"
     expect_accept git push origin release/v0.1
+}
+
+# --- 2c. wide trees: one subtree named many times -------------------------------
+
+# wide_tree FANOUT LEVELS: a tree whose every level names the one tree below
+# it FANOUT times (d00 ... d99), over FANOUT files f00.md ...: FANOUT^(LEVELS+1)
+# paths in LEVELS + 2 small objects; prints its id.
+wide_tree() {
+    local fanout=$1 levels=$2 blob t i
+    blob=$(echo wide | git hash-object -w --stdin) || return 1
+    t=$(for ((i = 0; i < fanout; i++)); do printf '100644 blob %s\tf%05d.md\n' "$blob" "$i"; done | git mktree) || return 1
+    for ((l = 0; l < levels; l++)); do
+        t=$(for ((i = 0; i < fanout; i++)); do printf '040000 tree %s\td%05d\n' "$t" "$i"; done | git mktree) || return 1
+    done
+    echo "$t"
+}
+
+# wide_commit PARENT DIR TREE SUBJECT: a commit whose tree is PARENT's with
+# DIR set to TREE (or without DIR when TREE is "-"); prints its id.
+wide_commit() {
+    local tree
+    tree=$( { git ls-tree "$1" | grep -v "	$2\$"; [ "$3" = - ] || printf '040000 tree %s\t%s\n' "$3" "$2"; } |
+        git mktree) || return 1
+    git commit-tree "$tree" -p "$1" -m "$4"
+}
+
+# A feature commit whose only change is docs/, a tree of 100^4 paths in six
+# objects, on a frozen main: F1 reads its paths to see whether they are all
+# docs. Walked whole, that took 15 s (and a fanout of 1,000 takes hours);
+# past 1,000,000 entries the hook refuses with one line (fail closed).
+tree_bomb_on_frozen_main_refused() {
+    use_fixture rc1
+    local t c
+    t=$(wide_tree 100 3) || { fail "could not make the wide tree"; return; }
+    c=$(wide_commit HEAD docs "$t" "feat: only docs, in a way") || { fail "commit-tree failed"; return; }
+    must git update-ref refs/heads/main "$c"
+    expect_hook_error "in a tree of more than 1000000 entries" git push origin main
+}
+
+# A large real change within the bound: 250,000 docs files (500 x 500) on a
+# frozen main are read and judged docs-only.
+wide_docs_within_bound_judged() {
+    use_fixture rc1
+    local t c
+    t=$(wide_tree 500 1) || { fail "could not make the wide tree"; return; }
+    c=$(wide_commit HEAD docs "$t" "feat: the docs site, generated") || { fail "commit-tree failed"; return; }
+    must git update-ref refs/heads/main "$c"
+    expect_accept git push origin main
+}
+
+# Many commits, each within the bound but together past what one push may
+# read (16,000,000 entries): docs/ of 512,000 paths added and removed 20
+# times (the same few objects each time). Refused with one line.
+many_wide_commits_refused() {
+    use_fixture rc1
+    local t c i
+    t=$(wide_tree 80 2) || { fail "could not make the wide tree"; return; }
+    c=$(git rev-parse HEAD)
+    for ((i = 0; i < 20; i++)); do
+        c=$(wide_commit "$c" docs "$t" "feat: docs $i, added") || { fail "commit-tree failed"; return; }
+        c=$(wide_commit "$c" docs - "feat: docs $i, removed") || { fail "commit-tree failed"; return; }
+    done
+    must git update-ref refs/heads/main "$c"
+    expect_hook_error "more tree entries than a push may" git push origin main
+}
+
+# A merge on a frozen main whose second side brings the 100^4 tree: the
+# clean-merge check compares the trees where they differ, within the bound.
+tree_bomb_side_of_a_merge_refused() {
+    use_fixture rc1
+    local t side ours tree merge
+    t=$(wide_tree 100 3) || { fail "could not make the wide tree"; return; }
+    side=$(wide_commit HEAD docs "$t" "docs: generated") || { fail "commit-tree failed"; return; }
+    ours=$(plumb_commit HEAD -- fix.txt 'fixed\n' "fix: on main") || { fail "plumbing failed"; return; }
+    tree=$( { git ls-tree "$ours"; git ls-tree "$side" | grep '	docs$'; } | git mktree) || { fail "mktree failed"; return; }
+    merge=$(git commit-tree "$tree" -p "$ours" -p "$side" -m "Merge branch 'docs'") || { fail "commit-tree failed"; return; }
+    must git update-ref refs/heads/main "$merge"
+    expect_hook_error "in a tree of more than 1000000 entries" git push origin main
 }
 
 # --- 3. look-alike names -------------------------------------------------------
@@ -411,6 +492,10 @@ run_scenario "a change 4,000 directories deep is judged" deep_change_within_boun
 run_scenario "a commit $DEEP directories deep on main does not stop patch-id backports" deep_commit_on_main_does_not_stop_backports
 run_scenario "a merge whose side is 5,000 directories deep: one line, refused" deep_side_of_a_merge_refused
 run_scenario "a content merge of parents 5,000 directories deep: one line, refused" deep_parents_of_a_content_merge_refused
+run_scenario "a tree of 100^4 paths in six objects on a frozen main: one line, refused" tree_bomb_on_frozen_main_refused
+run_scenario "250,000 docs files on a frozen main are judged" wide_docs_within_bound_judged
+run_scenario "40 commits of 512,000 paths each: past a push's bound, refused" many_wide_commits_refused
+run_scenario "a merge whose side is a tree of 100^4 paths: one line, refused" tree_bomb_side_of_a_merge_refused
 run_scenario "look-alikes of v0.1.0 are refused as tags (T1)" lookalike_tags_refused
 run_scenario "look-alikes of release/vX.Y are refused as branches (B1)" lookalike_branches_refused
 run_scenario "other names outside ASCII, and release names, are accepted" other_names_accepted
