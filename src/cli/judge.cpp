@@ -42,8 +42,6 @@ git::Libgit2Repository& open_repo(const GlobalOptions& opts) {
   memory::warm_heap(std::size_t{2} << 20);
   static auto* open = new std::vector<std::unique_ptr<git::Libgit2Repository>>();
   open->push_back(git::Libgit2Repository::open(opts.repo_dir));
-  // One push's walks of trees are bounded in all, not only each one.
-  open->back()->limit_tree_entries(repo::k_max_push_tree_entries);
   return *open->back();
 }
 
@@ -233,7 +231,14 @@ policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Reposito
                 "; the administrator can set [policy] versioned = false in " + in_git_dir + " until it is fixed");
   }
   for (const auto& w : loaded.warnings) log::warn(w);
+  repo.bound_tree_walks(loaded.policy.host.tree_entries);
   return std::move(loaded.policy);
+}
+
+policy::Policy load_policy_for_one_push(const GlobalOptions& opts, git::Libgit2Repository& repo) {
+  auto pol = load_policy(opts, repo);
+  repo.limit_tree_entries(pol.host.push_tree_entries);
+  return pol;
 }
 
 namespace {
@@ -312,7 +317,7 @@ int run_pre_receive(const GlobalOptions& opts, bool refused, const std::string& 
   auto updates = parse_pre_receive(input);
   auto& repo = open_repo(opts);
   updates = as_written(repo, std::move(updates));
-  auto pol = load_policy(opts, repo);
+  auto pol = load_policy_for_one_push(opts, repo);
   require_objects(repo, updates);
   AuditRecord audit(audit_path(repo, pol), "pre-receive");
   policy::Request request;
@@ -344,7 +349,7 @@ int run_update(const GlobalOptions& opts, const std::string& ref, const std::str
     journal_of(repo).forget(k_journal_wait, u);
     return k_exit_accepted;
   }
-  auto pol = load_policy(opts, repo);
+  auto pol = load_policy_for_one_push(opts, repo);
   require_objects(repo, {u});
   AuditRecord audit(audit_path(repo, pol), "update");
   policy::Request request;
@@ -391,7 +396,7 @@ int run_pre_commit(const GlobalOptions& opts) {
 int run_pre_push_input(const GlobalOptions& opts, const std::string& remote, const std::string& url,
                        const std::string& input) {
   auto& repo = open_repo(opts);
-  auto pol = load_policy(opts, repo);
+  auto pol = load_policy_for_one_push(opts, repo);
   run_state().fail_open = pol.client.fail_open_on_error;
   auto lines = parse_pre_push(input);
   // A fork's clone pushes to the person's fork too: only pushes to the
@@ -440,7 +445,7 @@ int run_check(const GlobalOptions& opts, const std::vector<std::string>& args, c
   for (std::size_t i = 0; i < args.size(); i += 3) {
     updates.push_back({parse_ref_name(args[i], "check"), object(args[i + 1]), object(args[i + 2])});
   }
-  auto pol = load_policy(opts, repo);
+  auto pol = load_policy_for_one_push(opts, repo);
   require_objects(repo, updates);
   // In a clone or a CI runner (actions/checkout makes only the pushed ref
   // local; main is refs/remotes/origin/main) the remote's state counts,

@@ -21,6 +21,9 @@ struct GlobalOptions {
 // The policy in force, in the rule book's lookup order: --config, then
 // relgate.toml in the git directory, then the built-in default.
 policy::Policy load_policy(const GlobalOptions& opts, const git::Libgit2Repository& repo);
+// load_policy for a handle that judges one push: the walks of its trees
+// are then bounded in all (limits.push_tree_entries), not only each one.
+policy::Policy load_policy_for_one_push(const GlobalOptions& opts, git::Libgit2Repository& repo);
 // The server hooks' audit log ("" when the policy keeps none).
 std::string audit_path(const git::Libgit2Repository& repo, const policy::Policy& pol);
 

@@ -282,16 +282,15 @@ PullRequest pull_request_from(const PrOptions& opts, const EnvLookup& env,
 int run_pr(const GlobalOptions& global, const PrOptions& opts) {
   PullRequest pr = pull_request_from(opts, getenv_value, read_text_file);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
-  repo->limit_tree_entries(repo::k_max_push_tree_entries); // judged as one push is
   if (::access((repo->git_dir() + "shallow").c_str(), F_OK) == 0) {
     throw Error("this checkout is shallow: relgate pr needs the history (actions/checkout: fetch-depth: 0; GitLab: "
                 "GIT_DEPTH: 0)");
   }
   const std::string remote = view_remote(*repo, opts.remote);
-  auto pol = load_policy(global, *repo);
+  auto pol = load_policy_for_one_push(global, *repo);
   if (!remote.empty() && !opts.no_fetch) {
     fetch_release_refs(*repo, pol, remote, pr.base);
-    pol = load_policy(global, *repo); // the versioned policy as the remote has it
+    pol = load_policy_for_one_push(global, *repo); // the versioned policy as the remote has it
   }
   if (!pr.merge_group && !opts.head.empty()) pr.head = repo->resolve_commit(opts.head);
   fetch_head(*repo, pr, remote);

@@ -674,38 +674,44 @@ repo::TreeTooDeep too_deep(const std::string& what, std::string_view path) {
 // TreeTooDeep, `what` naming the change). Recursing with a path per level
 // overflowed the stack, and copied a path per level, on deep trees.
 // What a walk that reads too many entries says.
-repo::TreeTooLarge too_large(const std::string& what) {
-  return repo::TreeTooLarge(what + ", in a tree of more than " + std::to_string(repo::k_max_tree_entries) +
+repo::TreeTooLarge too_large(const std::string& what, std::size_t bound) {
+  return repo::TreeTooLarge(what + ", in a tree of more than " + std::to_string(bound) +
                             " entries (a tree that names one subtree many times multiplies its paths); relgate "
-                            "walks no tree that large");
+                            "walks no tree that large (limits.tree_entries)");
 }
 repo::TreeTooLarge push_too_large(const std::string& what) {
-  return repo::TreeTooLarge(what + ": this push makes relgate read more tree entries than a push may (" +
-                            std::to_string(repo::k_max_push_tree_entries) + " in all); push the change in parts");
+  return repo::TreeTooLarge(what + ": this push makes relgate read more tree entries than a push may "
+                            "(limits.push_tree_entries); push the change in parts");
 }
 
-// Counts the entries a walk reads: at most repo::k_max_tree_entries, and
-// at most what the handle has left (`push_left`, Libgit2Repository::
-// limit_tree_entries), which it uses up.
+// The bounds of one walk: the entries it may read (Libgit2Repository::
+// bound_tree_walks), and what the handle has left for the push
+// (limit_tree_entries), which the walk uses up.
+struct WalkBounds {
+  std::size_t per_walk;
+  std::size_t& push_left;
+};
+
+// Counts the entries a walk reads, within its bounds.
 class EntryCount {
 public:
-  EntryCount(std::size_t& push_left, const std::string& what) : m_push_left(push_left), m_what(what) {}
+  EntryCount(WalkBounds bounds, const std::string& what) : m_bounds(bounds), m_what(what) {}
   void operator()() {
-    if (++m_read > repo::k_max_tree_entries) throw too_large(m_what);
-    if (m_push_left == 0) throw push_too_large(m_what);
-    --m_push_left;
+    if (++m_read > m_bounds.per_walk) throw too_large(m_what, m_bounds.per_walk);
+    if (m_bounds.push_left == 0) throw push_too_large(m_what);
+    --m_bounds.push_left;
   }
 
 private:
   std::size_t m_read = 0;
-  std::size_t& m_push_left;
+  WalkBounds m_bounds;
   const std::string& m_what;
 };
 
 using EmitSides = std::function<bool(const std::string& path, const git_tree_entry* a, const git_tree_entry* b)>;
 bool tree_sides(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& what,
-                std::size_t& push_left, const EmitSides& emit) {
-  EntryCount count(push_left, what);
+                WalkBounds bounds, const EmitSides& emit) {
+  EntryCount count(bounds, what);
   struct Level {
     TreePtr owned_a, owned_b; // subtrees; the top two belong to the caller
     const git_tree* a;
@@ -779,8 +785,8 @@ bool tree_sides(git_repository* repo, const git_tree* a, const git_tree* b, cons
 
 // tree_sides for the paths alone.
 bool tree_changes(git_repository* repo, const git_tree* a, const git_tree* b, const repo::ObjectId& commit,
-                  std::size_t& push_left, const std::function<bool(const std::string&)>& emit) {
-  return tree_sides(repo, a, b, "commit " + repo::short_id(commit) + " changes a path", push_left,
+                  WalkBounds bounds, const std::function<bool(const std::string&)>& emit) {
+  return tree_sides(repo, a, b, "commit " + repo::short_id(commit) + " changes a path", bounds,
                     [&](const std::string& path, const git_tree_entry*, const git_tree_entry*) { return emit(path); });
 }
 } // namespace
@@ -799,7 +805,7 @@ bool Libgit2Repository::commit_changes(const repo::ObjectId& id, const std::func
   TreePtr parent_tree;
   if (s.has_parent)
     parent_tree = tree_of(m_caches->shape(m_repo, s.parent).tree, "tree of the parent of " + repo::short_id(id));
-  return tree_changes(m_repo, parent_tree.get(), tree.get(), id, m_tree_entries_left, emit);
+  return tree_changes(m_repo, parent_tree.get(), tree.get(), id, {m_tree_entries_per_walk, m_tree_entries_left}, emit);
 }
 
 std::vector<std::string> Libgit2Repository::changed_paths(const repo::ObjectId& id) const {
@@ -872,15 +878,15 @@ Side side_of(const git_tree_entry* e) {
 // The paths that differ between trees `a` and `b` (either may be null), with
 // both sides (tree_sides: iterative and bounded; `what` names the change).
 void tree_delta(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& what,
-                std::size_t& push_left, Delta& out) {
-  tree_sides(repo, a, b, what, push_left, [&](const std::string& path, const git_tree_entry* ea, const git_tree_entry* eb) {
+                WalkBounds bounds, Delta& out) {
+  tree_sides(repo, a, b, what, bounds, [&](const std::string& path, const git_tree_entry* ea, const git_tree_entry* eb) {
     out[path] = {side_of(ea), side_of(eb)};
     return true;
   });
 }
 
 // Checks that the tree `top` is at most repo::k_max_tree_depth deep (a tree
-// of files alone is 1) and has at most repo::k_max_tree_entries paths,
+// of files alone is 1) and has at most `bound` paths,
 // reading each distinct subtree once (`shape_of` keeps them: a tree that
 // names one subtree many times costs it once); throws TreeTooDeep or
 // TreeTooLarge, `what` naming the change, when it is deeper or larger.
@@ -888,20 +894,20 @@ void tree_delta(git_repository* repo, const git_tree* a, const git_tree* b, cons
 // recursively, so it is only given trees within the bounds.
 struct TreeShape {
   std::size_t depth = 0;
-  std::size_t paths = 0; // at most repo::k_max_tree_entries + 1
+  std::size_t paths = 0; // at most the bound + 1
 };
 using TreeShapes = std::unordered_map<git_oid, TreeShape, OidHash, OidEq>;
-void check_shape(git_repository* repo, const git_oid& top, TreeShapes& shape_of, const std::string& what) {
+void check_shape(git_repository* repo, const git_oid& top, TreeShapes& shape_of, const std::string& what,
+                 std::size_t bound) {
   struct Level {
     TreePtr tree;
     std::size_t next = 0;
     std::size_t deepest = 0; // of the subtrees seen so far
     std::size_t paths = 0;   // so far
   };
-  constexpr std::size_t k_over = repo::k_max_tree_entries + 1;
   auto add = [&](std::size_t& paths, std::size_t more) {
-    paths = std::min(k_over, paths + more);
-    if (paths > repo::k_max_tree_entries) throw too_large(what);
+    paths = std::min(bound + 1, paths + more);
+    if (paths > bound) throw too_large(what, bound);
   };
   if (shape_of.count(top)) return;
   auto open = [&](const git_oid& id) {
@@ -945,7 +951,7 @@ void check_shape(git_repository* repo, const git_oid& top, TreeShapes& shape_of,
 // both sides (then no content merge and no rename can make a difference);
 // nullopt where one was (libgit2's merge decides).
 std::optional<bool> merge_without_overlap(git_repository* repo, const git_commit* merge, const git_commit* ours,
-                                          const git_commit* theirs, const git_oid& base, std::size_t& push_left) {
+                                          const git_commit* theirs, const git_oid& base, WalkBounds bounds) {
   auto tree_of = [&](const git_oid* id) {
     git_tree* t = nullptr;
     check(git_tree_lookup(&t, repo, id), "tree " + to_hex(id));
@@ -958,9 +964,9 @@ std::optional<bool> merge_without_overlap(git_repository* repo, const git_commit
           t = tree_of(git_commit_tree_id(theirs)), m = tree_of(git_commit_tree_id(merge));
   Delta d_ours, d_theirs, d_merge;
   const std::string what = "merge " + repo::short_id(to_hex(git_commit_id(merge)));
-  tree_delta(repo, b.get(), o.get(), what + "'s first parent changes a path", push_left, d_ours);
-  tree_delta(repo, b.get(), t.get(), what + "'s second parent changes a path", push_left, d_theirs);
-  tree_delta(repo, o.get(), m.get(), what + " changes a path", push_left, d_merge);
+  tree_delta(repo, b.get(), o.get(), what + "'s first parent changes a path", bounds, d_ours);
+  tree_delta(repo, b.get(), t.get(), what + "'s second parent changes a path", bounds, d_theirs);
+  tree_delta(repo, o.get(), m.get(), what + " changes a path", bounds, d_merge);
   // The clean merge is ours with their changes applied: what the merge
   // should change against its first parent.
   Delta expected;
@@ -997,7 +1003,7 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
     } dispose{&bases};
     std::optional<bool> quick;
     if (bases.count == 1) quick = merge_without_overlap(m_repo, merge.get(), parents[0].get(), parents[1].get(), bases.ids[0],
-                                                          m_tree_entries_left);
+                                                          {m_tree_entries_per_walk, m_tree_entries_left});
     if (quick) return *quick;
   }
   git_error_clear();
@@ -1020,7 +1026,7 @@ bool Libgit2Repository::is_clean_merge(const repo::ObjectId& id) const {
   TreeShapes shape_of;
   for (const auto& side : sides) {
     check_shape(repo, *git_commit_tree_id(side.get()), shape_of,
-                "a parent of merge " + repo::short_id(id) + " has a path");
+                "a parent of merge " + repo::short_id(id) + " has a path", m_tree_entries_per_walk);
   }
   // (Not GIT_MERGE_OPTIONS_INIT: clang's -Wmissing-field-initializers
   // refuses its partial initializer under -Werror, the sanitizer build.)
@@ -1051,7 +1057,8 @@ std::optional<repo::ObjectId> Libgit2Repository::merge_in_memory(const repo::Obj
     git_commit* c = nullptr;
     check(git_commit_lookup(&c, m_repo, &oid), "commit " + *ids[i]);
     sides[i].reset(c);
-    check_shape(m_repo, *git_commit_tree_id(c), shape_of, "commit " + repo::short_id(*ids[i]) + " has a path");
+    check_shape(m_repo, *git_commit_tree_id(c), shape_of, "commit " + repo::short_id(*ids[i]) + " has a path",
+                m_tree_entries_per_walk);
   }
   git_merge_options opts;
   check(git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION), "merge options");
@@ -1159,7 +1166,7 @@ bool Libgit2Repository::files_under(const repo::ObjectId& id, const std::string&
   check(git_tree_lookup(&top, m_repo, git_tree_entry_id(entry.get())), "tree " + dir);
   levels.push_back({TreePtr(top), 0, path.size()});
   const std::string what = dir + " in " + repo::short_id(commit_id) + " has a path";
-  EntryCount count(m_tree_entries_left, what);
+  EntryCount count({m_tree_entries_per_walk, m_tree_entries_left}, what);
   while (!levels.empty()) {
     Level& l = levels.back();
     path.resize(l.path_size);

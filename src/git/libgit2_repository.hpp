@@ -106,11 +106,16 @@ public:
   bool files_under(const repo::ObjectId& commit, const std::string& dir,
                    const std::function<bool(const std::string&, const std::string&)>& visit) const override;
 
-  // The tree entries every walk of this handle may read in all, besides
-  // repo::k_max_tree_entries a walk; past it a walk throws TreeTooLarge.
-  // The hooks set it (one handle judges one push): a push of many commits
-  // that each change a huge tree is bounded too. Unbounded by default
-  // (audit replays a whole history with one handle).
+  // The tree entries one walk may read (repo::k_max_tree_entries unless
+  // the host's limits.tree_entries says otherwise); past it a walk throws
+  // TreeTooLarge. Const: a bound on how the handle reads, set when the
+  // policy is loaded.
+  void bound_tree_walks(std::size_t per_walk) const { m_tree_entries_per_walk = per_walk; }
+  // The tree entries every walk of this handle may read in all, from now
+  // on; past it a walk throws TreeTooLarge. The hooks set it (one handle
+  // judges one push): a push of many commits that each change a huge tree
+  // is bounded too. Unbounded by default (audit replays a whole history
+  // with one handle).
   void limit_tree_entries(std::size_t total) { m_tree_entries_left = total; }
 
 private:
@@ -140,6 +145,7 @@ private:
   mutable git_odb_backend* m_mempack = nullptr; // owned by m_merge_repo's object database
   // merge_in_memory's backend, owned by m_repo's object database.
   git_odb_backend* m_made = nullptr;
+  mutable std::size_t m_tree_entries_per_walk = repo::k_max_tree_entries;
   // What limit_tree_entries leaves to the walks still to come.
   mutable std::size_t m_tree_entries_left = std::numeric_limits<std::size_t>::max();
 

@@ -16,6 +16,8 @@ constexpr std::array k_host_keys = {
     H{"policy.versioned", "decides whether a pushed policy counts"},
     H{"policy.pin", "decides which keys a pushed policy may change"},
     H{"limits.patch_id_window", "bounds what a push may cost the host"},
+    H{"limits.tree_entries", "bounds what a push may cost the host"},
+    H{"limits.push_tree_entries", "bounds what a push may cost the host"},
     H{"ci.provider", "chooses what relgate runs or contacts for CI results"},
     H{"ci.notes_ref", "names the ref relgate trusts as CI evidence"},
     H{"ci.timeout_ms", "decides how long the host waits for CI results"},

@@ -128,6 +128,10 @@ struct HostPolicy {
   bool versioned = true;          // policy.versioned: read refs/meta/relgate
   std::vector<std::string> pins;  // policy.pin: repository keys only host files decide
   int max_patch_id_window = 100000; // limits.patch_id_window: the bound of backport.patch_id_window
+  // limits.tree_entries: the tree entries one walk may read;
+  // limits.push_tree_entries: all the walks that judge one push.
+  std::size_t tree_entries = repo::k_max_tree_entries;
+  std::size_t push_tree_entries = repo::k_max_push_tree_entries;
   std::vector<std::string> places;  // where host files go, for messages (not a key)
 };
 

@@ -344,6 +344,16 @@ private:
          [&](const toml::node& n) {
            m_policy.host.max_patch_id_window = whole_number(n, "limits.patch_id_window", 0, 1000000);
          }},
+        {"tree_entries",
+         [&](const toml::node& n) {
+           m_policy.host.tree_entries =
+               static_cast<std::size_t>(whole_number(n, "limits.tree_entries", 1000, 1000000000, " of entries"));
+         }},
+        {"push_tree_entries",
+         [&](const toml::node& n) {
+           m_policy.host.push_tree_entries =
+               static_cast<std::size_t>(whole_number(n, "limits.push_tree_entries", 1000, 1000000000, " of entries"));
+         }},
     };
   }
 

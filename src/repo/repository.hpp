@@ -43,16 +43,18 @@ inline constexpr std::size_t k_max_tree_depth = 4096;
 // (a thousand entries naming one subtree of a thousand, three levels
 // down): git stores and sends such a tree cheaply, and any walk of its
 // paths would run for hours. The largest real trees have a few hundred
-// thousand paths.
+// thousand paths. The default of the host's limits.tree_entries.
 inline constexpr std::size_t k_max_tree_entries = 1'000'000;
 // The tree entries the walks that judge one push may read in all (the hooks
 // set it: Libgit2Repository::limit_tree_entries), so that many commits each
-// changing a huge tree are bounded too; about two seconds of walking.
+// changing a huge tree are bounded too; about two seconds of walking. The
+// default of the host's limits.push_tree_entries.
 inline constexpr std::size_t k_max_push_tree_entries = 16'000'000;
 
 // Thrown by a tree walk (changed_paths, changes_only, patch_id, files_under,
-// the clean-merge check) that would read more than k_max_tree_entries
-// entries, or more than a push's limit in all (Libgit2Repository::
+// the clean-merge check) that would read more entries than a walk may
+// (k_max_tree_entries, or the host's limits.tree_entries), or more than a
+// push's limit in all (Libgit2Repository::
 // limit_tree_entries). The walk refuses: a caller that must judge the tree
 // fails closed with the message; one that only looks for a match (a patch
 // id among main's commits) may take it as none.

@@ -208,6 +208,18 @@ TEST_CASE("every CI provider in the table is accepted by name and says what it n
   CHECK(error_of("[ci.command]\nargv = [\"/bin/true\"]\n[ci]\nprovider = \"command\"\n") == "(no error)");
 }
 
+TEST_CASE("limits.tree_entries and push_tree_entries: read, defaults, bounds", "[policy][keys]") {
+  auto p = parse_policy("[limits]\ntree_entries = 2000\npush_tree_entries = 50000\n", "relgate.toml", builtin_policy());
+  CHECK(p.host.tree_entries == 2000);
+  CHECK(p.host.push_tree_entries == 50000);
+  CHECK(builtin_policy().host.tree_entries == repo::k_max_tree_entries);
+  CHECK(builtin_policy().host.push_tree_entries == repo::k_max_push_tree_entries);
+  CHECK(error_of("[limits]\ntree_entries = 10\n") ==
+        "relgate.toml:2:16: limits.tree_entries must be a whole number of entries from 1000 to 1000000000");
+  CHECK(error_of("[limits]\npush_tree_entries = \"many\"\n") ==
+        "relgate.toml:2:21: limits.push_tree_entries must be a whole number of entries from 1000 to 1000000000");
+}
+
 TEST_CASE("freeze.docs_paths is bounded: globs of at most 256 bytes, at most 256 of them", "[policy][glob]") {
   const std::string longest(256, 'a');
   CHECK(error_of("[freeze]\ndocs_paths = [\"" + longest + "\"]\n") == "(no error)");
@@ -246,7 +258,8 @@ TEST_CASE("every key is classified, and the host keys are exactly these", "[poli
   const std::set<std::string> host = {
       "policy.versioned", "policy.pin",      "limits.patch_id_window", "ci.provider",   "ci.notes_ref",
       "ci.timeout_ms",    "ci.github",       "ci.gitlab",              "ci.command",    "freeze.ref",
-      "access.identity_env", "access.ci_writers", "audit.log", "client.fail_open_on_error"};
+      "access.identity_env", "access.ci_writers", "audit.log", "client.fail_open_on_error",
+      "limits.tree_entries", "limits.push_tree_entries"};
   std::set<std::string> seen_host;
   auto keys = policy_keys();
   CHECK(keys.size() > 40);
