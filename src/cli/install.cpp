@@ -112,8 +112,8 @@ const PlatformKind& platform_of(const InstallOptions& opts) {
   throw Error(unknown_platform(opts.platform));
 }
 
-// A platform whose hook goes in no repository (GHES) has no hook to
-// uninstall either: uninstall says it as of a name it does not know.
+// A platform whose hook goes in no repository (GHES) has no target
+// (uninstall says so before it asks).
 Target target_of(const git::Libgit2Repository& repo, const std::string& hook, const PlatformKind& kind,
                  const std::optional<gitolite::Site>& site) {
   if (!kind.target) throw Error(unknown_platform(kind.name));
@@ -640,6 +640,10 @@ int run_uninstall(const GlobalOptions& global, const InstallOptions& opts) {
   Plan plan{opts.dry_run};
   const PlatformKind& kind = platform_of(opts);
   if (!opts.custom_hooks_dir.empty()) return install_gitlab_global(plan, opts, kind, false);
+  if (kind.outside_repository) {
+    throw Error("relgate installs no hook for --platform " + std::string(kind.name) +
+                " in a repository: the site admin removes or disables it in Site admin > Pre-receive hooks");
+  }
   require_owner(global, "uninstall", &opts);
   auto repo = git::Libgit2Repository::open(global.repo_dir);
   const std::string hook = choose_hook(*repo, opts);

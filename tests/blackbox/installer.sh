@@ -226,6 +226,10 @@ server_plain_and_ghes() {
     expect_accept "$RELGATE_BIN" install --platform ghes
     [ -x relgate-ghes-pre-receive.sh ] || fail "no GHES script"
     assert_output_contains "Pre-receive hook environments"
+    # Nothing of it is in a repository: uninstall says where it is removed.
+    expect_fail "the site admin removes or disables it in Site admin > Pre-receive hooks" \
+        "$RELGATE_BIN" uninstall --platform ghes
+    [ "$LAST_RC" -eq 2 ] || fail "uninstall --platform ghes should exit 2"
     run_cmd "$RELGATE_BIN" install --server
     [ "$LAST_RC" -eq 2 ] || fail "install --server outside a bare repository should exit 2"
 }
