@@ -142,4 +142,16 @@ std::string repo_name(const std::string& git_dir) {
 
 std::string local_code_or_default(const Site& site) { return site.local_code.value_or(site.home + "/local"); }
 
+std::optional<Vref> relgate_vref(const std::string& git_dir, const Site& site, std::string_view marker) {
+  if (!site.local_code) return std::nullopt;
+  Vref v{*site.local_code + "/VREF/relgate"};
+  auto text = read_text(v.path);
+  if (!text || text->find(marker) == std::string::npos) return std::nullopt;
+  auto own = read_text(git_dir + "gl-conf");
+  auto compiled = read_text(site.admin_base + "/conf/gitolite.conf-compiled.pm");
+  if (own && own->find("VREF/relgate") != std::string::npos) v.named_by = Vref::NamedBy::own_rules;
+  else if (compiled && compiled->find("VREF/relgate") != std::string::npos) v.named_by = Vref::NamedBy::group_rules;
+  return v;
+}
+
 } // namespace relgate::cli::gitolite

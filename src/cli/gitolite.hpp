@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace relgate::cli::gitolite {
 
@@ -42,5 +43,17 @@ std::string repo_name(const std::string& git_dir);
 // What LOCAL_CODE is, or should be, for relgate's files: the rc's, else the
 // rc's own suggestion "$ENV{HOME}/local".
 std::string local_code_or_default(const Site& site);
+
+// relgate as a VREF (run by gitolite's update hook): its file under
+// LOCAL_CODE/VREF/ when it is relgate's (`marker` in it), and where
+// gitolite.conf names it, read from what gitolite compiled: the
+// repository's own rules (its gl-conf) or the rules of groups and patterns
+// (conf/gitolite.conf-compiled.pm, which may or may not cover it).
+struct Vref {
+  enum class NamedBy { nothing, own_rules, group_rules };
+  std::string path;
+  NamedBy named_by = NamedBy::nothing;
+};
+std::optional<Vref> relgate_vref(const std::string& git_dir, const Site& site, std::string_view marker);
 
 } // namespace relgate::cli::gitolite

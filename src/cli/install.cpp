@@ -438,25 +438,21 @@ bool doctor_driver(const std::string& file, const std::string& hook, Check& chec
 // doctor: relgate's VREF, run by gitolite's update hook wherever
 // gitolite.conf names it (read from gitolite's compiled conf).
 bool doctor_vref(const std::string& git_dir, const gitolite::Site& site) {
-  if (!site.local_code) return false;
-  const std::string vref = *site.local_code + "/VREF/relgate";
-  auto text = read_file(vref);
-  if (!text || text->find(k_marker) == std::string::npos) return false;
-  // gitolite compiles a repository's own rules into its gl-conf, the rules
-  // of patterns and groups into conf/gitolite.conf-compiled.pm.
-  auto own = read_file(git_dir + "gl-conf");
-  if (own && own->find("VREF/relgate") != std::string::npos) {
-    std::cout << "update: gitolite's update hook runs relgate's VREF " << vref
+  const auto vref = gitolite::relgate_vref(git_dir, site, k_hook_marker);
+  if (!vref) return false;
+  switch (vref->named_by) {
+  case gitolite::Vref::NamedBy::own_rules:
+    std::cout << "update: gitolite's update hook runs relgate's VREF " << vref->path
               << " (gitolite.conf: - VREF/relgate = @all; no overrides: push options reach pre-receive only)\n";
     return true;
-  }
-  auto compiled = read_file(site.admin_base + "/conf/gitolite.conf-compiled.pm");
-  if (compiled && compiled->find("VREF/relgate") != std::string::npos) {
-    std::cout << "update: gitolite's update hook runs relgate's VREF " << vref
+  case gitolite::Vref::NamedBy::group_rules:
+    std::cout << "update: gitolite's update hook runs relgate's VREF " << vref->path
               << " where gitolite.conf's rules for groups and patterns name it (not in this repository's own rules)\n";
     return true;
+  case gitolite::Vref::NamedBy::nothing: break;
   }
-  std::cout << "update: relgate's VREF " << vref << " is there, but no rule in gitolite.conf names it (- VREF/relgate = @all)\n";
+  std::cout << "update: relgate's VREF " << vref->path
+            << " is there, but no rule in gitolite.conf names it (- VREF/relgate = @all)\n";
   return false;
 }
 

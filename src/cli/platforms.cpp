@@ -87,11 +87,17 @@ std::string plain_guard(const std::string& git_dir, const std::string&) {
 bool gitolite_hosts(const std::string& git_dir) { return gitolite::detect(git_dir).has_value(); }
 
 // A common hook is linked as hooks/pre-receive; a repository-specific one
-// runs from gitolite's multi-hook-driver as hooks/pre-receive.*. (A VREF is
-// not seen here: relgate doctor --repo tells.)
+// runs from gitolite's multi-hook-driver as hooks/pre-receive.*; a VREF
+// runs from gitolite's update hook where gitolite.conf names it.
 std::string gitolite_guard(const std::string& git_dir, const std::string&) {
   const std::string hooks = git_dir + "hooks/";
   if (relgate_hook(hooks + "pre-receive")) return hooks + "pre-receive";
+  if (auto site = gitolite::detect(git_dir)) {
+    if (auto vref = gitolite::relgate_vref(git_dir, *site, k_hook_marker);
+        vref && vref->named_by != gitolite::Vref::NamedBy::nothing) {
+      return vref->path;
+    }
+  }
   std::vector<std::string> driven;
   if (DIR* d = ::opendir(hooks.c_str())) {
     while (dirent* e = ::readdir(d)) {

@@ -316,6 +316,9 @@ vref_update() {
     run_cmd "${AS_GL[@]}" "$RELGATE_BIN" doctor --repo "$REPOS/vref.git"
     assert_output_contains "update: gitolite's update hook runs relgate's VREF"
     assert_output_lacks "not installed"
+    # doctor --server sees the VREF too (it listed this one as unprotected).
+    run_cmd "$RELGATE_BIN" doctor --server "$REPOS"
+    assert_output_contains "protected: $REPOS/vref.git (gitolite: $LOCAL/VREF/relgate)"
     gitolite_flow vref no-options
 }
 
