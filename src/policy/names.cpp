@@ -24,61 +24,68 @@ const char* to_string(TagKind kind) {
 }
 
 namespace {
-const std::vector<std::string> k_placeholders = {"major", "minor", "patch", "rc"};
 // A number is decimal without leading zeros, at most nine digits: every
 // number fits, and a longer one is not a version. Release candidates count
 // from 1.
 constexpr std::size_t k_max_digits = 9;
 } // namespace
 
+std::optional<std::vector<TemplatePart>> split_template(std::string_view text, const std::vector<std::string>& allowed,
+                                                        std::string_view kind, bool adjacent_ok, std::string* error) {
+  const std::string quoted = "\"" + std::string(text) + "\"";
+  std::vector<TemplatePart> parts;
+  std::vector<std::string> seen;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] != '{') {
+      auto next = text.find('{', i);
+      std::string literal(text.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i));
+      if (literal.find('}') != std::string::npos) {
+        *error = "unmatched \"}\" in " + std::string(kind) + quoted;
+        return std::nullopt;
+      }
+      parts.push_back({false, literal});
+      i = next == std::string_view::npos ? text.size() : next;
+      continue;
+    }
+    auto close = text.find('}', i);
+    if (close == std::string_view::npos) {
+      *error = "unclosed \"{\" in " + std::string(kind) + quoted;
+      return std::nullopt;
+    }
+    std::string name(text.substr(i + 1, close - i - 1));
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      std::vector<std::string> braced;
+      for (const auto& a : allowed) braced.push_back("{" + a + "}");
+      *error = "unknown placeholder {" + name + "} in " + quoted + " (it takes " + join(braced, ", ") + ")";
+      return std::nullopt;
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      *error = "placeholder {" + name + "} appears twice in " + quoted;
+      return std::nullopt;
+    }
+    if (!adjacent_ok && !parts.empty() && parts.back().placeholder) {
+      *error = "placeholders {" + parts.back().text + "} and {" + name + "} need text between them in " + quoted;
+      return std::nullopt;
+    }
+    seen.push_back(name);
+    parts.push_back({true, name});
+    i = close + 1;
+  }
+  return parts;
+}
+
 std::optional<NameTemplate> NameTemplate::compile(std::string_view text, const std::vector<std::string>& required,
                                                   std::string* error) {
   NameTemplate t;
   t.m_text = std::string(text);
-  std::vector<std::string> seen;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == '{') {
-      auto close = text.find('}', i);
-      if (close == std::string_view::npos) {
-        *error = "unclosed \"{\" in name template \"" + std::string(text) + "\"";
-        return std::nullopt;
-      }
-      std::string name(text.substr(i + 1, close - i - 1));
-      bool known = false;
-      for (const auto& p : k_placeholders) known = known || p == name;
-      bool wanted = false;
-      for (const auto& p : required) wanted = wanted || p == name;
-      if (!known || !wanted) {
-        std::string list;
-        for (const auto& p : required) list += (list.empty() ? "{" : ", {") + p + "}";
-        *error = "unknown placeholder {" + name + "} in \"" + std::string(text) + "\" (it takes " + list + ")";
-        return std::nullopt;
-      }
-      for (const auto& s : seen) {
-        if (s == name) {
-          *error = "placeholder {" + name + "} appears twice in \"" + std::string(text) + "\"";
-          return std::nullopt;
-        }
-      }
-      seen.push_back(name);
-      t.m_parts.push_back({true, name});
-      i = close + 1;
-    } else {
-      auto next = text.find('{', i);
-      std::string literal(text.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i));
-      if (literal.find('}') != std::string::npos) {
-        *error = "unmatched \"}\" in name template \"" + std::string(text) + "\"";
-        return std::nullopt;
-      }
-      t.m_parts.push_back({false, literal});
-      i = next == std::string_view::npos ? text.size() : next;
-    }
-  }
+  // Every required placeholder, and no other.
+  auto parts = split_template(text, required, "name template ", true, error);
+  if (!parts) return std::nullopt;
+  t.m_parts = std::move(*parts);
   for (const auto& r : required) {
-    bool found = false;
-    for (const auto& s : seen) found = found || s == r;
-    if (!found) {
+    auto is_r = [&](const Part& p) { return p.placeholder && p.text == r; };
+    if (std::none_of(t.m_parts.begin(), t.m_parts.end(), is_r)) {
       *error = "name template \"" + std::string(text) + "\" lacks the placeholder {" + r + "}";
       return std::nullopt;
     }

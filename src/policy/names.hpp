@@ -42,6 +42,20 @@ enum class TagKind { rc, final, patch };
 TagKind kind_of(const Version& v);
 const char* to_string(TagKind kind);
 
+// A template's text split into literal text and {placeholders}.
+struct TemplatePart {
+  bool placeholder = false;
+  std::string text; // literal text, or the placeholder's name
+};
+
+// Splits `text` into parts: each placeholder one of `allowed`, at most once;
+// two placeholders side by side only with `adjacent_ok`. nullopt, with
+// *error naming `text` ("unclosed \"{\" in <kind>\"...\""), otherwise. Name
+// templates and the templates of backports' pull-request branches both
+// read their text so.
+std::optional<std::vector<TemplatePart>> split_template(std::string_view text, const std::vector<std::string>& allowed,
+                                                        std::string_view kind, bool adjacent_ok, std::string* error);
+
 // A name pattern such as "v{major}.{minor}.{patch}-rc{rc}": literal text and
 // placeholders. Numbers match decimal without leading zeros.
 class NameTemplate {
@@ -73,10 +87,7 @@ public:
 private:
   // The version the placeholders' matched values spell, in template order.
   Version version_of(const std::vector<std::uint64_t>& values) const;
-  struct Part {
-    bool placeholder = false;
-    std::string text; // literal text, or the placeholder's name
-  };
+  using Part = TemplatePart;
   bool match_from(std::string_view name, std::size_t part, std::size_t pos, std::vector<std::uint64_t>& values) const;
 
   std::string m_text;

@@ -55,47 +55,13 @@ bool match_from(const std::vector<Part>& parts, std::string_view name, std::size
 std::optional<PrBranchTemplate> PrBranchTemplate::compile(std::string_view text, std::string* error) {
   PrBranchTemplate t;
   t.m_text = std::string(text);
-  const std::vector<std::string_view> known = {"release", "major", "minor", "pr", "topic"};
-  std::vector<std::string> seen;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] != '{') {
-      auto next = text.find('{', i);
-      std::string literal(text.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i));
-      if (literal.find('}') != std::string::npos) {
-        *error = "unmatched \"}\" in \"" + t.m_text + "\"";
-        return std::nullopt;
-      }
-      t.m_parts.push_back({false, literal});
-      i = next == std::string_view::npos ? text.size() : next;
-      continue;
-    }
-    auto close = text.find('}', i);
-    if (close == std::string_view::npos) {
-      *error = "unclosed \"{\" in \"" + t.m_text + "\"";
-      return std::nullopt;
-    }
-    std::string name(text.substr(i + 1, close - i - 1));
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      *error = "unknown placeholder {" + name + "} in \"" + t.m_text +
-               "\" (it takes {release}, {major}, {minor}, {pr}, {topic})";
-      return std::nullopt;
-    }
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      *error = "placeholder {" + name + "} appears twice in \"" + t.m_text + "\"";
-      return std::nullopt;
-    }
-    if (!t.m_parts.empty() && t.m_parts.back().placeholder) {
-      // {pr}{topic} or {major}{pr} could split a name several ways.
-      *error = "placeholders {" + t.m_parts.back().text + "} and {" + name + "} need text between them in \"" +
-               t.m_text + "\"";
-      return std::nullopt;
-    }
-    seen.push_back(name);
-    t.m_parts.push_back({true, name});
-    i = close + 1;
-  }
-  auto has = [&](const char* p) { return std::find(seen.begin(), seen.end(), p) != seen.end(); };
+  // {pr}{topic} or {major}{pr} could split a name several ways.
+  auto parts = split_template(text, {"release", "major", "minor", "pr", "topic"}, "", false, error);
+  if (!parts) return std::nullopt;
+  t.m_parts = std::move(*parts);
+  auto has = [&](std::string_view name) {
+    return std::any_of(t.m_parts.begin(), t.m_parts.end(), [&](const Part& p) { return p.placeholder && p.text == name; });
+  };
   const bool numbers = has("major") || has("minor");
   if (has("release") ? numbers : !(has("major") && has("minor"))) {
     *error = "\"" + t.m_text + "\" must name the line once: {release}, or {major} and {minor}";

@@ -39,10 +39,7 @@ public:
   const std::string& text() const { return m_text; }
 
 private:
-  struct Part {
-    bool placeholder = false;
-    std::string text; // literal text, or the placeholder's name
-  };
+  using Part = TemplatePart;
   std::vector<Part> expanded(const NameTemplate& release) const;
 
   std::string m_text;
