@@ -138,12 +138,8 @@ race_rc2_and_final() {
     daemon_repo race-final
     must git tag v0.1.0-rc1 main
     must git push -q origin v0.1.0-rc1
-    commit_file "fix: after rc1"
-    must git push -q origin main
-    must git clone -q "$URL_BASE/race-final.git" ../other
+    rc2_and_final_at_rc1 "$URL_BASE/race-final.git" ../other
     slow_landing
-    must git tag v0.1.0-rc2 main
-    (cd ../other && must git tag v0.1.0 v0.1.0-rc1) || return 1
     race . "git push origin v0.1.0-rc2" ../other "git push origin v0.1.0"
     # Whichever relgate judges first lands (normally rc2, started first); the
     # other is judged as if it had landed, and refused.
@@ -416,11 +412,7 @@ EOS
     must git push -q origin main
     must git tag v0.1.0-rc1 main
     must git push -q origin v0.1.0-rc1
-    commit_file "fix: after rc1"
-    must git push -q origin main
-    must git clone -q "$URL_BASE/gitea-$1.git" ../other
-    must git tag v0.1.0-rc2 main
-    (cd ../other && must git tag v0.1.0 v0.1.0-rc1) || return 1
+    rc2_and_final_at_rc1 "$URL_BASE/gitea-$1.git" ../other
     push_bg a . "git push origin v0.1.0-rc2"
     wait_file "$R.a.held" || return 1
     push_bg b ../other "git push origin v0.1.0"

@@ -608,6 +608,18 @@ race_pushes() {
     sed 's/^/#   B| /' "$SCENARIO_DIR/race-b.log"
 }
 
+# rc2_and_final_at_rc1 URL OTHER: the two pushes that race. In the current
+# clone of URL, whose main holds rc1 (pushed), a fix lands on main and rc2
+# is tagged at it; OTHER, a second clone of URL, tags the final v0.1.0 at
+# rc1. Then rc2 is pushed from here and v0.1.0 from OTHER.
+rc2_and_final_at_rc1() {
+    commit_file "fix: after rc1"
+    must git push -q origin main
+    must git clone -q "$1" "$2"
+    must git tag v0.1.0-rc2 main
+    must git -C "$2" tag v0.1.0 v0.1.0-rc1
+}
+
 # expect_one_of_rc2_and_final: after race_pushes of rc2 (A) against the final
 # tag at rc1 (B) into $SERVER: exactly one landed, and the other was refused
 # by relgate for the rule that the landed one makes it break.
@@ -702,13 +714,7 @@ release_flow() {
     esac
     # rc2 against the final tag at rc1, from a second clone of alice's, while
     # the first is held landing
-    commit_file "fix: after rc1"
-    must git push -q origin main
-    must git clone -q "$alice" ../second
-    must git tag v0.1.0-rc2 main
-    cd ../second || exit 1
-    must git tag v0.1.0 v0.1.0-rc1
-    cd ../work || exit 1
+    rc2_and_final_at_rc1 "$alice" ../second
     touch "$SERVER/relgate-test-slow"
     race_pushes . "git push origin v0.1.0-rc2" ../second "git push origin v0.1.0"
     rm -f "$SERVER/relgate-test-slow"

@@ -170,11 +170,7 @@ EOF
     must git push -q origin main
     must git tag v0.1.0-rc1 main
     must git push -q origin v0.1.0-rc1
-    commit_file "fix: after rc1"
-    must git push -q origin main
-    must git clone -q "alice@gitlab.invalid:$SERVER" ../second
-    must git tag v0.1.0-rc2 main
-    (cd ../second && must git tag v0.1.0 v0.1.0-rc1) || exit 1
+    rc2_and_final_at_rc1 "alice@gitlab.invalid:$SERVER" ../second
     touch "$SCENARIO_DIR/hold"
     (git push origin v0.1.0-rc2 >"$SCENARIO_DIR/a.log" 2>&1; echo $? >"$SCENARIO_DIR/a.rc") &
     local a=$! i
